@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// `npm test`: lint + format check + typecheck, build, unit and integration tests against
+// real PostgreSQL (DATABASE_URL, else an embedded one), then the Playwright e2e suite
+// against the whole stack. Exits non-zero when any step fails.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { run } from "./lib/processes.mjs";
+import { root, startStack } from "./lib/stack.mjs";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.env.TURBO_TELEMETRY_DISABLED = "1";
+process.env.FORCE_COLOR ??= "0";
+
+const node = process.execPath;
+const turbo = join(root, "node_modules/turbo/bin/turbo");
+const results = [];
+const cleanups = [];
+
+async function step(name, fn) {
+  const started = Date.now();
+  console.log(`\n=== ${name} ===`);
+  let ok = false;
+  try {
+    ok = (await fn()) === 0;
+  } catch (err) {
+    console.error(`${name}: ${err instanceof Error ? err.stack : err}`);
+  }
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
+async function cleanup() {
+  for (const fn of cleanups.reverse()) {
+    try {
+      await fn();
+    } catch (err) {
+      console.error(`cleanup: ${err instanceof Error ? err.message : err}`);
+    }
+  }
+}
+
+let interrupted = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: cleaning up...`);
+    void cleanup().then(() => process.exit(130));
+  });
+}
+
+const turboArgs = ["--output-logs=new-only", "--log-order=grouped", "--log-prefix=task"];
+
+await step("lint, format check, typecheck", async () => {
+  const code = await run(node, [turbo, "run", "lint", "typecheck", ...turboArgs], { cwd: root });
+  const rootLint = await run(
+    node,
+    [join(root, "node_modules/eslint/bin/eslint.js"), "scripts", "bench"],
+    {
+      cwd: root,
+    },
+  );
+  const fmt = await run(
+    node,
+    [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", "."],
+    {
+      cwd: root,
+    },
+  );
+  return code || rootLint || fmt;
+});
+
+const built = await step("build", () =>
+  run(node, [turbo, "run", "build", ...turboArgs], { cwd: root }),
+);
+
+// One PostgreSQL server for every test: yours (DATABASE_URL) or an embedded one in a temp dir.
+// Each test suite creates its own database on it.
+if (built && !process.env.DATABASE_URL) {
+  const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-pg-"));
+  console.log(`\nDATABASE_URL is not set: starting an embedded PostgreSQL in ${dir}`);
+  const { startEmbeddedPostgres } = await import("@gatehouse/db/embedded");
+  const pg = await startEmbeddedPostgres({ dataDir: dir });
+  process.env.DATABASE_URL = pg.url;
+  cleanups.push(async () => {
+    await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+if (built) {
+  await step("unit + integration tests", () =>
+    run(node, [turbo, "run", "test", "--concurrency=1", ...turboArgs], { cwd: root }),
+  );
+
+  await step("e2e (Playwright)", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-"));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const { createTestDatabase } = await import("@gatehouse/db/testing");
+    const db = await createTestDatabase();
+    cleanups.push(() => db.drop());
+    Object.assign(process.env, {
+      DATABASE_URL: db.url,
+      GATEHOUSE_DATA_DIR: dataDir,
+      GATEHOUSE_ADMIN_PORT: process.env.GATEHOUSE_E2E_ADMIN_PORT ?? "3100",
+      GATEHOUSE_PROXY_PORT: process.env.GATEHOUSE_E2E_PROXY_PORT ?? "8100",
+      GATEHOUSE_CONTROL_PORT: process.env.GATEHOUSE_E2E_CONTROL_PORT ?? "8101",
+      GATEHOUSE_ECHO_PORT: process.env.GATEHOUSE_E2E_ECHO_PORT ?? "8102",
+    });
+    const stack = await startStack({ log: (line) => console.log(`[stack] ${line}`) });
+    cleanups.push(() => stack.stop());
+    return run(node, [join(root, "node_modules/@playwright/test/cli.js"), "test"], {
+      cwd: join(root, "e2e"),
+      env: {
+        ...process.env,
+        GATEHOUSE_ADMIN_URL: stack.urls.admin,
+        GATEHOUSE_PROXY_URL: stack.urls.proxy,
+        GATEHOUSE_CONTROL_URL: stack.urls.control,
+        GATEHOUSE_CLUSTER_TOKEN: stack.clusterToken,
+        GATEHOUSE_ADMIN_USER: stack.seed.admin?.username ?? "",
+        GATEHOUSE_ADMIN_PASSWORD: stack.seed.admin?.password ?? "",
+      },
+    });
+  });
+}
+
+await cleanup();
+
+console.log("\n=== summary ===");
+for (const r of results) {
+  console.log(`${r.ok ? "ok  " : "FAIL"}  ${r.name}  (${r.seconds.toFixed(1)} s)`);
+}
+const failed = results.filter((r) => !r.ok).length;
+console.log(`steps: ${results.length - failed} passed, ${failed} failed`);
+process.exit(failed || !built ? 1 : 0);
