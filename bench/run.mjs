@@ -1,0 +1,395 @@
+#!/usr/bin/env node
+// `npm run bench`: Gatehouse against its baselines, side by side in one run, rounds interleaved,
+// all on loopback. An nginx `return 200` origin; nginx proxy_pass (upstream keepalive), bare
+// http-proxy with a keep-alive agent, Gatehouse with 0 plugins, a request-termination route and
+// Gatehouse with 10,000 routes loaded. wrk drives the load. Proxies under test are pinned to core 0,
+// wrk and the origin to core 1 where the machine has two cores or more.
+// Prints a table and writes bench/results.json.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    duration: { type: "string", default: "5" },
+    connections: { type: "string", default: "32" },
+    routes: { type: "string", default: "10000" },
+  },
+});
+const rounds = Number(args.rounds);
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const routeCount = Number(args.routes);
+for (const [name, v] of Object.entries({ rounds, duration, connections, routes: routeCount })) {
+  if (!Number.isInteger(v) || v < 1) {
+    console.error(`--${name}: must be a positive integer`);
+    process.exit(2);
+  }
+}
+
+function which(cmd) {
+  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function ensureTools() {
+  let nginx = which("nginx") ?? (existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);
+  let wrk = which("wrk");
+  if ((!nginx || !wrk) && process.getuid?.() === 0) {
+    console.log("Installing Debian's nginx-light and wrk for the benchmark...");
+    execFileSync("apt-get", ["update", "-q"], { stdio: "inherit" });
+    execFileSync("apt-get", ["install", "-y", "-q", "nginx-light", "wrk"], {
+      stdio: "inherit",
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+    nginx = which("nginx") ?? "/usr/sbin/nginx";
+    wrk = which("wrk");
+  }
+  if (!nginx || !wrk) {
+    console.error("The benchmark needs nginx and wrk: apt-get install -y nginx-light wrk");
+    process.exit(2);
+  }
+  return { nginx, wrk, taskset: which("taskset") };
+}
+
+const tools = ensureTools();
+const cores = availableParallelism();
+const pin = (core, cmd, cmdArgs) =>
+  tools.taskset && cores >= 2
+    ? [tools.taskset, ["-c", String(core), cmd, ...cmdArgs]]
+    : [cmd, cmdArgs];
+
+const work = mkdtempSync(join(tmpdir(), "gatehouse-bench-"));
+const children = [];
+function launch(name, core, cmd, cmdArgs, env = process.env) {
+  const [c, a] = pin(core, cmd, cmdArgs);
+  const child = spawn(c, a, { env, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  child.on("exit", (code) => {
+    if (!stopping && code !== 0)
+      console.error(`${name} exited with ${code}: ${stderr.slice(-2000)}`);
+  });
+  children.push(child);
+  return child;
+}
+let stopping = false;
+async function stopAll() {
+  stopping = true;
+  for (const c of children) c.kill("SIGTERM");
+  await sleep(500);
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+}
+process.on("SIGINT", () => void stopAll().then(() => process.exit(130)));
+process.on("SIGTERM", () => void stopAll().then(() => process.exit(143)));
+
+async function waitFor(url, headers) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { headers });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${url}`);
+}
+
+const PORTS = {
+  origin: 18080,
+  nginxProxy: 18081,
+  httpProxy: 18082,
+  gateway: 18083,
+  gatewayControl: 18084,
+  gateway10k: 18085,
+  gateway10kControl: 18086,
+};
+
+// --- the origin and nginx proxy_pass -----------------------------------------------------------
+const nginxConf = join(work, "nginx.conf");
+writeFileSync(
+  nginxConf,
+  `daemon off;
+master_process off;
+worker_processes 1;
+user root;
+pid ${work}/nginx.pid;
+error_log ${work}/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/body;
+  proxy_temp_path ${work}/proxy;
+  fastcgi_temp_path ${work}/fastcgi;
+  uwsgi_temp_path ${work}/uwsgi;
+  scgi_temp_path ${work}/scgi;
+  keepalive_requests 1000000;
+  server { listen 127.0.0.1:${PORTS.origin}; location / { return 200 "ok\\n"; } }
+}
+`,
+);
+const nginxProxyConf = join(work, "nginx-proxy.conf");
+writeFileSync(
+  nginxProxyConf,
+  `daemon off;
+master_process off;
+worker_processes 1;
+user root;
+pid ${work}/nginx-proxy.pid;
+error_log ${work}/nginx-proxy-error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${work}/pbody;
+  proxy_temp_path ${work}/pproxy;
+  fastcgi_temp_path ${work}/pfastcgi;
+  uwsgi_temp_path ${work}/puwsgi;
+  scgi_temp_path ${work}/pscgi;
+  keepalive_requests 1000000;
+  upstream origin { server 127.0.0.1:${PORTS.origin}; keepalive 64; }
+  server {
+    listen 127.0.0.1:${PORTS.nginxProxy};
+    location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+`,
+);
+
+// --- Gatehouse configurations ------------------------------------------------------------------
+const origin = `http://127.0.0.1:${PORTS.origin}`;
+const baseConfig = {
+  _format_version: "3.0",
+  services: [{ name: "origin", url: origin, routes: [{ name: "proxied", paths: ["/proxied"] }] }],
+  routes: [
+    {
+      name: "terminated",
+      paths: ["/terminated"],
+      plugins: [{ name: "request-termination", config: { status_code: 200, message: "ok" } }],
+    },
+  ],
+};
+const bigConfig = structuredClone(baseConfig);
+const many = [];
+for (let i = 0; i < routeCount - 2; i++) {
+  const r = { name: `r${i}`, paths: [`/svc${i}/v${i % 7}/items`] };
+  if (i % 10 === 0) r.hosts = [`h${i}.example.test`];
+  if (i % 50 === 0) r.paths = [`~/re${i}/(?<id>\\d+)$`];
+  many.push(r);
+}
+bigConfig.services.push({ name: "many", url: origin, routes: many });
+const smallFile = join(work, "gateway-1.json");
+const bigFile = join(work, "gateway-10k.json");
+writeFileSync(smallFile, JSON.stringify(baseConfig));
+writeFileSync(bigFile, JSON.stringify(bigConfig));
+
+const gatewayMain = join(root, "apps/gateway/dist/main.js");
+if (!existsSync(gatewayMain)) {
+  console.error("apps/gateway is not built: run `npm run build` first.");
+  process.exit(2);
+}
+const token = "bench-token";
+const gwEnv = { ...process.env, GATEHOUSE_CLUSTER_TOKEN: token, NODE_ENV: "production" };
+
+try {
+  launch("nginx origin", 1, tools.nginx, ["-c", nginxConf, "-p", work]);
+  launch("nginx proxy", 0, tools.nginx, ["-c", nginxProxyConf, "-p", work]);
+  launch("http-proxy", 0, process.execPath, [
+    join(root, "bench/bare-http-proxy.mjs"),
+    String(PORTS.httpProxy),
+    origin,
+  ]);
+  const gwArgs = (file, port, control) => [
+    gatewayMain,
+    "--config",
+    file,
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--control",
+    `127.0.0.1:${control}`,
+    "--cache-dir",
+    join(work, `cache-${port}`),
+    "--log-level",
+    "warn",
+  ];
+  launch(
+    "gatehouse",
+    0,
+    process.execPath,
+    gwArgs(smallFile, PORTS.gateway, PORTS.gatewayControl),
+    gwEnv,
+  );
+  launch(
+    "gatehouse 10k",
+    0,
+    process.execPath,
+    gwArgs(bigFile, PORTS.gateway10k, PORTS.gateway10kControl),
+    gwEnv,
+  );
+  const auth = { authorization: `Bearer ${token}` };
+  await Promise.all([
+    waitFor(`${origin}/`),
+    waitFor(`http://127.0.0.1:${PORTS.nginxProxy}/`),
+    waitFor(`http://127.0.0.1:${PORTS.httpProxy}/`),
+    waitFor(`http://127.0.0.1:${PORTS.gatewayControl}/v1/ready`, auth),
+    waitFor(`http://127.0.0.1:${PORTS.gateway10kControl}/v1/ready`, auth),
+  ]);
+
+  const scenarios = [
+    { key: "origin", label: "origin direct (nginx return 200)", url: `${origin}/proxied` },
+    {
+      key: "nginx_proxy",
+      label: "nginx proxy_pass, keepalive",
+      url: `http://127.0.0.1:${PORTS.nginxProxy}/proxied`,
+    },
+    {
+      key: "http_proxy",
+      label: "bare http-proxy, keep-alive agent",
+      url: `http://127.0.0.1:${PORTS.httpProxy}/proxied`,
+    },
+    {
+      key: "gateway",
+      label: "Gatehouse, 1 route, 0 plugins",
+      url: `http://127.0.0.1:${PORTS.gateway}/proxied`,
+    },
+    {
+      key: "termination",
+      label: "Gatehouse, request-termination",
+      url: `http://127.0.0.1:${PORTS.gateway}/terminated`,
+    },
+    {
+      key: "gateway_10k",
+      label: `Gatehouse, ${routeCount} routes, 0 plugins`,
+      url: `http://127.0.0.1:${PORTS.gateway10k}/proxied`,
+    },
+  ];
+  for (const s of scenarios) {
+    const res = await fetch(s.url);
+    if (res.status !== 200)
+      throw new Error(`${s.label}: expected 200 from ${s.url}, got ${res.status}`);
+  }
+
+  const samples = Object.fromEntries(scenarios.map((s) => [s.key, []]));
+  const wrk = (url, seconds) => {
+    const [cmd, a] = pin(1, tools.wrk, [
+      "-t1",
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "--latency",
+      url,
+    ]);
+    return execFileSync(cmd, a, { encoding: "utf8" });
+  };
+  for (const s of scenarios) wrk(s.url, 1); // warm-up (JIT, keep-alive pools)
+  for (let r = 1; r <= rounds; r++) {
+    for (const s of scenarios) {
+      const out = wrk(s.url, duration);
+      const sample = parseWrk(out);
+      if (sample.errors > 0) console.error(`${s.label}: ${sample.errors} socket errors / non-2xx`);
+      samples[s.key].push(sample);
+    }
+    console.log(`round ${r}/${rounds} done`);
+  }
+
+  const median = (xs) => {
+    const v = [...xs].sort((a, b) => a - b);
+    return v[Math.floor(v.length / 2)];
+  };
+  const summary = Object.fromEntries(
+    scenarios.map((s) => [
+      s.key,
+      {
+        label: s.label,
+        rps: median(samples[s.key].map((x) => x.rps)),
+        p50_ms: median(samples[s.key].map((x) => x.p50)),
+        p99_ms: median(samples[s.key].map((x) => x.p99)),
+      },
+    ]),
+  );
+  const ratios = {
+    gateway_vs_http_proxy: round(summary.gateway.rps / summary.http_proxy.rps),
+    routes_10k_vs_1: round(summary.gateway_10k.rps / summary.gateway.rps),
+    termination_vs_proxied: round(summary.termination.rps / summary.gateway.rps),
+  };
+  const targets = {
+    gateway_vs_http_proxy: 0.95,
+    routes_10k_vs_1: 0.97,
+    termination_vs_proxied: 2.5,
+  };
+
+  console.log(
+    `\n${"scenario".padEnd(42)} ${"rps".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
+  );
+  for (const s of scenarios) {
+    const x = summary[s.key];
+    console.log(
+      `${x.label.padEnd(42)} ${x.rps.toFixed(0).padStart(9)} ${x.p50_ms.toFixed(2).padStart(8)} ${x.p99_ms.toFixed(2).padStart(8)}`,
+    );
+  }
+  console.log("");
+  for (const [k, v] of Object.entries(ratios)) {
+    console.log(
+      `${k.padEnd(24)} ${v.toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
+    );
+  }
+  const result = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: {
+      rounds,
+      duration_s: duration,
+      connections,
+      routes: routeCount,
+      pinned: Boolean(tools.taskset && cores >= 2),
+    },
+    ratios,
+    targets,
+    scenarios: summary,
+  };
+  writeFileSync(join(root, "bench/results.json"), JSON.stringify(result, null, 2) + "\n");
+  console.log("\nwrote bench/results.json");
+} finally {
+  await stopAll();
+}
+
+function round(x) {
+  return Math.round(x * 1000) / 1000;
+}
+
+function toMs(value, unit) {
+  const n = Number(value);
+  switch (unit) {
+    case "us":
+      return n / 1000;
+    case "ms":
+      return n;
+    case "s":
+      return n * 1000;
+    default:
+      return n / 60_000;
+  }
+}
+
+function parseWrk(out) {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const lat = (pct) => {
+    const m = new RegExp(`\\s${pct}%\\s+([\\d.]+)(us|ms|s|m)`).exec(out);
+    return m ? toMs(m[1], m[2]) : NaN;
+  };
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+    out,
+  );
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const errors =
+    non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  if (!Number.isFinite(rps)) throw new Error(`could not parse wrk output:\n${out}`);
+  return { rps, p50: lat(50), p99: lat(99), errors };
+}
