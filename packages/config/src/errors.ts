@@ -1,0 +1,83 @@
+import type { z } from "zod";
+import type { ConfigError } from "./types.js";
+
+const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+/** `["services", 0, "routes", 1]` → `services[0].routes[1]` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else {
+      const key = String(seg);
+      if (SIMPLE_KEY.test(key)) out += out === "" ? key : `.${key}`;
+      else out += `[${JSON.stringify(key)}]`;
+    }
+  }
+  return out;
+}
+
+export function joinPath(base: string, rest: string): string {
+  if (base === "") return rest;
+  if (rest === "") return base;
+  return rest.startsWith("[") ? base + rest : `${base}.${rest}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return "an object";
+  return typeof value;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "a boolean",
+  array: "an array",
+  object: "an object",
+  record: "an object",
+};
+
+/** Zod issues → `{ path, message }` with short, user-facing reasons. */
+export function fromZodIssues(issues: readonly z.core.$ZodIssue[], base = ""): ConfigError[] {
+  const out: ConfigError[] = [];
+  for (const issue of issues) {
+    const path = joinPath(base, formatPath(issue.path));
+    if (
+      (issue.code === "invalid_type" ||
+        issue.code === "invalid_value" ||
+        issue.code === "invalid_union") &&
+      "input" in issue &&
+      issue.input === undefined
+    ) {
+      out.push({ path, message: "is required" });
+      continue;
+    }
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) {
+          out.push({ path: joinPath(path, formatPath([key])), message: "unknown field" });
+        }
+        break;
+      case "invalid_type": {
+        const expected = EXPECTED[issue.expected] ?? issue.expected;
+        out.push({ path, message: `must be ${expected}, got ${describe(issue.input)}` });
+        break;
+      }
+      case "invalid_value":
+        if (issue.message && !issue.message.startsWith("Invalid"))
+          out.push({ path, message: issue.message });
+        else
+          out.push({
+            path,
+            message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
+          });
+        break;
+      default:
+        out.push({ path, message: issue.message });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+import { z } from "zod";
+
+/**
+ * The declarative document, Kong decK shape. Field names are decK's (snake_case);
+ * unknown fields are errors so a typo never silently does nothing.
+ */
+
+const MAX_TIMEOUT = 2_147_483_646;
+
+export const nameSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .max(128, "must be at most 128 characters")
+  .regex(/^[A-Za-z0-9._~-]+$/, 'may contain only letters, digits, ".", "_", "~" and "-"');
+
+const idSchema = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+
+export const tagsSchema = z
+  .array(
+    z
+      .string()
+      .min(1, "must not be empty")
+      .max(128, "must be at most 128 characters")
+      .regex(/^[^\s,]+$/, "must not contain whitespace or commas"),
+  )
+  .optional();
+
+const timeoutSchema = z
+  .number()
+  .int("must be an integer (milliseconds)")
+  .min(1, "must be at least 1 (milliseconds)")
+  .max(MAX_TIMEOUT, `must be at most ${MAX_TIMEOUT} (milliseconds)`);
+
+const portSchema = z
+  .number()
+  .int("must be an integer")
+  .min(1, "must be between 1 and 65535")
+  .max(65535, "must be between 1 and 65535");
+
+const protocolSchema = z.enum(["http", "https"]);
+
+const hostnameRe =
+  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*\.?$/;
+const ipv6Re = /^\[?[0-9A-Fa-f:.]+\]?$/;
+
+export const hostSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .refine((h) => hostnameRe.test(h) || ipv6Re.test(h), "must be a hostname or an IP address");
+
+/** A reference to another entity: `"name"`, `{ name }` or `{ id }`. */
+export const refSchema = z.union(
+  [
+    z.string().min(1, "must not be empty"),
+    z.strictObject({ name: z.string().min(1, "must not be empty") }),
+    z.strictObject({ id: z.string().min(1, "must not be empty") }),
+  ],
+  { error: 'must be a name, { "name": ... } or { "id": ... }' },
+);
+export type Ref = z.infer<typeof refSchema>;
+
+const pluginFields = {
+  id: idSchema.optional(),
+  name: z.string().min(1, "must not be empty"),
+  instance_name: z.string().optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+  enabled: z.boolean().optional(),
+  protocols: z.array(protocolSchema).min(1, "must not be empty").optional(),
+  tags: tagsSchema,
+  service: refSchema.optional(),
+  route: refSchema.optional(),
+  consumer: refSchema.optional(),
+};
+export const pluginSchema = z.strictObject(pluginFields);
+export type PluginDoc = z.infer<typeof pluginSchema>;
+
+const pathSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .refine((p) => p.startsWith("/") || p.startsWith("~"), 'must start with "/" or "~"');
+
+const hostPatternSchema = z
+  .string()
+  .min(1, "must not be empty")
+  .refine((h) => {
+    const [name, port, ...rest] = h.split(":");
+    if (rest.length > 0 || name === undefined) return false;
+    if (port !== undefined && !/^\d{1,5}$/.test(port)) return false;
+    const stars = name.split("*").length - 1;
+    if (stars === 0) return hostnameRe.test(name);
+    if (stars > 1) return false;
+    if (name.startsWith("*.")) return hostnameRe.test(name.slice(2));
+    if (name.endsWith(".*")) return hostnameRe.test(name.slice(0, -2));
+    return false;
+  }, "must be a hostname, optionally with one leading (*.example.com) or trailing (example.*) wildcard and a :port");
+
+const methodSchema = z
+  .string()
+  .regex(/^[A-Za-z]+$/, "must be an HTTP method (letters only)")
+  .transform((m) => m.toUpperCase());
+
+const routeFields = {
+  id: idSchema.optional(),
+  name: nameSchema.optional(),
+  protocols: z.array(protocolSchema).min(1, "must not be empty").optional(),
+  methods: z.array(methodSchema).optional(),
+  hosts: z.array(hostPatternSchema).optional(),
+  paths: z.array(pathSchema).optional(),
+  headers: z
+    .record(
+      z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a valid header name"),
+      z.array(z.string()).min(1, "must list at least one value"),
+    )
+    .optional(),
+  strip_path: z.boolean().optional(),
+  preserve_host: z.boolean().optional(),
+  regex_priority: z.number().int("must be an integer").optional(),
+  path_handling: z.enum(["v0", "v1"]).optional(),
+  https_redirect_status_code: z
+    .union([z.literal(426), z.literal(301), z.literal(302), z.literal(307), z.literal(308)])
+    .optional(),
+  request_buffering: z.boolean().optional(),
+  response_buffering: z.boolean().optional(),
+  max_body_size: z
+    .number()
+    .int("must be an integer (bytes)")
+    .min(0, "must be at least 0")
+    .optional(),
+  tags: tagsSchema,
+  plugins: z.array(pluginSchema).optional(),
+};
+export const nestedRouteSchema = z.strictObject(routeFields);
+export const topRouteSchema = z.strictObject({ ...routeFields, service: refSchema.optional() });
+export type RouteDoc = z.infer<typeof topRouteSchema>;
+
+export const serviceSchema = z.strictObject({
+  id: idSchema.optional(),
+  name: nameSchema,
+  url: z.string().optional(),
+  protocol: protocolSchema.optional(),
+  host: hostSchema.optional(),
+  port: portSchema.optional(),
+  path: z
+    .string()
+    .refine((p) => p.startsWith("/"), 'must start with "/"')
+    .optional(),
+  connect_timeout: timeoutSchema.optional(),
+  read_timeout: timeoutSchema.optional(),
+  write_timeout: timeoutSchema.optional(),
+  retries: z
+    .number()
+    .int("must be an integer")
+    .min(0, "must be at least 0")
+    .max(32767, "must be at most 32767")
+    .optional(),
+  enabled: z.boolean().optional(),
+  tags: tagsSchema,
+  routes: z.array(nestedRouteSchema).optional(),
+  plugins: z.array(pluginSchema).optional(),
+});
+export type ServiceDoc = z.infer<typeof serviceSchema>;
+
+const credTags = { id: idSchema.optional(), tags: tagsSchema };
+
+export const keyauthCredentialSchema = z.strictObject({
+  ...credTags,
+  key: z.string().min(1, "must not be empty").optional(),
+  key_hash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be a lower-case hex HMAC-SHA256 (64 characters)")
+    .optional(),
+  ttl: z.number().optional(),
+});
+
+export const basicauthCredentialSchema = z.strictObject({
+  ...credTags,
+  username: z.string().min(1, "must not be empty"),
+  password: z.string().min(1, "must not be empty").optional(),
+  password_hash: z.string().min(1, "must not be empty").optional(),
+});
+
+export const jwtSecretSchema = z.strictObject({
+  ...credTags,
+  key: z.string().min(1, "must not be empty"),
+  secret: z.string().optional(),
+  algorithm: z
+    .enum(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"])
+    .optional(),
+  rsa_public_key: z.string().optional(),
+});
+
+export const consumerSchema = z.strictObject({
+  id: idSchema.optional(),
+  username: z.string().min(1, "must not be empty").optional(),
+  custom_id: z.string().min(1, "must not be empty").optional(),
+  tags: tagsSchema,
+  keyauth_credentials: z.array(keyauthCredentialSchema).optional(),
+  basicauth_credentials: z.array(basicauthCredentialSchema).optional(),
+  jwt_secrets: z.array(jwtSecretSchema).optional(),
+  plugins: z.array(pluginSchema).optional(),
+});
+export type ConsumerDoc = z.infer<typeof consumerSchema>;
+
+export const targetSchema = z.strictObject({
+  id: idSchema.optional(),
+  target: z.string().min(1, "must not be empty"),
+  weight: z
+    .number()
+    .int("must be an integer")
+    .min(0, "must be between 0 and 65535")
+    .max(65535, "must be between 0 and 65535")
+    .optional(),
+  tags: tagsSchema,
+});
+
+export const upstreamSchema = z.strictObject({
+  id: idSchema.optional(),
+  name: hostSchema,
+  algorithm: z.literal("round-robin", 'only "round-robin" is supported').optional(),
+  slots: z.number().int().optional(),
+  tags: tagsSchema,
+  targets: z.array(targetSchema).optional(),
+});
+export type UpstreamDoc = z.infer<typeof upstreamSchema>;
+
+export const documentSchema = z.strictObject({
+  _format_version: z.enum(["1.1", "2.1", "3.0"], { error: 'must be "3.0" (or "1.1", "2.1")' }),
+  _transform: z.boolean().optional(),
+  _info: z.record(z.string(), z.unknown()).optional(),
+  _workspace: z.string().optional(),
+  services: z.array(serviceSchema).optional(),
+  routes: z.array(topRouteSchema).optional(),
+  consumers: z.array(consumerSchema).optional(),
+  upstreams: z.array(upstreamSchema).optional(),
+  plugins: z.array(pluginSchema).optional(),
+});
+export type DeclarativeDocument = z.infer<typeof documentSchema>;

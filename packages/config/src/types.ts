@@ -1,0 +1,135 @@
+/** One validation error: where (a path into the document) and why. */
+export interface ConfigError {
+  /** e.g. `services[0].routes[1].paths[0]`; empty string for the document itself. */
+  path: string;
+  message: string;
+}
+
+export type PluginValidation =
+  { ok: true; config: Record<string, unknown> } | { ok: false; errors: ConfigError[] };
+
+/**
+ * The plugin set of the data plane doing the validation. The gateway adapts the
+ * plugin kit's registry to this; error paths returned by `validate` are relative
+ * to the plugin's `config` object.
+ */
+export interface PluginCatalog {
+  has(name: string): boolean;
+  validate(name: string, config: unknown): PluginValidation;
+}
+
+export interface NormalizedUpstreamTarget {
+  /** as written, `host:port` */
+  target: string;
+  host: string;
+  port: number;
+  weight: number;
+}
+
+export interface NormalizedUpstream {
+  id: string;
+  name: string;
+  algorithm: "round-robin";
+  targets: NormalizedUpstreamTarget[];
+  tags: string[];
+}
+
+export interface NormalizedService {
+  id: string;
+  name: string;
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+  path: string | null;
+  /** milliseconds */
+  connectTimeout: number;
+  readTimeout: number;
+  writeTimeout: number;
+  retries: number;
+  tags: string[];
+  /** the upstreams[] entry whose name equals `host`, else null (host is a plain hostname) */
+  upstream: NormalizedUpstream | null;
+}
+
+export interface NormalizedRoute {
+  id: string;
+  name: string | null;
+  service: NormalizedService | null;
+  protocols: ("http" | "https")[];
+  /** upper-case */
+  methods: string[] | null;
+  hosts: string[] | null;
+  paths: string[] | null;
+  /** lower-case header names */
+  headers: Record<string, string[]> | null;
+  stripPath: boolean;
+  preserveHost: boolean;
+  regexPriority: number;
+  pathHandling: "v0" | "v1";
+  /** Gatehouse extension: maximum request body in bytes (413 above); null = unlimited */
+  maxBodySize: number | null;
+  tags: string[];
+}
+
+export interface NormalizedKeyauthCredential {
+  id: string;
+  /** plaintext key (DB-less files) */
+  key: string | null;
+  /** HMAC-SHA256 hex of the key (pushed by the control plane) */
+  keyHash: string | null;
+  tags: string[];
+}
+
+export interface NormalizedBasicauthCredential {
+  id: string;
+  username: string;
+  password: string | null;
+  passwordHash: string | null;
+  tags: string[];
+}
+
+export interface NormalizedJwtSecret {
+  id: string;
+  key: string;
+  secret: string | null;
+  algorithm: string;
+  rsaPublicKey: string | null;
+  tags: string[];
+}
+
+export interface NormalizedConsumer {
+  id: string;
+  username: string | null;
+  customId: string | null;
+  tags: string[];
+  keyauthCredentials: NormalizedKeyauthCredential[];
+  basicauthCredentials: NormalizedBasicauthCredential[];
+  jwtSecrets: NormalizedJwtSecret[];
+}
+
+export interface NormalizedPlugin {
+  id: string;
+  name: string;
+  enabled: boolean;
+  /** validated by the plugin's schema, defaults applied */
+  config: Record<string, unknown>;
+  serviceId: string | null;
+  routeId: string | null;
+  consumerId: string | null;
+  protocols: ("http" | "https")[];
+  tags: string[];
+  /** where it was declared, e.g. `services[0].plugins[1]` */
+  source: string;
+}
+
+export interface NormalizedConfig {
+  formatVersion: string;
+  services: NormalizedService[];
+  routes: NormalizedRoute[];
+  consumers: NormalizedConsumer[];
+  upstreams: NormalizedUpstream[];
+  plugins: NormalizedPlugin[];
+}
+
+export type ValidationResult =
+  { ok: true; config: NormalizedConfig } | { ok: false; errors: ConfigError[] };
