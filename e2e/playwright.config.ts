@@ -1,0 +1,33 @@
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumLaunchOptions } from "./support/chromium.js";
+import { adminUrl } from "./support/env.js";
+
+// The stack (admin, gateway, seeded database) is started by `npm test` before Playwright runs, and its URLs
+// are passed in GATEHOUSE_ADMIN_URL / GATEHOUSE_PROXY_URL: no `webServer` here.
+export default defineConfig({
+  testDir: "./tests",
+  outputDir: "./test-results",
+  globalSetup: "./support/global-setup.ts",
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["html", { open: "never", outputFolder: "./playwright-report" }]],
+  use: {
+    baseURL: adminUrl,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: chromiumLaunchOptions(),
+      },
+    },
+  ],
+});

@@ -1,0 +1,2 @@
+/** Where the stack under test listens. `npm test` starts it and sets these; defaults match `npm start`. */
+export const adminUrl = process.env.GATEHOUSE_ADMIN_URL || "http://127.0.0.1:3000";
