@@ -1,0 +1,134 @@
+/**
+ * Upstream failures with stable kinds and codes. The message is safe to show to
+ * users (it never contains upstream addresses or internals); the original error
+ * is kept in `cause` for logs.
+ */
+export type UpstreamErrorKind =
+  | "connect_timeout"
+  | "read_timeout"
+  | "write_timeout"
+  | "refused"
+  | "reset"
+  | "unavailable"
+  | "cancelled"
+  | "protocol";
+
+export type UpstreamErrorStatus = 502 | 503 | 504;
+
+const KINDS: Record<
+  UpstreamErrorKind,
+  { status: UpstreamErrorStatus; code: string; message: string }
+> = {
+  connect_timeout: {
+    status: 504,
+    code: "GH_UPSTREAM_CONNECT_TIMEOUT",
+    message: "The upstream server did not accept the connection in time",
+  },
+  read_timeout: {
+    status: 504,
+    code: "GH_UPSTREAM_READ_TIMEOUT",
+    message: "The upstream server did not respond in time",
+  },
+  write_timeout: {
+    status: 504,
+    code: "GH_UPSTREAM_WRITE_TIMEOUT",
+    message: "The upstream server did not read the request in time",
+  },
+  refused: {
+    status: 502,
+    code: "GH_UPSTREAM_REFUSED",
+    message: "The upstream server refused the connection",
+  },
+  reset: {
+    status: 502,
+    code: "GH_UPSTREAM_RESET",
+    message: "The upstream server closed the connection unexpectedly",
+  },
+  unavailable: {
+    status: 503,
+    code: "GH_UPSTREAM_UNAVAILABLE",
+    message: "No upstream server is available",
+  },
+  cancelled: {
+    status: 502,
+    code: "GH_UPSTREAM_CANCELLED",
+    message: "The upstream request was cancelled",
+  },
+  protocol: {
+    status: 502,
+    code: "GH_UPSTREAM_PROTOCOL",
+    message: "The upstream server sent an invalid response",
+  },
+};
+
+export class UpstreamError extends Error {
+  readonly kind: UpstreamErrorKind;
+  readonly status: UpstreamErrorStatus;
+  readonly code: string;
+
+  constructor(
+    kind: UpstreamErrorKind,
+    options?: { message?: string; code?: string; cause?: unknown },
+  ) {
+    const def = KINDS[kind];
+    super(
+      options?.message ?? def.message,
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
+    this.name = "UpstreamError";
+    this.kind = kind;
+    this.status = def.status;
+    this.code = options?.code ?? def.code;
+  }
+}
+
+const DNS_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+]);
+const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ERR_STREAM_PREMATURE_CLOSE"]);
+
+function errCode(err: unknown): string {
+  if (err && typeof err === "object" && "code" in err && typeof err.code === "string")
+    return err.code;
+  return "";
+}
+
+/** Map a Node / transport error to an UpstreamError (kept as is when it already is one). */
+export function classifyError(err: unknown): UpstreamError {
+  if (err instanceof UpstreamError) return err;
+  const code = errCode(err);
+  if (code === "ECONNREFUSED") return new UpstreamError("refused", { cause: err });
+  if (DNS_CODES.has(code)) {
+    return new UpstreamError("refused", {
+      code: "GH_UPSTREAM_UNREACHABLE",
+      message: "The upstream server could not be reached",
+      cause: err,
+    });
+  }
+  if (RESET_CODES.has(code)) return new UpstreamError("reset", { cause: err });
+  if (code.startsWith("HPE_")) return new UpstreamError("protocol", { cause: err });
+  if (
+    code.startsWith("ERR_TLS") ||
+    code.startsWith("ERR_SSL") ||
+    code.includes("CERT") ||
+    code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
+    code === "DEPTH_ZERO_SELF_SIGNED_CERT"
+  ) {
+    return new UpstreamError("protocol", {
+      code: "GH_UPSTREAM_TLS",
+      message: "The TLS handshake with the upstream server failed",
+      cause: err,
+    });
+  }
+  return new UpstreamError("reset", { cause: err });
+}
+
+/** Connect failures are the only ones retried on another target. */
+export function isConnectFailure(err: UpstreamError): boolean {
+  return err.kind === "refused" || err.kind === "connect_timeout";
+}

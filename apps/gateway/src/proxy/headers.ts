@@ -1,0 +1,239 @@
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from "node:http";
+import { BlockList, isIP } from "node:net";
+
+/** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "http2-settings",
+]);
+
+function connectionTokens(value: unknown, into: Set<string>): void {
+  if (value === undefined || value === null) return;
+  const values = Array.isArray(value) ? value : [value];
+  for (const v of values) {
+    for (const token of String(v).split(",")) {
+      const name = token.trim().toLowerCase();
+      if (name) into.add(name);
+    }
+  }
+}
+
+function headerValue(headers: Record<string, unknown>, name: string): unknown {
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() === name) return headers[key];
+  }
+  return undefined;
+}
+
+/**
+ * A copy of `headers` without hop-by-hop headers: Connection, Keep-Alive, Proxy-*, TE, Trailer,
+ * Transfer-Encoding, Upgrade and every header named in Connection (also those named in
+ * `extraConnection`, e.g. the original request's Connection header). Undefined values are dropped.
+ */
+export function hopByHopStrip<T extends Record<string, unknown>>(
+  headers: T,
+  extraConnection?: unknown,
+): T {
+  const named = new Set<string>();
+  connectionTokens(headerValue(headers, "connection"), named);
+  connectionTokens(extraConnection, named);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = key.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || lower.startsWith("proxy-") || named.has(lower)) continue;
+    out[key] = value;
+  }
+  return out as T;
+}
+
+export interface TrustedProxies {
+  /** true when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is inside one of the trusted CIDRs */
+  contains(address: string): boolean;
+}
+
+function unmapIPv4(address: string): string {
+  const lower = address.toLowerCase();
+  if (lower.startsWith("::ffff:") && isIP(address.slice(7)) === 4) return address.slice(7);
+  return address;
+}
+
+/** Parse trusted proxy CIDRs once (per config snapshot). Throws naming the entry and the reason. */
+export function compileTrustedProxies(cidrs: readonly string[]): TrustedProxies {
+  const list = new BlockList();
+  cidrs.forEach((entry, i) => {
+    const [addr = "", prefixText, extra] = entry.trim().split("/");
+    const family = isIP(addr);
+    const max = family === 4 ? 32 : 128;
+    const prefix = prefixText === undefined ? max : Number(prefixText);
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) ||
+      prefix > max
+    ) {
+      throw new Error(
+        `trustedProxies[${i}]: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`,
+      );
+    }
+    list.addSubnet(addr, prefix, family === 4 ? "ipv4" : "ipv6");
+  });
+  return {
+    contains(address: string): boolean {
+      const ip = unmapIPv4(address);
+      const family = isIP(ip);
+      if (family === 0) return false;
+      return list.check(ip, family === 4 ? "ipv4" : "ipv6");
+    },
+  };
+}
+
+const compiledCache = new WeakMap<readonly string[], TrustedProxies>();
+
+function trustedOf(trusted: readonly string[] | TrustedProxies): TrustedProxies {
+  if (!Array.isArray(trusted)) return trusted as TrustedProxies;
+  const list = trusted as readonly string[];
+  let compiled = compiledCache.get(list);
+  if (!compiled) {
+    compiled = compileTrustedProxies(list);
+    compiledCache.set(list, compiled);
+  }
+  return compiled;
+}
+
+function firstValue(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value.join(", ") : value;
+  const trimmed = v?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function hostWithoutPort(host: string): string {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end === -1 ? host : host.slice(0, end + 1);
+  }
+  const colon = host.indexOf(":");
+  return colon === -1 ? host : host.slice(0, colon);
+}
+
+export interface ForwardedHeaders {
+  "x-forwarded-for": string;
+  "x-forwarded-proto": string;
+  "x-forwarded-host": string;
+  "x-forwarded-port": string;
+  "x-real-ip": string;
+}
+
+/**
+ * X-Forwarded-* and X-Real-IP for the outbound request. Client-sent values are kept (and
+ * X-Forwarded-For appended to) only when the direct peer is a trusted proxy; otherwise they
+ * are replaced. X-Real-IP is the peer, or, behind trusted proxies, the right-most address of
+ * X-Forwarded-For that is not itself a trusted proxy (nginx `real_ip_recursive on`).
+ */
+export function forwardedHeaders(
+  req: IncomingMessage,
+  opts: {
+    trustedProxies: readonly string[] | TrustedProxies;
+    scheme: "http" | "https";
+    port: number;
+  },
+): ForwardedHeaders {
+  const peer = unmapIPv4(req.socket.remoteAddress ?? "");
+  const trusted = trustedOf(opts.trustedProxies);
+  const peerTrusted = peer !== "" && trusted.contains(peer);
+  const headers = req.headers;
+  const host = hostWithoutPort(firstValue(headers.host) ?? "");
+
+  if (!peerTrusted) {
+    return {
+      "x-forwarded-for": peer,
+      "x-forwarded-proto": opts.scheme,
+      "x-forwarded-host": host,
+      "x-forwarded-port": String(opts.port),
+      "x-real-ip": peer,
+    };
+  }
+  const priorFor = firstValue(headers["x-forwarded-for"]);
+  const chain = priorFor
+    ? priorFor
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
+  let realIp = peer;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const candidate = unmapIPv4(chain[i] ?? "");
+    if (isIP(candidate) === 0) break;
+    realIp = candidate;
+    if (!trusted.contains(candidate)) break;
+  }
+  return {
+    "x-forwarded-for": priorFor ? `${priorFor}, ${peer}` : peer,
+    "x-forwarded-proto": firstValue(headers["x-forwarded-proto"]) ?? opts.scheme,
+    "x-forwarded-host": firstValue(headers["x-forwarded-host"]) ?? host,
+    "x-forwarded-port": firstValue(headers["x-forwarded-port"]) ?? String(opts.port),
+    "x-real-ip": realIp,
+  };
+}
+
+export interface FramingError {
+  status: 400;
+  reason: string;
+  close: true;
+}
+
+/**
+ * Request-smuggling guard, run before anything reads the body: refuses both Content-Length and
+ * Transfer-Encoding, an invalid or repeated-and-different Content-Length, and any
+ * Transfer-Encoding other than a single `chunked`.
+ */
+export function checkRequestFraming(req: IncomingMessage): FramingError | undefined {
+  const lengths: string[] = [];
+  const encodings: string[] = [];
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] ?? "").toLowerCase();
+    if (name === "content-length") lengths.push((raw[i + 1] ?? "").trim());
+    else if (name === "transfer-encoding") encodings.push((raw[i + 1] ?? "").trim());
+  }
+  const fail = (reason: string): FramingError => ({ status: 400, reason, close: true });
+  if (lengths.length > 0 && encodings.length > 0) {
+    return fail("Content-Length and Transfer-Encoding must not both be present");
+  }
+  if (encodings.length > 0 && (encodings.length > 1 || encodings[0]?.toLowerCase() !== "chunked")) {
+    return fail("Transfer-Encoding: only a single 'chunked' is supported");
+  }
+  if (lengths.length > 0) {
+    const first = lengths[0] ?? "";
+    if (!/^\d{1,15}$/.test(first)) return fail("Content-Length must be a non-negative integer");
+    if (lengths.some((l) => l !== first))
+      return fail("Content-Length is repeated with different values");
+  }
+  return undefined;
+}
+
+/**
+ * Write the response head: hop-by-hop headers (Transfer-Encoding included, whoever set it) are
+ * stripped, Node chooses the framing itself (Content-Length when given, else chunked/close).
+ */
+export function writeResponseHead(
+  res: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders | IncomingHttpHeaders,
+): void {
+  const clean = hopByHopStrip(headers as Record<string, unknown>) as OutgoingHttpHeaders;
+  res.writeHead(status, clean);
+}

@@ -1,0 +1,15 @@
+// Entry point of the forwarding module (the gateway server imports from here).
+export { forward, pipeResponse } from "./forward.js";
+export type { ForwardHandlers, OutboundRequest } from "./forward.js";
+export { UpstreamError, classifyError } from "./errors.js";
+export type { UpstreamErrorKind, UpstreamErrorStatus } from "./errors.js";
+export {
+  checkRequestFraming,
+  compileTrustedProxies,
+  forwardedHeaders,
+  hopByHopStrip,
+  writeResponseHead,
+} from "./headers.js";
+export type { ForwardedHeaders, FramingError, TrustedProxies } from "./headers.js";
+export { Upstream, UpstreamPool } from "./pool.js";
+export type { Target, TargetSpec, UpstreamPoolOptions, UpstreamSpec } from "./pool.js";

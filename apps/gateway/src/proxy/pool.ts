@@ -1,0 +1,281 @@
+import http from "node:http";
+import https from "node:https";
+import type { Duplex } from "node:stream";
+import { isIP } from "node:net";
+import { SmoothWeightedRoundRobin } from "./balancer.js";
+
+export interface TargetSpec {
+  host: string;
+  port: number;
+  weight: number;
+}
+
+export interface UpstreamSpec {
+  key: string;
+  protocol: "http" | "https";
+  targets: TargetSpec[];
+  /** ms to get a connected (for https: handshaken) socket, waiting for a free slot included */
+  connectTimeout: number;
+  /** ms without a byte from the upstream while we wait for one (response head or body) */
+  readTimeout: number;
+  /** ms the request body may stay blocked because the upstream is not reading it */
+  writeTimeout: number;
+  /** extra attempts on connect failures only (refused / connect timeout / unreachable) */
+  retries: number;
+  /** verify the upstream's TLS certificate (https only), default true */
+  tlsVerify?: boolean;
+}
+
+export interface UpstreamPoolOptions {
+  /** max sockets per target (in use + connecting); further requests queue. Default 256. */
+  maxSockets?: number;
+  /** TCP keep-alive probe delay on idle sockets. Default 1000. */
+  keepAliveMsecs?: number;
+  /** idle keep-alive sockets are closed after this many ms. Default 4000 (below the common 5 s upstream timeout). */
+  idleTimeout?: number;
+  /** the previous generation: its agents (and Upstreams for unchanged specs) are reused */
+  previous?: UpstreamPool;
+}
+
+type AgentKind = http.Agent & { retired: boolean };
+
+// keepSocketAlive() returning false makes Node destroy the socket instead of pooling it: a
+// retired agent lets in-flight requests finish and then closes their sockets.
+class HttpAgent extends http.Agent {
+  retired = false;
+  override keepSocketAlive(socket: Duplex): boolean {
+    return (
+      !this.retired && (super.keepSocketAlive(socket) as unknown as boolean | undefined) !== false
+    );
+  }
+}
+class HttpsAgent extends https.Agent {
+  retired = false;
+  override keepSocketAlive(socket: Duplex): boolean {
+    return (
+      !this.retired && (super.keepSocketAlive(socket) as unknown as boolean | undefined) !== false
+    );
+  }
+}
+
+/** One upstream host:port with its keep-alive agent. */
+export interface Target {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly weight: number;
+  readonly agent: http.Agent;
+}
+
+export class Upstream {
+  readonly key: string;
+  readonly spec: UpstreamSpec;
+  /** @internal */
+  readonly targets: readonly Target[];
+  private readonly balancer: SmoothWeightedRoundRobin<Target>;
+
+  /** @internal use UpstreamPool#upstream */
+  constructor(spec: UpstreamSpec, targets: readonly Target[]) {
+    this.key = spec.key;
+    this.spec = spec;
+    this.targets = targets;
+    this.balancer = new SmoothWeightedRoundRobin(targets);
+  }
+
+  /** Next target by weight, skipping `exclude`; undefined when none is left. */
+  pick(exclude?: ReadonlySet<Target>): Target | undefined {
+    return this.balancer.pick(exclude);
+  }
+
+  get available(): number {
+    return this.balancer.size;
+  }
+
+  /** Destroy idle keep-alive sockets of a target (one turned out dead, the others likely are too). */
+  dropIdle(target: Target): void {
+    for (const list of Object.values(target.agent.freeSockets)) {
+      for (const socket of list ?? []) socket.destroy();
+    }
+  }
+}
+
+interface AgentEntry {
+  agent: AgentKind;
+  users: Set<UpstreamPool>;
+}
+
+/** Agents shared by the generations of a pool lineage. */
+class AgentRegistry {
+  readonly agents = new Map<string, AgentEntry>();
+
+  acquire(key: string, user: UpstreamPool, create: () => AgentKind): AgentKind {
+    let entry = this.agents.get(key);
+    if (!entry) {
+      entry = { agent: create(), users: new Set() };
+      this.agents.set(key, entry);
+    }
+    entry.users.add(user);
+    return entry.agent;
+  }
+
+  release(user: UpstreamPool, hard: boolean): void {
+    for (const [key, entry] of this.agents) {
+      if (!entry.users.delete(user) || entry.users.size > 0) continue;
+      this.agents.delete(key);
+      entry.agent.retired = true;
+      if (hard) entry.agent.destroy();
+      else {
+        for (const list of Object.values(entry.agent.freeSockets)) {
+          for (const socket of list ?? []) socket.destroy();
+        }
+      }
+    }
+  }
+}
+
+function fingerprint(spec: UpstreamSpec): string {
+  return JSON.stringify([
+    spec.key,
+    spec.protocol,
+    spec.targets.map((t) => [t.host, t.port, t.weight]),
+    spec.connectTimeout,
+    spec.readTimeout,
+    spec.writeTimeout,
+    spec.retries,
+    spec.tlsVerify !== false,
+  ]);
+}
+
+function checkSpec(spec: UpstreamSpec): void {
+  const where = `upstream "${spec.key}"`;
+  if (spec.protocol !== "http" && spec.protocol !== "https") {
+    throw new Error(`${where}: protocol must be "http" or "https", got "${String(spec.protocol)}"`);
+  }
+  for (const name of ["connectTimeout", "readTimeout", "writeTimeout"] as const) {
+    const v = spec[name];
+    if (!Number.isInteger(v) || v <= 0)
+      throw new Error(`${where}: ${name} must be a positive integer (ms)`);
+  }
+  if (!Number.isInteger(spec.retries) || spec.retries < 0) {
+    throw new Error(`${where}: retries must be a non-negative integer`);
+  }
+  spec.targets.forEach((t, i) => {
+    if (!t.host) throw new Error(`${where}: targets[${i}].host must not be empty`);
+    if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) {
+      throw new Error(`${where}: targets[${i}].port must be 1..65535`);
+    }
+    if (!Number.isFinite(t.weight) || t.weight < 0) {
+      throw new Error(`${where}: targets[${i}].weight must be >= 0`);
+    }
+  });
+}
+
+/**
+ * Keep-alive agents per upstream target, one pool per config snapshot generation:
+ * `new UpstreamPool({ ...opts, previous })` shares agents with `previous`, and
+ * `previous.close()` then retires only the agents the new generation does not use.
+ */
+export class UpstreamPool {
+  private readonly registry: AgentRegistry;
+  private readonly upstreams = new Map<string, Upstream>();
+  private readonly previous: UpstreamPool | undefined;
+  private readonly maxSockets: number;
+  private readonly keepAliveMsecs: number;
+  private readonly idleTimeout: number;
+  private closed = false;
+
+  constructor(opts: UpstreamPoolOptions = {}) {
+    this.maxSockets = opts.maxSockets ?? 256;
+    this.keepAliveMsecs = opts.keepAliveMsecs ?? 1000;
+    this.idleTimeout = opts.idleTimeout ?? 4000;
+    if (!Number.isInteger(this.maxSockets) || this.maxSockets < 1) {
+      throw new Error("UpstreamPool: maxSockets must be a positive integer");
+    }
+    if (!Number.isInteger(this.idleTimeout) || this.idleTimeout < 1) {
+      throw new Error("UpstreamPool: idleTimeout must be a positive integer (ms)");
+    }
+    this.previous = opts.previous && !opts.previous.closed ? opts.previous : undefined;
+    this.registry = this.previous?.registry ?? new AgentRegistry();
+  }
+
+  /** The Upstream for `spec`; the same object for the same spec (so the round-robin state is kept). */
+  upstream(spec: UpstreamSpec): Upstream {
+    if (this.closed) throw new Error("UpstreamPool: upstream() called after close()");
+    const fp = fingerprint(spec);
+    const cached = this.upstreams.get(fp) ?? this.previous?.upstreams.get(fp);
+    if (cached && cached.targets.every((t) => this.ownsAgent(t.agent))) {
+      this.upstreams.set(fp, cached);
+      return cached;
+    }
+    checkSpec(spec);
+    const frozen: UpstreamSpec = { ...spec, targets: spec.targets.map((t) => ({ ...t })) };
+    const targets = frozen.targets.map((t) => ({
+      id: `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}`,
+      host: t.host,
+      port: t.port,
+      weight: t.weight,
+      agent: this.agentFor(frozen, t),
+    }));
+    const upstream = new Upstream(frozen, targets);
+    this.upstreams.set(fp, upstream);
+    return upstream;
+  }
+
+  /** Release this generation: agents no other live generation uses close idle sockets now, busy ones after their response. */
+  close(): void {
+    this.shutdown(false);
+  }
+
+  /** Like close(), but also destroys sockets in use. */
+  destroy(): void {
+    this.shutdown(true);
+  }
+
+  private shutdown(hard: boolean): void {
+    if (this.closed && !hard) return;
+    this.closed = true;
+    this.registry.release(this, hard);
+  }
+
+  /** Registers the agent for this generation; true when the agent is still live in the registry. */
+  private ownsAgent(agent: http.Agent): boolean {
+    for (const entry of this.registry.agents.values()) {
+      if (entry.agent === agent) {
+        entry.users.add(this);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private agentFor(spec: UpstreamSpec, target: TargetSpec): http.Agent {
+    const verify = spec.tlsVerify !== false;
+    const key = [
+      spec.protocol,
+      target.host,
+      target.port,
+      verify,
+      this.maxSockets,
+      this.keepAliveMsecs,
+      this.idleTimeout,
+    ].join("|");
+    return this.registry.acquire(key, this, () => {
+      const common = {
+        keepAlive: true,
+        keepAliveMsecs: this.keepAliveMsecs,
+        maxSockets: this.maxSockets,
+        maxFreeSockets: this.maxSockets,
+        timeout: this.idleTimeout,
+        scheduling: "lifo" as const,
+      };
+      if (spec.protocol === "https") {
+        return new HttpsAgent({
+          ...common,
+          rejectUnauthorized: verify,
+          ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+        });
+      }
+      return new HttpAgent(common);
+    });
+  }
+}
