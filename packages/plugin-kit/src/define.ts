@@ -1,0 +1,141 @@
+import { z } from "zod";
+import type { Phase } from "./phases.js";
+import { PHASES } from "./phases.js";
+import type { Kit } from "./types.js";
+
+export type PhaseHandler<C> = (kit: Kit, config: C) => void | Promise<void>;
+export type CatchHandler<C> = (kit: Kit, config: C, error: unknown) => void | Promise<void>;
+export type PluginPhases<C> = Partial<Record<Phase, PhaseHandler<C>>>;
+
+export type PluginScope = "global" | "service" | "route" | "consumer";
+export type PluginCategory =
+  | "authentication"
+  | "security"
+  | "traffic control"
+  | "transformation"
+  | "logging"
+  | "observability"
+  | "utilities";
+
+export interface PluginMeta {
+  title?: string;
+  category?: PluginCategory;
+  summary?: string;
+  /** Markdown: what it does, config reference, examples. */
+  readme?: string;
+  icon?: string;
+  /** Scopes the plugin may be configured on; default all four. */
+  scopes?: readonly PluginScope[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface PluginDefinition<C = any> {
+  readonly name: string;
+  readonly version: string;
+  readonly priority: number;
+  readonly phases: PluginPhases<C>;
+  readonly catch?: CatchHandler<C> | undefined;
+  readonly configSchema: z.ZodType<C>;
+  readonly meta: PluginMeta & { scopes: readonly PluginScope[]; phases: readonly Phase[] };
+}
+
+export interface PluginSpec<S extends z.ZodType> {
+  name: string;
+  version: string;
+  priority: number;
+  phases: PluginPhases<z.output<S>>;
+  catch?: CatchHandler<z.output<S>>;
+  configSchema: S;
+  meta?: PluginMeta;
+}
+
+const NAME = /^[a-z][a-z0-9-]*$/;
+const ALL_SCOPES: readonly PluginScope[] = ["global", "service", "route", "consumer"];
+
+export function definePlugin<S extends z.ZodType>(
+  spec: PluginSpec<S>,
+): PluginDefinition<z.output<S>> {
+  if (!NAME.test(spec.name)) throw new TypeError(`plugin name "${spec.name}" must match ${NAME}`);
+  if (!Number.isInteger(spec.priority))
+    throw new TypeError(`plugin "${spec.name}": priority must be an integer`);
+  if (typeof spec.version !== "string" || spec.version === "") {
+    throw new TypeError(`plugin "${spec.name}": version must be a non-empty string`);
+  }
+  const phases: Phase[] = [];
+  for (const key of Object.keys(spec.phases)) {
+    if (!(PHASES as readonly string[]).includes(key)) {
+      throw new TypeError(
+        `plugin "${spec.name}": unknown phase "${key}" (expected one of ${PHASES.join(", ")})`,
+      );
+    }
+    if (typeof spec.phases[key as Phase] !== "function") {
+      throw new TypeError(`plugin "${spec.name}": phase "${key}" must be a function`);
+    }
+  }
+  for (const p of PHASES) if (spec.phases[p]) phases.push(p);
+  return Object.freeze({
+    name: spec.name,
+    version: spec.version,
+    priority: spec.priority,
+    phases: Object.freeze({ ...spec.phases }),
+    catch: spec.catch,
+    configSchema: spec.configSchema as unknown as z.ZodType<z.output<S>>,
+    meta: Object.freeze({ ...spec.meta, scopes: spec.meta?.scopes ?? ALL_SCOPES, phases }),
+  });
+}
+
+export interface ConfigError {
+  path: string;
+  message: string;
+}
+
+export type ValidationResult<C> = { ok: true; config: C } | { ok: false; errors: ConfigError[] };
+
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += out === "" ? String(seg) : `.${String(seg)}`;
+  }
+  return out;
+}
+
+/** Validates a raw plugin config (missing → {}), applying defaults. Paths are `<prefix>.field`. */
+export function validatePluginConfig<C>(
+  def: PluginDefinition<C>,
+  raw: unknown,
+  prefix = "config",
+): ValidationResult<C> {
+  const r = def.configSchema.safeParse(raw ?? {});
+  if (r.success) return { ok: true, config: r.data };
+  return {
+    ok: false,
+    errors: r.error.issues.map((i) => ({ path: formatPath(prefix, i.path), message: i.message })),
+  };
+}
+
+/** JSON Schema of the config (what the admin form is generated from). */
+export function configJsonSchema(def: PluginDefinition): Record<string, unknown> {
+  return z.toJSONSchema(def.configSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+}
+
+/** name → definition; throws on a duplicate name or priority. */
+export function catalogOf(defs: readonly PluginDefinition[]): Map<string, PluginDefinition> {
+  const out = new Map<string, PluginDefinition>();
+  const prio = new Map<number, string>();
+  for (const d of defs) {
+    if (out.has(d.name)) throw new Error(`duplicate plugin name "${d.name}"`);
+    const other = prio.get(d.priority);
+    if (other !== undefined) {
+      throw new Error(
+        `plugins "${other}" and "${d.name}" have the same priority ${d.priority}; priorities are unique`,
+      );
+    }
+    out.set(d.name, d);
+    prio.set(d.priority, d.name);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+export { PluginKitError } from "./errors.js";
+export type { Phase } from "./phases.js";
+export { PHASES } from "./phases.js";
+export type {
+  PluginDefinition,
+  PluginSpec,
+  PluginMeta,
+  PluginScope,
+  PluginCategory,
+  PhaseHandler,
+  CatchHandler,
+  PluginPhases,
+  ConfigError,
+  ValidationResult,
+} from "./define.js";
+export {
+  definePlugin,
+  validatePluginConfig,
+  configJsonSchema,
+  catalogOf,
+  formatPath,
+} from "./define.js";
+export type {
+  PluginInstanceSpec,
+  ChainEntry,
+  CompileOptions,
+  CompileResult,
+  ConsumerRef,
+} from "./chains.js";
+export {
+  Chain,
+  Chains,
+  ChainCompileError,
+  compileChains,
+  tryCompileChains,
+  chainOf,
+} from "./chains.js";
+export type {
+  RequestInfo,
+  UpstreamFailure,
+  UpstreamFailureKind,
+  ProxyRequest,
+  TransactionResult,
+  TraceEntry,
+  ResponseHeadInput,
+  TransactionOptions,
+} from "./transaction.js";
+export { Transaction, UpstreamError, FAILURE_STATUS } from "./transaction.js";
+export type {
+  Kit,
+  ResponseKit,
+  RequestKit,
+  ClientKit,
+  RouterKit,
+  ServiceKit,
+  Consumer,
+  Credential,
+  CredentialLookup,
+  KitLogger,
+  ResponseSource,
+  ExitBody,
+  RequestBody,
+} from "./types.js";
+export type { HeaderInput, HeaderRecord, HeaderScalar, NodeHeaders } from "./headers.js";
+export { HeaderStore, headerKey, checkHeaderName } from "./headers.js";
+export {
+  HTTP_MESSAGES,
+  defaultMessage,
+  formatFromAccept,
+  formatOfMediaType,
+  renderError,
+  CONTENT_TYPES,
+} from "./error-format.js";
+export type { ErrorFormat } from "./error-format.js";

@@ -1,0 +1,120 @@
+import type { HeaderInput, HeaderRecord } from "./headers.js";
+import type { Phase } from "./phases.js";
+
+export type ResponseSource = "service" | "exit" | "error";
+
+export interface Consumer {
+  id: string;
+  username?: string | null;
+  customId?: string | null;
+  [key: string]: unknown;
+}
+
+export interface Credential {
+  id: string;
+  [key: string]: unknown;
+}
+
+/** How plugins find consumers and credentials; the gateway implements it from the config snapshot. */
+export interface CredentialLookup {
+  keyAuth?(key: string): { consumer: Consumer; credential: Credential } | undefined;
+  consumer?(idOrUsername: string): Consumer | undefined;
+}
+
+/** pino-like logger. */
+export interface KitLogger {
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+}
+
+export type ExitBody = string | Buffer | Record<string, unknown> | unknown[] | null | undefined;
+
+/** Kong's kong.response. */
+export interface ResponseKit {
+  getStatus(): number;
+  getHeader(name: string): string | undefined;
+  getHeaders(max?: number): { headers: HeaderRecord; truncated: boolean };
+  getSource(): ResponseSource;
+  setStatus(status: number): void;
+  setHeader(name: string, value: string | number | boolean): void;
+  addHeader(name: string, value: string | number | boolean): void;
+  clearHeader(name: string): void;
+  setHeaders(headers: Record<string, HeaderInput>): void;
+  getRawBody(): Buffer;
+  setRawBody(body: string | Buffer): void;
+  exit(status: number, body?: ExitBody, headers?: Record<string, HeaderInput>): void;
+  error(status: number, message?: string, headers?: Record<string, HeaderInput>): void;
+}
+
+export interface RequestBody {
+  /** "json" | "form" | undefined (unsupported or no content type) */
+  mime: "json" | "form" | undefined;
+  args: Record<string, unknown>;
+}
+
+/** The client request as the upstream will see it (getters) and its changes (setters: rewrite/access only). */
+export interface RequestKit {
+  getMethod(): string;
+  setMethod(method: string): void;
+  getScheme(): string;
+  getHost(): string;
+  getPort(): number;
+  getPath(): string;
+  setPath(path: string): void;
+  getRawQuery(): string;
+  setRawQuery(query: string): void;
+  getQuery(max?: number): Record<string, string | string[]>;
+  getQueryArg(name: string): string | undefined;
+  setQuery(
+    args: Record<string, string | number | boolean | readonly (string | number | boolean)[]>,
+  ): void;
+  getHeader(name: string): string | undefined;
+  getHeaders(max?: number): { headers: HeaderRecord; truncated: boolean };
+  setHeader(name: string, value: string | number | boolean): void;
+  addHeader(name: string, value: string | number | boolean): void;
+  clearHeader(name: string): void;
+  setHeaders(headers: Record<string, HeaderInput>): void;
+  /** Reads (buffers) the request body; the buffered body is what gets forwarded. rewrite/access only. */
+  getRawBody(): Promise<Buffer>;
+  setRawBody(body: string | Buffer): void;
+  /** Parsed JSON or urlencoded form body. rewrite/access only. */
+  getBody(): Promise<RequestBody>;
+  /** Re-serializes args as the request's body type (JSON or form). rewrite/access only. */
+  setBody(args: Record<string, unknown>, mime?: "json" | "form"): void;
+}
+
+export interface ClientKit {
+  getIp(): string;
+  getConsumer(): Consumer | undefined;
+  getCredential(): Credential | undefined;
+  /** Sets the authenticated consumer/credential; consumer-scoped plugins apply from the next plugin on. */
+  authenticate(consumer: Consumer | null, credential: Credential | null): void;
+}
+
+export interface RouterKit {
+  getRoute(): unknown;
+  getService(): unknown;
+}
+
+export interface ServiceKit {
+  /** Cancels proxying like a Go Director cancelling its context: upstream failure "cancelled" (502). */
+  cancel(reason?: string): void;
+}
+
+export interface Kit {
+  readonly phase: Phase | "error";
+  /** Name of the plugin currently running. */
+  readonly plugin: string;
+  readonly response: ResponseKit;
+  readonly request: RequestKit;
+  readonly client: ClientKit;
+  readonly router: RouterKit;
+  readonly service: ServiceKit;
+  /** Per-request map shared by all plugins. */
+  readonly ctx: Map<string, unknown>;
+  readonly log: KitLogger;
+  /** What the gateway passed to runLog() (log phase only; undefined before). */
+  readonly logInfo: Readonly<Record<string, unknown>> | undefined;
+}
