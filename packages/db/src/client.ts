@@ -41,3 +41,29 @@ export function isForeignKeyViolation(
 ): error is Prisma.PrismaClientKnownRequestError {
   return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003";
 }
+
+/**
+ * The fields behind a P2002 error, e.g. ["email"] for "AdminUser_email_key" (with the pg adapter
+ * Prisma reports the index name, not `meta.target`). [] when unknown.
+ */
+export function uniqueViolationFields(error: unknown): string[] {
+  if (!isUniqueViolation(error)) return [];
+  const meta = (error.meta ?? {}) as {
+    target?: unknown;
+    modelName?: string;
+    driverAdapterError?: { cause?: { constraint?: { index?: string; fields?: string[] } } };
+  };
+  if (Array.isArray(meta.target)) return meta.target.map(String);
+  const constraint = meta.driverAdapterError?.cause?.constraint;
+  if (constraint?.fields) return constraint.fields.map((field) => field.replace(/^"|"$/g, ""));
+  const index = constraint?.index;
+  if (
+    !index ||
+    !meta.modelName ||
+    !index.startsWith(`${meta.modelName}_`) ||
+    !index.endsWith("_key")
+  ) {
+    return [];
+  }
+  return index.slice(meta.modelName.length + 1, -"_key".length).split("_");
+}

@@ -1,0 +1,327 @@
+// The database as a declarative document (Kong decK shape, `_format_version: "3.0"`): what the
+// admin exports, what the control plane pushes to data planes, what the gateway loads from a file.
+// The exact shape is documented in /tmp/gh-notes/db.md and validated by @gatehouse/config.
+import { createHash } from "node:crypto";
+import { decryptSecret } from "./auth.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+
+export type Ref = string | { id: string };
+
+export interface PluginEntry {
+  id: string;
+  name: string;
+  instance_name?: string;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  protocols: string[];
+  tags: string[];
+  /** Only on plugins scoped to more than their parent (e.g. a route plugin for one consumer). */
+  service?: Ref;
+  route?: Ref;
+  consumer?: Ref;
+}
+
+export interface RouteEntry {
+  id: string;
+  name?: string;
+  /** Top-level routes only: the service (by name) a route points at; nested routes omit it. */
+  service?: Ref;
+  protocols: string[];
+  methods?: string[];
+  hosts?: string[];
+  paths?: string[];
+  headers?: Record<string, string[]>;
+  strip_path: boolean;
+  preserve_host: boolean;
+  regex_priority: number;
+  tags: string[];
+  plugins?: PluginEntry[];
+}
+
+export interface ServiceEntry {
+  id: string;
+  name: string;
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+  path?: string;
+  connect_timeout: number;
+  read_timeout: number;
+  write_timeout: number;
+  retries: number;
+  tags: string[];
+  routes?: RouteEntry[];
+  plugins?: PluginEntry[];
+}
+
+export interface UpstreamEntry {
+  name: string;
+  targets: { id: string; target: string; weight: number; tags: string[] }[];
+}
+
+export interface ConsumerEntry {
+  id: string;
+  username?: string;
+  custom_id?: string;
+  tags: string[];
+  keyauth_credentials?: { id: string; key_hash: string; tags: string[] }[];
+  basicauth_credentials?: { id: string; username: string; password_hash: string; tags: string[] }[];
+  jwt_secrets?: {
+    id: string;
+    key: string;
+    algorithm: string;
+    secret?: string;
+    rsa_public_key?: string;
+    tags: string[];
+  }[];
+  plugins?: PluginEntry[];
+}
+
+export interface DeclarativeDocument {
+  _format_version: "3.0";
+  services: ServiceEntry[];
+  routes: RouteEntry[];
+  consumers: ConsumerEntry[];
+  upstreams: UpstreamEntry[];
+  plugins: PluginEntry[];
+}
+
+export interface ExportOptions {
+  /**
+   * Server secret that encrypted the jwt HS256 secrets (`JwtCredential.secretEncrypted`). When
+   * given, `jwt_secrets[].secret` carries the decrypted secret (needed by data planes); when not,
+   * it is left out (a file for humans).
+   */
+  secretKey?: string | Buffer;
+}
+
+/** A PrismaClient, or the client of an interactive transaction. */
+export type ExportClient = Pick<PrismaClient, "service" | "route" | "plugin" | "consumer"> &
+  Partial<Pick<PrismaClient, "$transaction">>;
+
+interface Named {
+  id: string;
+  name?: string | null;
+}
+
+/** Code-point order (never locale-dependent: the document's hash must not depend on the machine). */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = (a: Named, b: Named) => compare(a.name ?? "", b.name ?? "") || compare(a.id, b.id);
+
+/**
+ * Reads the whole configuration and shapes it. With a PrismaClient the reads run in one
+ * REPEATABLE READ transaction (a consistent snapshot); with a transaction client, in that transaction.
+ * Entities are sorted (by name, then id) so equal configurations give equal documents and hashes.
+ */
+export async function exportDeclarative(
+  prisma: ExportClient,
+  options: ExportOptions = {},
+): Promise<DeclarativeDocument> {
+  const queries = [
+    prisma.service.findMany({ include: { targets: true } }),
+    prisma.route.findMany(),
+    prisma.plugin.findMany(),
+    prisma.consumer.findMany({
+      include: { keyAuthCredentials: true, basicAuthCredentials: true, jwtCredentials: true },
+    }),
+  ] as const;
+  const [services, routes, plugins, consumers] = prisma.$transaction
+    ? await prisma.$transaction([...queries], { isolationLevel: "RepeatableRead" })
+    : await Promise.all(queries);
+
+  const serviceRef = new Map(services.map((s) => [s.id, s.name as Ref]));
+  const routeRef = new Map(routes.map((r) => [r.id, r.name ?? { id: r.id }]));
+  const consumerRef = new Map(consumers.map((c) => [c.id, c.username ?? { id: c.id }]));
+
+  const pluginsByRoute = new Map<string, PluginEntry[]>();
+  const pluginsByService = new Map<string, PluginEntry[]>();
+  const pluginsByConsumer = new Map<string, PluginEntry[]>();
+  const globalPlugins: PluginEntry[] = [];
+  const push = (map: Map<string, PluginEntry[]>, key: string, entry: PluginEntry) => {
+    const list = map.get(key);
+    if (list) list.push(entry);
+    else map.set(key, [entry]);
+  };
+
+  for (const plugin of [...plugins].sort(byName)) {
+    const entry: PluginEntry = {
+      id: plugin.id,
+      name: plugin.name,
+      ...(plugin.instanceName ? { instance_name: plugin.instanceName } : {}),
+      config: (plugin.config ?? {}) as Record<string, unknown>,
+      enabled: plugin.enabled,
+      protocols: plugin.protocols,
+      tags: plugin.tags,
+    };
+    // Nest under the most specific entity; name the other scopes as references.
+    if (plugin.routeId) {
+      if (plugin.serviceId) entry.service = ref(serviceRef, plugin.serviceId);
+      if (plugin.consumerId) entry.consumer = ref(consumerRef, plugin.consumerId);
+      push(pluginsByRoute, plugin.routeId, entry);
+    } else if (plugin.serviceId) {
+      if (plugin.consumerId) entry.consumer = ref(consumerRef, plugin.consumerId);
+      push(pluginsByService, plugin.serviceId, entry);
+    } else if (plugin.consumerId) {
+      push(pluginsByConsumer, plugin.consumerId, entry);
+    } else {
+      globalPlugins.push(entry);
+    }
+  }
+
+  const routeEntry = (route: (typeof routes)[number], nested: boolean): RouteEntry => {
+    const headers = (route.headers ?? {}) as Record<string, string[]>;
+    const routePlugins = pluginsByRoute.get(route.id);
+    return {
+      id: route.id,
+      ...(route.name ? { name: route.name } : {}),
+      ...(!nested && route.serviceId ? { service: ref(serviceRef, route.serviceId) } : {}),
+      protocols: route.protocols,
+      ...(route.methods.length ? { methods: route.methods } : {}),
+      ...(route.hosts.length ? { hosts: route.hosts } : {}),
+      ...(route.paths.length ? { paths: route.paths } : {}),
+      ...(Object.keys(headers).length ? { headers } : {}),
+      strip_path: route.stripPath,
+      preserve_host: route.preserveHost,
+      regex_priority: route.regexPriority,
+      tags: route.tags,
+      ...(routePlugins ? { plugins: routePlugins } : {}),
+    };
+  };
+
+  const routesByService = new Map<string, RouteEntry[]>();
+  const topRoutes: RouteEntry[] = [];
+  for (const route of [...routes].sort(byName)) {
+    if (route.serviceId) {
+      const list = routesByService.get(route.serviceId) ?? [];
+      list.push(routeEntry(route, true));
+      routesByService.set(route.serviceId, list);
+    } else {
+      topRoutes.push(routeEntry(route, false));
+    }
+  }
+
+  // Targets belong to a service in our model; decK has them on an upstream named after the
+  // service's host. Services sharing a host share one upstream (targets merged, first one wins).
+  const upstreams = new Map<string, UpstreamEntry>();
+  const sortedServices = [...services].sort(byName);
+  for (const service of sortedServices) {
+    if (service.targets.length === 0) continue;
+    const upstream = upstreams.get(service.host) ?? { name: service.host, targets: [] };
+    upstreams.set(service.host, upstream);
+    for (const target of [...service.targets].sort((a, b) => compare(a.target, b.target))) {
+      if (upstream.targets.some((t) => t.target === target.target)) continue;
+      upstream.targets.push({
+        id: target.id,
+        target: target.target,
+        weight: target.weight,
+        tags: target.tags,
+      });
+    }
+  }
+
+  const serviceEntries: ServiceEntry[] = sortedServices.map((service) => {
+    const serviceRoutes = routesByService.get(service.id);
+    const servicePlugins = pluginsByService.get(service.id);
+    return {
+      id: service.id,
+      name: service.name,
+      protocol: service.protocol,
+      host: service.host,
+      port: service.port,
+      ...(service.path ? { path: service.path } : {}),
+      connect_timeout: service.connectTimeout,
+      read_timeout: service.readTimeout,
+      write_timeout: service.writeTimeout,
+      retries: service.retries,
+      tags: service.tags,
+      ...(serviceRoutes ? { routes: serviceRoutes } : {}),
+      ...(servicePlugins ? { plugins: servicePlugins } : {}),
+    };
+  });
+
+  const consumerEntries: ConsumerEntry[] = [...consumers]
+    .sort(
+      (a, b) =>
+        compare(a.username ?? a.customId ?? "", b.username ?? b.customId ?? "") ||
+        compare(a.id, b.id),
+    )
+    .map((consumer) => {
+      const consumerPlugins = pluginsByConsumer.get(consumer.id);
+      const byId = <T extends { id: string }>(list: T[]) =>
+        [...list].sort((a, b) => compare(a.id, b.id));
+      return {
+        id: consumer.id,
+        ...(consumer.username ? { username: consumer.username } : {}),
+        ...(consumer.customId ? { custom_id: consumer.customId } : {}),
+        tags: consumer.tags,
+        ...(consumer.keyAuthCredentials.length
+          ? {
+              keyauth_credentials: byId(consumer.keyAuthCredentials).map((c) => ({
+                id: c.id,
+                key_hash: c.keyHash,
+                tags: c.tags,
+              })),
+            }
+          : {}),
+        ...(consumer.basicAuthCredentials.length
+          ? {
+              basicauth_credentials: byId(consumer.basicAuthCredentials).map((c) => ({
+                id: c.id,
+                username: c.username,
+                password_hash: c.passwordHash,
+                tags: c.tags,
+              })),
+            }
+          : {}),
+        ...(consumer.jwtCredentials.length
+          ? {
+              jwt_secrets: byId(consumer.jwtCredentials).map((c) => ({
+                id: c.id,
+                key: c.key,
+                algorithm: c.algorithm,
+                ...(c.secretEncrypted && options.secretKey !== undefined
+                  ? { secret: decryptSecret(c.secretEncrypted, options.secretKey) }
+                  : {}),
+                ...(c.rsaPublicKey ? { rsa_public_key: c.rsaPublicKey } : {}),
+                tags: c.tags,
+              })),
+            }
+          : {}),
+        ...(consumerPlugins ? { plugins: consumerPlugins } : {}),
+      };
+    });
+
+  return {
+    _format_version: "3.0",
+    services: serviceEntries,
+    routes: topRoutes,
+    consumers: consumerEntries,
+    upstreams: [...upstreams.values()],
+    plugins: globalPlugins,
+  };
+}
+
+function ref(map: Map<string, Ref>, id: string): Ref {
+  return map.get(id) ?? { id };
+}
+
+/** JSON with object keys sorted at every level (same algorithm as @gatehouse/config canonicalJson). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") {
+    const text = JSON.stringify(value);
+    return text === undefined ? "null" : text;
+  }
+  if (Array.isArray(value)) {
+    return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record)
+    .filter((key) => record[key] !== undefined && typeof record[key] !== "function")
+    .sort();
+  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(",")}}`;
+}
+
+/** sha256 hex of the canonical JSON (same as @gatehouse/config hashConfig). */
+export function hashDeclarative(doc: unknown): string {
+  return createHash("sha256").update(canonicalJson(doc)).digest("hex");
+}
