@@ -1,23 +1,20 @@
-import "server-only";
 import { z } from "zod";
 
 /**
  * The admin's environment, read and validated once, on first use at run time.
- * Nothing here runs at build time, so `next build` works without a database.
+ * Nothing here runs at build time, so `next build` works without a database; `instrumentation.ts`
+ * checks it when the server starts, so a missing DATABASE_URL stops `next start` with the reason.
  */
+const REQUIRED =
+  "is required: the PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/gatehouse";
+
 const envSchema = z.object({
   DATABASE_URL: z
-    .string({
-      error:
-        "DATABASE_URL is required: set it to the PostgreSQL URL, e.g. postgresql://user@127.0.0.1:5432/gatehouse",
-    })
+    .string({ error: REQUIRED })
     .trim()
-    .min(
-      1,
-      "DATABASE_URL is required: set it to the PostgreSQL URL, e.g. postgresql://user@127.0.0.1:5432/gatehouse",
-    )
+    .min(1, REQUIRED)
     .refine((value) => /^postgres(ql)?:\/\//.test(value), {
-      error: "DATABASE_URL must be a postgresql:// URL",
+      error: "must be a postgresql:// URL",
     }),
 });
 
@@ -28,6 +25,12 @@ export class EnvError extends Error {
 }
 
 let cached: Env | undefined;
+
+/**
+ * The admin's environment, read and validated once, on first use at run time.
+ * Nothing here runs at build time, so `next build` works without a database; `instrumentation.ts`
+ * checks it when the server starts, so a missing DATABASE_URL stops `next start` with the reason.
+ */
 
 export function env(): Env {
   if (cached) return cached;
