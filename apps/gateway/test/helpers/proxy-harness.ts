@@ -122,6 +122,8 @@ export interface GatewayOptions {
   insecureHTTPParser?: boolean;
   /** change the outbound request (runs before forward, like plugins) */
   out?: (req: http.IncomingMessage, out: OutboundRequest) => OutboundRequest;
+  /** change the response head (like header_filter plugins) */
+  head?: (proxyRes: http.IncomingMessage) => { status: number; headers: http.OutgoingHttpHeaders };
 }
 
 export interface Gateway {
@@ -178,7 +180,7 @@ export async function startGateway(
         onResponse(proxyRes, info) {
           gw.responses.push(info);
           onSettled();
-          pipeResponse(proxyRes, res);
+          pipeResponse(proxyRes, res, opts.head?.(proxyRes));
         },
         onError(err) {
           gw.errors.push(err);
