@@ -249,7 +249,9 @@ class ResponseKitImpl implements ResponseKit {
 }
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const BAD_PATH = /[\x00-\x20\x7f?#]/;
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const BAD_QUERY = /[\x00-\x20\x7f#]/;
 
 function encodeQuery(args: Record<string, unknown>): string {
@@ -427,9 +429,14 @@ class RequestKitImpl implements RequestKit {
     this.tx._reqHeadersDirty = true;
   }
 
-  async getRawBody(): Promise<Buffer> {
+  // phase checks throw synchronously; the reading is async
+  getRawBody(): Promise<Buffer> {
+    check(this.tx, REQ_WRITE, "request.getRawBody");
+    return this.readBody();
+  }
+
+  private async readBody(): Promise<Buffer> {
     const tx = this.tx;
-    check(tx, REQ_WRITE, "request.getRawBody");
     if (tx._reqBody !== undefined) return tx._reqBody;
     tx._reqBodyPromise ??= tx._info.readBody();
     const body = await tx._reqBodyPromise;
@@ -445,11 +452,15 @@ class RequestKitImpl implements RequestKit {
     else throw argError(fn, `body must be a string or a Buffer, got ${typeName(body)}`);
   }
 
-  async getBody(): Promise<RequestBody> {
+  getBody(): Promise<RequestBody> {
     check(this.tx, REQ_WRITE, "request.getBody");
+    return this.parseBody();
+  }
+
+  private async parseBody(): Promise<RequestBody> {
     const mime = mimeOf(this.tx._reqHeaderStore().get("content-type"));
     if (!mime) return { mime: undefined, args: {} };
-    const raw = (await this.getRawBody()).toString("utf8");
+    const raw = (await this.readBody()).toString("utf8");
     if (mime === "form") return { mime, args: parseForm(raw) };
     try {
       const v: unknown = JSON.parse(raw);
