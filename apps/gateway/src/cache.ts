@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readFile, rename, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { canonicalJson, hashConfig } from "@gatehouse/config";
+
+/** The last applied snapshot, as kept on disk. */
+export interface CachedSnapshot {
+  version: number;
+  hash: string;
+  savedAt: string;
+  doc: unknown;
+}
+
+export const CACHE_FILE = "snapshot.json";
+const FORMAT = "gatehouse-snapshot/1";
+
+export type CacheReadResult =
+  | { kind: "missing" }
+  | { kind: "ok"; snapshot: CachedSnapshot }
+  | { kind: "corrupt"; reason: string };
+
+function checksum(snapshot: CachedSnapshot): string {
+  return createHash("sha256").update(canonicalJson(snapshot)).digest("hex");
+}
+
+/**
+ * Atomically write the snapshot: temp file in the same directory, fsync, rename over
+ * the old file, fsync the directory. A crash leaves either the old or the new file.
+ */
+export async function writeCache(dir: string, snapshot: CachedSnapshot): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const body = JSON.stringify({ format: FORMAT, checksum: checksum(snapshot), snapshot });
+  const final = join(dir, CACHE_FILE);
+  const tmp = join(dir, `.${CACHE_FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const fh = await open(tmp, "wx", 0o600);
+  try {
+    await fh.writeFile(body);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, final);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  const dh = await open(dir, "r");
+  try {
+    await dh.sync();
+  } catch {
+    // some filesystems refuse fsync on a directory; the rename is still atomic
+  } finally {
+    await dh.close();
+  }
+}
+
+/** Read and verify the cached snapshot; never returns a partially valid one. */
+export async function readCache(dir: string): Promise<CacheReadResult> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, CACHE_FILE), "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
+    return { kind: "corrupt", reason: `cannot read: ${(err as Error).message}` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { kind: "corrupt", reason: "not valid JSON (truncated or overwritten?)" };
+  }
+  const file = parsed as {
+    format?: unknown;
+    checksum?: unknown;
+    snapshot?: Partial<CachedSnapshot>;
+  };
+  if (typeof parsed !== "object" || parsed === null || file.format !== FORMAT) {
+    return { kind: "corrupt", reason: `unknown format (expected ${FORMAT})` };
+  }
+  const s = file.snapshot;
+  if (
+    typeof s !== "object" ||
+    s === null ||
+    typeof s.version !== "number" ||
+    typeof s.hash !== "string" ||
+    typeof s.savedAt !== "string" ||
+    s.doc === undefined
+  ) {
+    return { kind: "corrupt", reason: "snapshot fields missing" };
+  }
+  const snapshot = s as CachedSnapshot;
+  if (file.checksum !== checksum(snapshot)) return { kind: "corrupt", reason: "checksum mismatch" };
+  if (hashConfig(snapshot.doc) !== snapshot.hash)
+    return { kind: "corrupt", reason: "config hash mismatch" };
+  return { kind: "ok", snapshot };
+}

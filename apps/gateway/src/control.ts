@@ -1,0 +1,163 @@
+import Fastify from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger } from "fastify";
+import { isLoopback, safeEqual } from "./auth.js";
+import type { GatewayMetrics } from "./metrics.js";
+import type { CompiledSnapshot, ConfigState } from "./state.js";
+
+export interface ControlOptions<S extends CompiledSnapshot> {
+  state: ConfigState<S>;
+  metrics: GatewayMetrics;
+  /** GATEHOUSE_CLUSTER_TOKEN; undefined → writes refused, reads from loopback only */
+  clusterToken: string | undefined;
+  plugins: { name: string; version: string }[];
+  startedAt: Date;
+  logger: FastifyBaseLogger;
+  /** extra fields for /v1/status */
+  status?: () => Record<string, unknown>;
+  bodyLimit?: number;
+}
+
+const TOKEN_UNSET_WRITE =
+  "GATEHOUSE_CLUSTER_TOKEN is not set on this data plane: control writes are disabled (set it to enable PUT /v1/config)";
+
+/**
+ * The control app (never on the proxy port): config push, status, readiness, metrics.
+ * Every call needs `Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN`.
+ */
+export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger.child({ component: "control" }),
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
+    return503OnClosing: true,
+  });
+  const { state, metrics } = opts;
+
+  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    const token = opts.clusterToken;
+    if (token === undefined || token === "") {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        return reply.code(403).send({ message: TOKEN_UNSET_WRITE });
+      }
+      if (!isLoopback(req.socket.remoteAddress)) {
+        return reply
+          .code(401)
+          .send({
+            message:
+              "GATEHOUSE_CLUSTER_TOKEN is not set: control reads are allowed from loopback only",
+          });
+      }
+      return;
+    }
+    const header = req.headers.authorization;
+    const given =
+      header !== undefined && header.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+    if (given === undefined || !safeEqual(given, token)) {
+      return reply
+        .code(401)
+        .header("www-authenticate", 'Bearer realm="gatehouse-control"')
+        .send({
+          message:
+            "missing or invalid bearer token (Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN)",
+        });
+    }
+  });
+
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const status =
+      err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) req.log.error({ err }, "control request failed");
+    const message = status === 500 ? "internal error" : (err.message ?? "bad request");
+    return reply
+      .code(status)
+      .send(status === 400 ? { errors: [{ path: "", message }] } : { message });
+  });
+
+  app.put("/v1/config", async (req, reply) => {
+    const body = req.body as { version?: unknown; config?: unknown } | undefined;
+    const errors: { path: string; message: string }[] = [];
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      errors.push({
+        path: "",
+        message: 'the body must be a JSON object {"version": N, "config": {...}}',
+      });
+    } else {
+      if (
+        typeof body.version !== "number" ||
+        !Number.isSafeInteger(body.version) ||
+        body.version < 1
+      ) {
+        errors.push({ path: "version", message: "must be a positive integer" });
+      }
+      if (body.config === undefined) errors.push({ path: "config", message: "is required" });
+    }
+    if (errors.length > 0 || body === undefined) {
+      metrics.configRejections.inc();
+      return reply.code(400).send({ errors });
+    }
+    const result = await state.apply(body.config, body.version as number, "push");
+    if (!result.ok) {
+      const errs = result.errors;
+      req.log.warn(
+        { version: body.version, status: result.status, errors: errs.length },
+        "config push refused",
+      );
+      return reply
+        .code(result.status)
+        .send(
+          result.status === 409 ? { message: errs[0]?.message, errors: errs } : { errors: errs },
+        );
+    }
+    req.log.info(
+      { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash },
+      "config applied",
+    );
+    return { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash };
+  });
+
+  app.get("/v1/status", async () => {
+    const s = state.current;
+    return {
+      ready: s !== null,
+      version: s?.meta.version ?? null,
+      hash: s?.meta.hash ?? null,
+      source: s?.meta.source ?? null,
+      applied_at: s?.meta.appliedAt.toISOString() ?? null,
+      started_at: opts.startedAt.toISOString(),
+      plugins: opts.plugins,
+      counts: s
+        ? {
+            services: s.config.services.length,
+            routes: s.config.routes.length,
+            consumers: s.config.consumers.length,
+            plugins: s.config.plugins.length,
+          }
+        : null,
+      last_error: state.lastError
+        ? {
+            at: state.lastError.at.toISOString(),
+            source: state.lastError.source,
+            errors: state.lastError.errors,
+          }
+        : null,
+      cache_error: state.lastPersistError,
+      ...opts.status?.(),
+    };
+  });
+
+  app.get("/v1/ready", async (_req, reply) => {
+    const s = state.current;
+    if (s === null) {
+      return reply.code(503).send({ ready: false, message: "no configuration loaded yet" });
+    }
+    return { ready: true, version: s.meta.version, hash: s.meta.hash };
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.header("content-type", metrics.registry.contentType).send(text);
+  });
+
+  return app;
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env node
+/**
+ * Gatehouse data plane.
+ *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
+ * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
+ *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET.
+ */
+import { readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import { formatErrors } from "@gatehouse/config";
+import { parseHostPort } from "./listen.js";
+import { buildGateway } from "./server.js";
+
+interface CliOptions {
+  config?: string;
+  listen: string;
+  control: string;
+  cacheDir: string;
+  logLevel: string;
+  maxHeaderSize: string;
+  requestTimeout: string;
+  shutdownGrace: string;
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`gatehouse-gateway: ${message}\n`);
+  process.exit(code);
+}
+
+function positiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    fail(`${option}: must be a positive integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const program = new Command()
+    .name("gatehouse-gateway")
+    .description("Gatehouse data plane: proxy on --listen, control endpoint on --control")
+    .option("--config <file>", "declarative config file (YAML or JSON, decK shape); DB-less mode")
+    .option("--listen <host:port>", "proxy listener", "127.0.0.1:8000")
+    .option("--control <host:port>", "control endpoint listener", "127.0.0.1:8001")
+    .option("--cache-dir <dir>", "where the last applied snapshot is kept", ".data/gateway")
+    .addOption(
+      new Option("--log-level <level>", "log level (info = one access log line per request)")
+        .choices(["trace", "debug", "info", "warn", "error", "fatal", "silent"])
+        .default("info"),
+    )
+    .option("--max-header-size <bytes>", "request line + headers limit (431 above)", "16384")
+    .option("--request-timeout <ms>", "time to receive a whole request (408 above)", "60000")
+    .option("--shutdown-grace <ms>", "time in-flight requests get to finish at shutdown", "10000")
+    .parse();
+  const o = program.opts<CliOptions>();
+  let listen: { host: string; port: number };
+  let control: { host: string; port: number };
+  try {
+    listen = parseHostPort(o.listen, "--listen");
+    control = parseHostPort(o.control, "--control");
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (listen.host === control.host && listen.port === control.port && listen.port !== 0) {
+    fail("--control must differ from --listen: the control endpoint is never on the proxy port");
+  }
+  const env = process.env;
+  const requestTimeout = positiveInt(o.requestTimeout, "--request-timeout");
+  const gateway = buildGateway({
+    listen,
+    control,
+    cacheDir: o.cacheDir,
+    clusterToken: env.GATEHOUSE_CLUSTER_TOKEN || undefined,
+    debugToken: env.GATEHOUSE_DEBUG_TOKEN || undefined,
+    controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL || undefined,
+    keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET || undefined,
+    trustedProxies: (env.GATEHOUSE_TRUSTED_PROXIES ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    logLevel: o.logLevel,
+    limits: {
+      maxHeaderSize: positiveInt(o.maxHeaderSize, "--max-header-size"),
+      requestTimeout,
+      headersTimeout: Math.min(20_000, requestTimeout),
+    },
+    shutdownGrace: positiveInt(o.shutdownGrace, "--shutdown-grace"),
+  });
+
+  let file: { text: string; name: string } | undefined;
+  if (o.config !== undefined) {
+    try {
+      file = { text: readFileSync(o.config, "utf8"), name: o.config };
+    } catch (err) {
+      fail(`--config: cannot read ${o.config}: ${(err as Error).message}`, 1);
+    }
+  }
+  const initial = await gateway.loadInitial({ file });
+  if (initial.errors !== undefined) {
+    fail(`invalid config file ${o.config ?? ""}:\n${formatErrors(initial.errors)}`, 1);
+  }
+  if (!env.GATEHOUSE_CLUSTER_TOKEN) {
+    gateway.log.warn(
+      "GATEHOUSE_CLUSTER_TOKEN is not set: control writes are disabled and reads are allowed from loopback only",
+    );
+  }
+  try {
+    const urls = await gateway.listen();
+    gateway.log.info({ ...urls, config: initial.source }, "gateway started");
+  } catch (err) {
+    fail(`cannot listen: ${(err as Error).message}`, 1);
+  }
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    gateway.log.info({ signal }, "shutting down");
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        gateway.log.error({ err }, "error during shutdown");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+void main();

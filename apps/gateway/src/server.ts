@@ -1,0 +1,270 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import { formatErrors, parseDeclarative } from "@gatehouse/config";
+import type { ConfigError } from "@gatehouse/config";
+import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import Fastify from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import pino from "pino";
+import { readCache, writeCache } from "./cache.js";
+import { pluginCatalog } from "./catalog.js";
+import { buildControl } from "./control.js";
+import { Handler } from "./handler.js";
+import { GatewayMetrics } from "./metrics.js";
+import { pullConfig } from "./pull.js";
+import { compileSnapshot } from "./snapshot.js";
+import type { GatewaySnapshot } from "./snapshot.js";
+import { ConfigState } from "./state.js";
+import type { ApplyResult, SnapshotSource } from "./state.js";
+
+export interface GatewayOptions {
+  /** proxy listener; port 0 = any free port */
+  listen?: { host: string; port: number };
+  control?: { host: string; port: number };
+  /** directory of the last applied snapshot; undefined = no cache */
+  cacheDir?: string;
+  clusterToken?: string;
+  debugToken?: string;
+  controlPlaneUrl?: string;
+  trustedProxies?: string[];
+  keyHashSecret?: string;
+  /** pino level, or "silent" */
+  logLevel?: string;
+  logger?: Logger;
+  /** plugin set of this data plane (default: the built-in plugins) */
+  plugins?: ReadonlyMap<string, PluginDefinition>;
+  limits?: {
+    /** bytes of request line + headers; above → 431 (default 16 KiB) */
+    maxHeaderSize?: number;
+    /** ms to receive the whole request; above → 408 (default 60 s) */
+    requestTimeout?: number;
+    /** ms to receive the request headers; above → 408 (default 20 s) */
+    headersTimeout?: number;
+    /** ms an idle keep-alive client connection stays open (default 5 s) */
+    keepAliveTimeout?: number;
+  };
+  upstream?: { maxSockets?: number; idleTimeout?: number };
+  /** ms in-flight requests get to finish at shutdown (default 10 s) */
+  shutdownGrace?: number;
+}
+
+export type StartSource = SnapshotSource | "none";
+
+export interface Gateway {
+  proxy: FastifyInstance;
+  control: FastifyInstance;
+  state: ConfigState<GatewaySnapshot>;
+  metrics: GatewayMetrics;
+  log: Logger;
+  /** load a declarative document as the running config (file → version 0) */
+  loadDocument(
+    doc: unknown,
+    version: number,
+    source: SnapshotSource,
+  ): Promise<ApplyResult<GatewaySnapshot>>;
+  /** start order: the given file, else the cache, else the control plane, else not ready */
+  loadInitial(opts: {
+    file?: { text: string; name: string };
+  }): Promise<{ source: StartSource; errors?: ConfigError[] }>;
+  listen(): Promise<{ proxy: string; control: string }>;
+  close(): Promise<void>;
+}
+
+/** Version of a config loaded from a file: below anything the control plane pushes (≥ 1). */
+export const FILE_VERSION = 0;
+
+const STATUS_TEXT: Record<number, string> = {
+  400: "Bad Request",
+  408: "Request Timeout",
+  431: "Request Header Fields Too Large",
+};
+
+/** Answer a broken request at the socket level (no HTTP request object exists), then close. */
+export function handleClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  let status = 400;
+  if (err.code === "HPE_HEADER_OVERFLOW") status = 431;
+  else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "HPE_HEADERS_TIMEOUT")
+    status = 408;
+  const body = JSON.stringify({ message: STATUS_TEXT[status] ?? "Bad Request" });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+export function buildGateway(opts: GatewayOptions = {}): Gateway {
+  const log: Logger =
+    opts.logger ?? pino({ level: opts.logLevel ?? "info", base: { service: "gatehouse-gateway" } });
+  const defs = opts.plugins ?? new Map<string, PluginDefinition>();
+  const catalog = pluginCatalog(defs);
+  const metrics = new GatewayMetrics();
+  metrics.configVersion.set(-1);
+  const limits = opts.limits ?? {};
+  const listen = opts.listen ?? { host: "127.0.0.1", port: 8000 };
+  const controlAddr = opts.control ?? { host: "127.0.0.1", port: 8001 };
+  const startedAt = new Date();
+  let cacheStatus: { state: "none" | "ok" | "corrupt" | "missing" | "invalid"; reason?: string } = {
+    state: "none",
+  };
+
+  const state = new ConfigState<GatewaySnapshot>({
+    catalog,
+    compile: (config, meta, previous) =>
+      compileSnapshot(
+        {
+          catalog: defs,
+          metrics,
+          poolOptions: opts.upstream ?? {},
+          trustedProxies: opts.trustedProxies ?? [],
+          keyHashSecret: opts.keyHashSecret,
+        },
+        config,
+        meta,
+        previous,
+      ),
+    persist:
+      opts.cacheDir !== undefined ? (s) => writeCache(opts.cacheDir as string, s) : undefined,
+    onApplied: (s) => {
+      metrics.configApplies.inc();
+      metrics.configVersion.set(s.meta.version);
+    },
+    onRejected: () => metrics.configRejections.inc(),
+    onPersistError: (err) => log.error({ err }, "could not write the config cache"),
+  });
+
+  let proxyPort = listen.port;
+  const handler = new Handler({
+    state,
+    metrics,
+    log,
+    debugToken: opts.debugToken || undefined,
+    get port() {
+      return proxyPort;
+    },
+  });
+
+  let server: Server | undefined;
+  const proxy = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    disableRequestLogging: true,
+    forceCloseConnections: false,
+    serverFactory: (fastifyHandler) => {
+      const s = createServer(
+        {
+          maxHeaderSize: limits.maxHeaderSize ?? 16 * 1024,
+          requestTimeout: limits.requestTimeout ?? 60_000,
+          headersTimeout: limits.headersTimeout ?? 20_000,
+          keepAliveTimeout: limits.keepAliveTimeout ?? 5_000,
+          connectionsCheckingInterval: 1_000,
+        },
+        // Proxied traffic goes straight to the pipeline (raw req/res, streaming bodies); Fastify
+        // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
+        (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
+      );
+      void fastifyHandler;
+      server = s;
+      return s;
+    },
+  });
+  proxy.addHook("onReady", async () => {
+    server?.removeAllListeners("clientError");
+    server?.on("clientError", handleClientError);
+  });
+
+  const control = buildControl({
+    state,
+    metrics,
+    clusterToken: opts.clusterToken,
+    plugins: [...defs.values()].map((d) => ({ name: d.name, version: d.version })),
+    startedAt,
+    logger: log as FastifyBaseLogger,
+    status: () => ({
+      cache: opts.cacheDir === undefined ? null : { dir: opts.cacheDir, ...cacheStatus },
+    }),
+  });
+
+  const loadDocument = (doc: unknown, version: number, source: SnapshotSource) =>
+    state.apply(doc, version, source, source !== "push");
+
+  const loadInitial: Gateway["loadInitial"] = async ({ file }) => {
+    if (file !== undefined) {
+      const parsed = parseDeclarative(file.text, file.name);
+      if (!parsed.ok) return { source: "file", errors: parsed.errors };
+      const r = await loadDocument(parsed.doc, FILE_VERSION, "file");
+      return r.ok ? { source: "file" } : { source: "file", errors: r.errors };
+    }
+    if (opts.cacheDir !== undefined) {
+      const cached = await readCache(opts.cacheDir);
+      if (cached.kind === "ok") {
+        const r = await loadDocument(cached.snapshot.doc, cached.snapshot.version, "cache");
+        if (r.ok) {
+          cacheStatus = { state: "ok" };
+          log.info({ version: cached.snapshot.version }, "config restored from the cache");
+          return { source: "cache" };
+        }
+        cacheStatus = { state: "invalid", reason: formatErrors(r.errors) };
+        log.error(
+          { errors: r.errors },
+          "the cached config is not valid for this data plane; ignored",
+        );
+      } else if (cached.kind === "corrupt") {
+        cacheStatus = { state: "corrupt", reason: cached.reason };
+        log.error(
+          { reason: cached.reason, dir: opts.cacheDir },
+          "the config cache file is corrupt; refused",
+        );
+      } else cacheStatus = { state: "missing" };
+    }
+    if (opts.controlPlaneUrl) {
+      const pulled = await pullConfig({
+        baseUrl: opts.controlPlaneUrl,
+        token: opts.clusterToken,
+        onRetry: (attempt, reason) =>
+          log.warn({ attempt, reason }, "pulling the config from the control plane failed"),
+      });
+      if (pulled) {
+        const r = await state.apply(pulled.config, pulled.version, "pull");
+        if (r.ok) return { source: "pull" };
+        log.error({ errors: r.errors }, "the control plane's config was refused");
+      }
+    }
+    log.warn("no configuration: not ready (503) until one is pushed to PUT /v1/config");
+    return { source: "none" };
+  };
+
+  return {
+    proxy,
+    control,
+    state,
+    metrics,
+    log,
+    loadDocument,
+    loadInitial,
+    async listen() {
+      const controlUrl = await control.listen({ host: controlAddr.host, port: controlAddr.port });
+      const proxyUrl = await proxy.listen({ host: listen.host, port: listen.port });
+      const addr = proxy.server.address();
+      if (addr !== null && typeof addr === "object") proxyPort = addr.port;
+      return { proxy: proxyUrl, control: controlUrl };
+    },
+    async close() {
+      const grace = opts.shutdownGrace ?? 10_000;
+      const s = proxy.server;
+      // stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms
+      const closing = proxy.close();
+      s.closeIdleConnections();
+      const timer = setTimeout(() => s.closeAllConnections(), grace);
+      timer.unref();
+      await closing;
+      clearTimeout(timer);
+      await control.close();
+      state.current?.pool.destroy();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import type { NormalizedConfig, NormalizedRoute, NormalizedService } from "@gatehouse/config";
+import { tryCompileChains } from "@gatehouse/plugin-kit";
+import type {
+  Chain,
+  Chains,
+  CredentialLookup,
+  PluginDefinition,
+  PluginInstanceSpec,
+} from "@gatehouse/plugin-kit";
+import { compileTrustedProxies, UpstreamPool } from "./proxy/index.js";
+import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "./proxy/index.js";
+import { buildCredentials } from "./credentials.js";
+import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
+import { compileRoutes } from "./routing.js";
+import type { CompiledRouter } from "./routing.js";
+import { ConfigCompileError } from "./state.js";
+import type { CompiledSnapshot, SnapshotMeta } from "./state.js";
+
+/** Everything the request path needs for one route, precompiled. */
+export interface RouteEntry {
+  route: NormalizedRoute;
+  service: NormalizedService | null;
+  /** metrics / log label: the route's name, else its id */
+  label: string;
+  metrics: RouteMetrics;
+  chain: Chain;
+  upstream: Upstream | null;
+  /** host header sent upstream when preserve_host is off */
+  upstreamHost: string;
+  maxBodySize: number | null;
+}
+
+export interface GatewaySnapshot extends CompiledSnapshot {
+  router: CompiledRouter<RouteEntry>;
+  chains: Chains;
+  pool: UpstreamPool;
+  credentials: CredentialLookup;
+  trustedProxies: TrustedProxies;
+}
+
+export interface CompileContext {
+  catalog: ReadonlyMap<string, PluginDefinition>;
+  metrics: GatewayMetrics;
+  poolOptions: UpstreamPoolOptions;
+  trustedProxies: readonly string[];
+  keyHashSecret: string | undefined;
+}
+
+function hostHeader(service: NormalizedService): string {
+  const defaultPort = service.protocol === "https" ? 443 : 80;
+  if (service.upstream !== null || service.port === defaultPort) return service.host;
+  return `${service.host}:${service.port}`;
+}
+
+/** Compile a validated config completely (chains, upstream pool, router) before any swap. */
+export function compileSnapshot(
+  ctx: CompileContext,
+  config: NormalizedConfig,
+  meta: SnapshotMeta,
+  previous: GatewaySnapshot | null,
+): GatewaySnapshot {
+  const specs: PluginInstanceSpec[] = config.plugins.map((p) => ({
+    id: p.id,
+    name: p.name,
+    config: p.config,
+    enabled: p.enabled,
+    service: p.serviceId,
+    route: p.routeId,
+    consumer: p.consumerId,
+  }));
+  const compiled = tryCompileChains(specs, ctx.catalog, { prevalidated: true });
+  if (!compiled.ok) {
+    // paths are plugins[i] of the flat list: point them back at where each was declared
+    throw new ConfigCompileError(
+      compiled.errors.map((e) => {
+        const m = /^plugins\[(\d+)\](.*)$/.exec(e.path);
+        const source = m ? config.plugins[Number(m[1])]?.source : undefined;
+        return {
+          path: source !== undefined && m ? source + (m[2] ?? "") : e.path,
+          message: e.message,
+        };
+      }),
+    );
+  }
+  const chains = compiled.chains;
+  const pool = new UpstreamPool({ ...ctx.poolOptions, previous: previous?.pool });
+  try {
+    const upstreams = new Map<string, Upstream>();
+    for (const s of config.services) {
+      const targets = s.upstream
+        ? s.upstream.targets.map((t) => ({ host: t.host, port: t.port, weight: t.weight }))
+        : [{ host: s.host, port: s.port, weight: 100 }];
+      upstreams.set(
+        s.id,
+        pool.upstream({
+          key: s.id,
+          protocol: s.protocol,
+          targets,
+          connectTimeout: s.connectTimeout,
+          readTimeout: s.readTimeout,
+          writeTimeout: s.writeTimeout,
+          retries: s.retries,
+        }),
+      );
+    }
+    const entries: RouteEntry[] = config.routes.map((route) => {
+      const service = route.service;
+      const label = route.name ?? route.id;
+      return {
+        route,
+        service,
+        label,
+        metrics: ctx.metrics.forRoute(label),
+        chain: chains.forRoute(route.id, service?.id ?? null),
+        upstream: service ? (upstreams.get(service.id) ?? null) : null,
+        upstreamHost: service ? hostHeader(service) : "",
+        maxBodySize: route.maxBodySize,
+      };
+    });
+    const router = compileRoutes(entries);
+    const trustedProxies = compileTrustedProxies(ctx.trustedProxies);
+    const credentials = buildCredentials(config, ctx.keyHashSecret);
+    return {
+      meta,
+      config,
+      router,
+      chains,
+      pool,
+      credentials,
+      trustedProxies,
+      retire: () => pool.close(),
+    };
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
+}
