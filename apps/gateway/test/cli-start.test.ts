@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { TestContext } from "node:test";
+import { fileURLToPath } from "node:url";
+import { echoUpstream, send } from "./helpers.js";
+
+// The built CLI: `npm run build` (or tsc -p tsconfig.build.json) must have run.
+const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+async function tempDir(t: TestContext): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), "gh-cli-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "cli-token", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+test("an invalid file is refused at start: non-zero exit, every error as path: reason", async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, "kong.yaml");
+  await writeFile(
+    file,
+    `_format_version: "3.0"\nservices:\n  - name: a\n    url: http://127.0.0.1:1\n    routes:\n      - paths: [nope]\nplugins:\n  - name: foo\n`,
+  );
+  const p = run([
+    "--config",
+    file,
+    "--listen",
+    "127.0.0.1:0",
+    "--control",
+    "127.0.0.1:0",
+    "--cache-dir",
+    dir,
+  ]);
+  const code = await p.exited;
+  assert.notEqual(code, 0);
+  assert.match(p.err(), /services\[0\]\.routes\[0\]\.paths\[0\]: must start with "\/" or "~"/);
+  assert.match(p.err(), /plugins\[0\]\.name: plugin "foo" is not installed on this data plane/);
+});
+
+test("a good file is served, and SIGTERM exits 0", async (t) => {
+  const dir = await tempDir(t);
+  const up = await echoUpstream(t);
+  const file = join(dir, "kong.json");
+  await writeFile(
+    file,
+    JSON.stringify({
+      _format_version: "3.0",
+      services: [{ name: "echo", url: up, routes: [{ paths: ["/echo"] }] }],
+    }),
+  );
+  const [port, cport] = [await freePort(), await freePort()];
+  const p = run([
+    "--config",
+    file,
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--control",
+    `127.0.0.1:${cport}`,
+    "--cache-dir",
+    dir,
+    "--log-level",
+    "warn",
+  ]);
+  t.after(() => p.child.kill("SIGKILL"));
+  let ready = 0;
+  for (let i = 0; i < 100 && ready !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    ready = await send(`http://127.0.0.1:${cport}/v1/ready`, {
+      headers: { authorization: "Bearer cli-token" },
+    }).then(
+      (r) => r.status,
+      () => 0,
+    );
+  }
+  assert.equal(ready, 200, p.err());
+  const r = await send(`http://127.0.0.1:${port}/echo/x`);
+  assert.equal(r.status, 200);
+  assert.equal((r.json() as { path: string }).path, "/x");
+  p.child.kill("SIGTERM");
+  assert.equal(await p.exited, 0);
+});
