@@ -23,6 +23,7 @@ import type {
   ClientKit,
   Consumer,
   Credential,
+  CredentialLookup,
   ExitBody,
   Kit,
   KitLogger,
@@ -577,6 +578,10 @@ export class KitImpl implements Kit {
 
   get ctx(): Map<string, unknown> {
     return (this.tx._ctx ??= new Map());
+  }
+
+  get credentials(): CredentialLookup {
+    return this.tx._credentials;
   }
 
   get log(): KitLogger {

@@ -115,6 +115,8 @@ export interface Kit {
   /** Per-request map shared by all plugins. */
   readonly ctx: Map<string, unknown>;
   readonly log: KitLogger;
+  /** Consumer / credential lookups from the config snapshot (for authentication plugins). */
+  readonly credentials: CredentialLookup;
   /** What the gateway passed to runLog() (log phase only; undefined before). */
   readonly logInfo: Readonly<Record<string, unknown>> | undefined;
 }

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { isHeaderName, isHeaderValue } from "../shared/fields.js";
+
+/** Kong splits "name:value" with ^([^:]+):*(.-)$ */
+export function splitPair(entry: string): [name: string, value: string] | undefined {
+  const m = /^([^:]+):*([\s\S]*)$/.exec(entry);
+  return m ? [m[1] as string, m[2] as string] : undefined;
+}
+
+const headerNameEntry = z
+  .string()
+  .refine(isHeaderName, { error: (i) => `'${String(i.input)}' is not a valid header` });
+
+const colonJson = z.string().superRefine((s, ctx) => {
+  const p = splitPair(s);
+  if (!p || p[1] === "")
+    ctx.addIssue({ code: "custom", message: `key '${p ? p[0] : s}' has no value` });
+});
+
+const colonHeader = z.string().superRefine((s, ctx) => {
+  const p = splitPair(s);
+  if (!p || p[1] === "") {
+    ctx.addIssue({ code: "custom", message: `key '${p ? p[0] : s}' has no value` });
+    return;
+  }
+  if (!isHeaderName(p[0]))
+    ctx.addIssue({ code: "custom", message: `'${p[0]}' is not a valid header` });
+  else if (!isHeaderValue(p[1])) {
+    ctx.addIssue({
+      code: "custom",
+      message: `value of '${p[0]}' must not contain CR, LF or other control characters`,
+    });
+  }
+});
+
+const colonRename = z.string().superRefine((s, ctx) => {
+  const p = splitPair(s);
+  if (!p || p[1] === "") {
+    ctx.addIssue({ code: "custom", message: `key '${p ? p[0] : s}' has no value` });
+    return;
+  }
+  for (const n of p)
+    if (!isHeaderName(n)) ctx.addIssue({ code: "custom", message: `'${n}' is not a valid header` });
+});
+
+const jsonTypes = z
+  .array(
+    z.enum(["boolean", "number", "string"], { error: "expected one of: boolean, number, string" }),
+  )
+  .default([]);
+
+const valueRecord = z
+  .object({
+    json: z.array(colonJson).default([]).describe('"key:value" pairs of the JSON body'),
+    json_types: jsonTypes.describe(
+      "type of each json value, by position: boolean, number or string",
+    ),
+    headers: z.array(colonHeader).default([]).describe('"Header-Name:value" pairs'),
+  })
+  .strict();
+
+const defaults = { json: [], json_types: [], headers: [] };
+
+export const responseTransformerSchema = z
+  .object({
+    remove: z
+      .object({
+        json: z.array(z.string()).default([]).describe("JSON keys to remove"),
+        headers: z.array(headerNameEntry).default([]).describe("header names to remove"),
+      })
+      .strict()
+      .default({ json: [], headers: [] }),
+    rename: z
+      .object({
+        json: z.array(colonJson).default([]).describe('"old:new" JSON keys'),
+        headers: z.array(colonRename).default([]).describe('"Old-Name:New-Name" headers'),
+      })
+      .strict()
+      .default({ json: [], headers: [] }),
+    replace: valueRecord
+      .default(defaults)
+      .describe("replace values of existing headers / JSON keys"),
+    add: valueRecord.default(defaults).describe("add headers / JSON keys that are not there yet"),
+    append: valueRecord.default(defaults).describe("append values to headers / JSON keys"),
+  })
+  .strict();
+
+export type ResponseTransformerConfig = z.output<typeof responseTransformerSchema>;
