@@ -5,18 +5,14 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
 
 /** An HTTP header name (RFC 9110 token). */
-export const headerName = z
-  .string()
-  .refine((s) => TOKEN.test(s), {
-    error: (i) => `'${String(i.input)}' is not a valid header name`,
-  });
+export const headerName = z.string().refine((s) => TOKEN.test(s), {
+  error: (i) => `'${String(i.input)}' is not a valid header name`,
+});
 
 /** A header value: no CR, LF or other control characters. */
-export const headerValue = z
-  .string()
-  .refine((s) => !BAD_VALUE.test(s), {
-    error: "must not contain CR, LF or other control characters",
-  });
+export const headerValue = z.string().refine((s) => !BAD_VALUE.test(s), {
+  error: "must not contain CR, LF or other control characters",
+});
 
 export function isHeaderName(s: string): boolean {
   return TOKEN.test(s);

@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { CredentialLookup, PluginInstanceSpec } from "@gatehouse/plugin-kit";
+import { validatePluginConfig } from "@gatehouse/plugin-kit";
+import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
+import { builtinCatalog, keyAuth } from "../src/index.js";
+
+const alice = { id: "c-alice", username: "alice", customId: "A1" };
+const anon = { id: "c-anon", username: "anonymous" };
+const credentials: CredentialLookup = {
+  keyAuth: (key) => (key === "secret" ? { consumer: alice, credential: { id: "k-1" } } : undefined),
+  consumer: (idOrName) => [alice, anon].find((c) => c.id === idOrName || c.username === idOrName),
+};
+const errors = (raw: unknown) => {
+  const r = validatePluginConfig(keyAuth, raw);
+  return r.ok ? [] : r.errors;
+};
+
+test("no key: 401 'No API key found in request' with WWW-Authenticate Key realm=\"gatehouse\"", async () => {
+  const r = await runPlugin(keyAuth, {}, { credentials });
+  assert.equal(r.response.status, 401);
+  assert.deepEqual(r.response.json(), { message: "No API key found in request" });
+  assert.equal(r.response.header("www-authenticate"), 'Key realm="gatehouse"');
+});
+
+test("unknown key: 401 'Invalid authentication credentials'", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    {},
+    { credentials, request: { headers: { apikey: "wrong" } } },
+  );
+  assert.equal(r.response.status, 401);
+  assert.deepEqual(r.response.json(), { message: "Invalid authentication credentials" });
+  assert.equal(r.response.header("www-authenticate"), 'Key realm="gatehouse"');
+});
+
+test("a valid key in a header authenticates and proxies with consumer headers", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    {},
+    { credentials, request: { headers: { apikey: "secret" } } },
+  );
+  assert.equal(r.response.status, 200);
+  const h = r.upstreamRequest!.headers;
+  assert.equal(h["X-Consumer-ID"], "c-alice");
+  assert.equal(h["X-Consumer-Username"], "alice");
+  assert.equal(h["X-Consumer-Custom-ID"], "A1");
+  assert.equal(h["X-Credential-Identifier"], "k-1");
+  assert.equal(h.apikey, "secret");
+  assert.equal(r.tx.consumer?.id, "c-alice");
+});
+
+test("a valid key in the query string authenticates", async () => {
+  const r = await runPlugin(keyAuth, {}, { credentials, request: { query: "apikey=secret&x=1" } });
+  assert.equal(r.response.status, 200);
+  assert.equal(r.upstreamRequest!.query, "apikey=secret&x=1");
+});
+
+test("key_names: every name is tried", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    { key_names: ["x-api-key", "token"] },
+    { credentials, request: { headers: { token: "secret" } } },
+  );
+  assert.equal(r.response.status, 200);
+});
+
+test("key_in_header: false ignores headers", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    { key_in_header: false },
+    { credentials, request: { headers: { apikey: "secret" } } },
+  );
+  assert.equal(r.response.status, 401);
+});
+
+test("key_in_query: false ignores the query string", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    { key_in_query: false },
+    { credentials, request: { query: "apikey=secret" } },
+  );
+  assert.equal(r.response.status, 401);
+});
+
+test("key_in_body: a key in a form or JSON body authenticates (off by default)", async () => {
+  const form = {
+    method: "POST",
+    body: "apikey=secret",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  };
+  assert.equal((await runPlugin(keyAuth, {}, { credentials, request: form })).response.status, 401);
+  const r = await runPlugin(keyAuth, { key_in_body: true }, { credentials, request: form });
+  assert.equal(r.response.status, 200);
+  const json = {
+    method: "POST",
+    body: '{"apikey":"secret"}',
+    headers: { "content-type": "application/json" },
+  };
+  assert.equal(
+    (await runPlugin(keyAuth, { key_in_body: true }, { credentials, request: json })).response
+      .status,
+    200,
+  );
+});
+
+test("hide_credentials removes the key from header, query and body", async () => {
+  const h = await runPlugin(
+    keyAuth,
+    { hide_credentials: true },
+    { credentials, request: { headers: { apikey: "secret", "x-o": "1" } } },
+  );
+  assert.equal(h.upstreamRequest!.headers.apikey, undefined);
+  const q = await runPlugin(
+    keyAuth,
+    { hide_credentials: true },
+    { credentials, request: { query: "apikey=secret&x=1" } },
+  );
+  assert.equal(q.upstreamRequest!.query, "x=1");
+  const b = await runPlugin(
+    keyAuth,
+    { hide_credentials: true, key_in_body: true },
+    {
+      credentials,
+      request: {
+        method: "POST",
+        body: '{"apikey":"secret","a":1}',
+        headers: { "content-type": "application/json" },
+      },
+    },
+  );
+  assert.equal(b.upstreamRequest!.body.toString(), '{"a":1}');
+});
+
+test("the same key given twice is refused: 'Duplicate API key found'", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    {},
+    { credentials, request: { query: "apikey=secret&apikey=secret" } },
+  );
+  assert.equal(r.response.status, 401);
+  assert.deepEqual(r.response.json(), { message: "Duplicate API key found" });
+});
+
+test("anonymous: a failed authentication continues as the anonymous consumer", async () => {
+  const r = await runPlugin(keyAuth, { anonymous: "anonymous" }, { credentials });
+  assert.equal(r.response.status, 200);
+  assert.equal(r.upstreamRequest!.headers["X-Anonymous-Consumer"], "true");
+  assert.equal(r.upstreamRequest!.headers["X-Consumer-ID"], "c-anon");
+});
+
+test("anonymous naming a consumer that does not exist is a generic 500 (detail logged)", async () => {
+  const r = await runPlugin(keyAuth, { anonymous: "ghost" }, { credentials });
+  assert.equal(r.response.status, 500);
+  assert.deepEqual(r.response.json(), { message: "An unexpected error occurred" });
+  assert.ok(r.logs.some((l) => String((l.obj as { err?: Error }).err?.message).includes("ghost")));
+});
+
+test("run_on_preflight: false lets OPTIONS through unauthenticated", async () => {
+  const on = await runPlugin(keyAuth, {}, { credentials, request: { method: "OPTIONS" } });
+  const off = await runPlugin(
+    keyAuth,
+    { run_on_preflight: false },
+    { credentials, request: { method: "OPTIONS" } },
+  );
+  assert.deepEqual([on.response.status, off.response.status], [401, 200]);
+});
+
+test("realm changes the WWW-Authenticate realm", async () => {
+  const r = await runPlugin(keyAuth, { realm: "api" }, { credentials });
+  assert.equal(r.response.header("www-authenticate"), 'Key realm="api"');
+});
+
+test("the 401 body follows the request's Accept", async () => {
+  const r = await runPlugin(
+    keyAuth,
+    {},
+    { credentials, request: { headers: { accept: "text/plain" } } },
+  );
+  assert.equal(r.response.text, "No API key found in request\n");
+});
+
+test("consumer-scoped plugins apply once key-auth authenticated the consumer", async () => {
+  const specs: PluginInstanceSpec[] = [
+    { name: "key-auth", config: {} },
+    {
+      name: "request-termination",
+      config: { status_code: 403, message: "alice is blocked" },
+      consumer: "c-alice",
+    },
+  ];
+  const r = await runChain(specs, builtinCatalog, {
+    credentials,
+    request: { headers: { apikey: "secret" } },
+  });
+  assert.equal(r.response.status, 403);
+  assert.deepEqual(r.response.json(), { message: "alice is blocked" });
+});
+
+test("config rejections: empty key_names, invalid key name, wrong types", () => {
+  assert.deepEqual(errors({ key_names: [] }), [
+    { path: "config.key_names", message: "at least one key name is required" },
+  ]);
+  assert.deepEqual(errors({ key_names: ["bad name"] }), [
+    { path: "config.key_names[0]", message: "'bad name' is not a valid header name" },
+  ]);
+  assert.deepEqual(errors({ hide_credentials: "yes" }), [
+    {
+      path: "config.hide_credentials",
+      message: "Invalid input: expected boolean, received string",
+    },
+  ]);
+  assert.deepEqual(errors({ realm: 'a"b' }), [
+    { path: "config.realm", message: "must not contain a double quote" },
+  ]);
+});
+
+test("defaults are Kong's", () => {
+  const r = validatePluginConfig(keyAuth, {});
+  assert.deepEqual(r.ok && r.config, {
+    key_names: ["apikey"],
+    hide_credentials: false,
+    key_in_header: true,
+    key_in_query: true,
+    key_in_body: false,
+    run_on_preflight: true,
+  });
+});
