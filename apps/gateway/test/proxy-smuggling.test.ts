@@ -46,6 +46,8 @@ test("Content-Length together with Transfer-Encoding: 400 and the connection clo
   assert.match(text, /^HTTP\/1\.1 400/);
   assert.match(text, /Content-Length and Transfer-Encoding must not both be present/);
   assert.equal(closed, true);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(gw.forwarded, 0, "the request pipelined behind it is dropped, not forwarded");
   assert.equal(seen.length, 0);
 });
 

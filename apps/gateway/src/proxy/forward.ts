@@ -404,6 +404,11 @@ export function forward(
     }
   }
 
+  if (res.destroyed || res.writableEnded || req.socket.destroyed) {
+    // the client is already gone (or this connection was refused): nothing to forward
+    process.nextTick(() => fail(new UpstreamError("cancelled")));
+    return;
+  }
   if (upstream.available === 0) {
     process.nextTick(() => fail(new UpstreamError("unavailable")));
     return;

@@ -4,7 +4,7 @@ import type {
   OutgoingHttpHeaders,
   ServerResponse,
 } from "node:http";
-import { BlockList, isIP } from "node:net";
+import { BlockList, isIP, type Socket } from "node:net";
 
 /** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
 const HOP_BY_HOP = new Set([
@@ -223,6 +223,44 @@ export function checkRequestFraming(req: IncomingMessage): FramingError | undefi
       return fail("Content-Length is repeated with different values");
   }
   return undefined;
+}
+
+const refusedConnections = new WeakSet<Socket>();
+
+/**
+ * The framing guard as a whole: answers 400 with `Connection: close` when `checkRequestFraming`
+ * refuses the request, closes the connection once the answer is flushed, and drops any request
+ * pipelined behind it on the same connection (its bytes are exactly what a smuggling attempt
+ * would inject). Returns true when the request was answered or dropped: the caller stops.
+ * `write` lets the caller format the 400 itself (it must end the response).
+ */
+export function refuseBadFraming(
+  req: IncomingMessage,
+  res: ServerResponse,
+  write?: (res: ServerResponse, framing: FramingError) => void,
+): boolean {
+  const socket = req.socket;
+  if (refusedConnections.has(socket)) {
+    socket.destroy();
+    return true;
+  }
+  const framing = checkRequestFraming(req);
+  if (!framing) return false;
+  refusedConnections.add(socket);
+  res.shouldKeepAlive = false;
+  res.once("finish", () => socket.destroySoon());
+  res.once("close", () => socket.destroy());
+  if (write) write(res, framing);
+  else {
+    const body = `Bad Request: ${framing.reason}\n`;
+    res.writeHead(framing.status, {
+      connection: "close",
+      "content-type": "text/plain; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+    });
+    res.end(body);
+  }
+  return true;
 }
 
 /**

@@ -8,6 +8,7 @@ export {
   compileTrustedProxies,
   forwardedHeaders,
   hopByHopStrip,
+  refuseBadFraming,
   writeResponseHead,
 } from "./headers.js";
 export type { ForwardedHeaders, FramingError, TrustedProxies } from "./headers.js";

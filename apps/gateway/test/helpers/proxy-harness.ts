@@ -3,10 +3,10 @@ import net from "node:net";
 import type { AddressInfo } from "node:net";
 import {
   UpstreamPool,
-  checkRequestFraming,
   forward,
   forwardedHeaders,
   pipeResponse,
+  refuseBadFraming,
   type OutboundRequest,
   type UpstreamError,
   type UpstreamPoolOptions,
@@ -130,6 +130,8 @@ export interface Gateway {
   port: number;
   url: string;
   pool: UpstreamPool;
+  /** requests that passed the framing check and were handed to forward() */
+  forwarded: number;
   errors: UpstreamError[];
   responses: Array<{ target: string; upstreamLatencyMs: number }>;
   /** completes when the n-th forward() settled (onResponse or onError) */
@@ -156,12 +158,8 @@ export async function startGateway(
   const server = http.createServer(
     { insecureHTTPParser: opts.insecureHTTPParser ?? false },
     (req, res) => {
-      const framing = checkRequestFraming(req);
-      if (framing) {
-        res.writeHead(framing.status, { connection: "close", "content-type": "text/plain" });
-        res.end(framing.reason);
-        return;
-      }
+      if (refuseBadFraming(req, res)) return;
+      gw.forwarded++;
       const port = (req.socket.address() as AddressInfo).port;
       let out: OutboundRequest = {
         method: req.method ?? "GET",
@@ -201,6 +199,7 @@ export async function startGateway(
     port,
     url: `http://127.0.0.1:${port}`,
     pool,
+    forwarded: 0,
     errors: [],
     responses: [],
     settled: (n) =>
