@@ -21,6 +21,11 @@ export interface EmbeddedPostgresOptions {
   database?: string;
   /** PostgreSQL / initdb output. Default: dropped (kept in memory and shown when start fails). */
   onLog?: (message: string) => void;
+  /**
+   * Throwaway data (tests): fsync, synchronous_commit and full_page_writes off. Faster, but a
+   * crash can corrupt the cluster. Default false.
+   */
+  ephemeral?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -108,7 +113,12 @@ export async function startEmbeddedPostgres(
       authMethod: "scram-sha-256",
       persistent: true,
       createPostgresUser: isRoot,
-      postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+      postgresFlags: [
+        ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+        ...(options.ephemeral
+          ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+          : []),
+      ],
       onLog,
       onError: (error) => onLog(`[ERROR] ${String(error)}`),
     });

@@ -130,7 +130,6 @@ export async function exportDeclarative(
     : await Promise.all(queries);
 
   const serviceRef = new Map(services.map((s) => [s.id, s.name as Ref]));
-  const routeRef = new Map(routes.map((r) => [r.id, r.name ?? { id: r.id }]));
   const consumerRef = new Map(consumers.map((c) => [c.id, c.username ?? { id: c.id }]));
 
   const pluginsByRoute = new Map<string, PluginEntry[]>();

@@ -47,12 +47,14 @@ export async function createTestDatabase(
   }
 
   const dataDir = await mkdtemp(join(tmpdir(), "gatehouse-pg-"));
-  const server = await startEmbeddedPostgres({ dataDir, database: "gatehouse_test" }).catch(
-    async (error: unknown) => {
-      await rm(dataDir, { recursive: true, force: true });
-      throw error;
-    },
-  );
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    database: "gatehouse_test",
+    ephemeral: true,
+  }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   let dropped: Promise<void> | undefined;
   const drop = () =>
     (dropped ??= (async () => {
