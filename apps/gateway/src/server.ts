@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { formatErrors, parseDeclarative } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import { builtinCatalog } from "@gatehouse/plugins";
 import Fastify from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Logger } from "pino";
@@ -101,7 +102,7 @@ export function handleClientError(err: NodeJS.ErrnoException, socket: Duplex): v
 export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const log: Logger =
     opts.logger ?? pino({ level: opts.logLevel ?? "info", base: { service: "gatehouse-gateway" } });
-  const defs = opts.plugins ?? new Map<string, PluginDefinition>();
+  const defs = opts.plugins ?? builtinCatalog;
   const catalog = pluginCatalog(defs);
   const metrics = new GatewayMetrics();
   metrics.configVersion.set(-1);

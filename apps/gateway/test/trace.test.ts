@@ -30,3 +30,33 @@ test("without the token, or with a wrong one, no trace is shown", async (t) => {
   const wrong = await send(`${gw.url}/t`, { headers: { "x-gatehouse-debug": "guess" } });
   assert.equal(wrong.headers["x-gatehouse-trace"], undefined);
 });
+
+test("the trace lists each plugin × phase with its time and who exited", async (t) => {
+  const gw = await gateway(
+    t,
+    doc([], {
+      routes: [
+        {
+          name: "term",
+          paths: ["/term"],
+          plugins: [{ name: "request-termination", config: { status_code: 403, message: "no" } }],
+        },
+      ],
+    }),
+    { debugToken: "dbg-secret" },
+  );
+  const r = await send(`${gw.url}/term`, { headers: { "x-gatehouse-debug": "dbg-secret" } });
+  assert.equal(r.status, 403);
+  const trace = JSON.parse(r.headers["x-gatehouse-trace"] as string) as {
+    route: string;
+    source: string;
+    plugins: { plugin: string; phase: string; ms: number; outcome: string }[];
+  };
+  assert.equal(trace.route, "term");
+  assert.equal(trace.source, "exit");
+  const step = trace.plugins.find(
+    (p) => p.plugin === "request-termination" && p.phase === "access",
+  );
+  assert.equal(step?.outcome, "exit");
+  assert.equal(typeof step?.ms, "number");
+});
