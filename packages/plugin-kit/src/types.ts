@@ -15,10 +15,32 @@ export interface Credential {
   [key: string]: unknown;
 }
 
+/** A consumer's basic-auth credential: `password` (plaintext, DB-less files) or `passwordHash`
+ * (`$scrypt$...`, pushed by the control plane); exactly one is set. */
+export interface BasicAuthCredential extends Credential {
+  username: string;
+  password?: string | null;
+  passwordHash?: string | null;
+}
+
+/** A consumer's jwt secret (decK `jwt_secrets`): `secret` for HS*, `rsaPublicKey` (PEM) for RS* / ES*. */
+export interface JwtCredential extends Credential {
+  key: string;
+  algorithm: string;
+  secret?: string | null;
+  rsaPublicKey?: string | null;
+}
+
 /** How plugins find consumers and credentials; the gateway implements it from the config snapshot. */
 export interface CredentialLookup {
   keyAuth?(key: string): { consumer: Consumer; credential: Credential } | undefined;
   consumer?(idOrUsername: string): Consumer | undefined;
+  /** basic-auth credential by username (the plugin verifies the password). */
+  basicAuth?(username: string): { consumer: Consumer; credential: BasicAuthCredential } | undefined;
+  /** jwt secret by its `key` (the token's `key_claim_name` claim). */
+  jwtSecret?(key: string): { consumer: Consumer; credential: JwtCredential } | undefined;
+  /** ACL groups of a consumer (decK `consumers[].acls[].group`); undefined or [] when none. */
+  consumerGroups?(consumerId: string): readonly string[] | undefined;
 }
 
 /** pino-like logger. */
