@@ -96,3 +96,29 @@ test("a request without a body is forwarded without one", async (t) => {
 
   assert.equal(await (await fetch(gw.url)).text(), "[null,null]");
 });
+
+test("an upstream answering before reading the body: the answer is relayed, the client connection closed", async (t) => {
+  const up = await startUpstream((_req, res) => {
+    res.writeHead(413, { "content-type": "text/plain" });
+    res.end("too large");
+  });
+  const gw = await startGateway(spec([up.port]));
+  t.after(() => Promise.all([gw.close(), up.close()]));
+
+  const agent = new http.Agent({ keepAlive: true });
+  t.after(() => agent.destroy());
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    const req = http.request(
+      gw.url,
+      { method: "POST", agent, headers: { "content-length": 8 * MB } },
+      resolve,
+    );
+    req.on("error", reject);
+    req.write(Buffer.alloc(MB, "e")); // the rest never comes
+  });
+  let text = "";
+  for await (const chunk of res) text += String(chunk);
+  assert.equal(res.statusCode, 413);
+  assert.equal(text, "too large");
+  assert.equal(res.headers.connection, "close");
+});

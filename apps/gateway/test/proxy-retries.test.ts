@@ -82,3 +82,18 @@ test("when every retry fails, the last connect error is reported", async (t) => 
   assert.equal(res.headers.get("x-gatehouse-error"), "GH_UPSTREAM_REFUSED");
   assert.equal(gw.errors.length, 1);
 });
+
+test("many retries do not pile up listeners on the client request", async (t) => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on("warning", onWarning);
+  const gw = await startGateway(spec([await closedPort(), await closedPort()], { retries: 12 }));
+  t.after(async () => {
+    process.off("warning", onWarning);
+    await gw.close();
+  });
+
+  assert.equal((await fetch(gw.url, { method: "POST", body: "x" })).status, 502);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(warnings, []);
+});

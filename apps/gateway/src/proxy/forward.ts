@@ -56,6 +56,7 @@ interface Attempt {
   readTimer?: NodeJS.Timeout;
   writeTimer?: NodeJS.Timeout;
   cleanup: Array<() => void>;
+  reqListeners: Array<() => void>;
 }
 
 function socketReady(socket: Socket, https: boolean): boolean {
@@ -65,6 +66,8 @@ function socketReady(socket: Socket, https: boolean): boolean {
   }
   return !socket.pending && !socket.connecting;
 }
+
+const ignoreError = (): void => undefined;
 
 type BodyMode = "none" | "buffer" | "stream";
 
@@ -141,6 +144,9 @@ export function forward(
     else fail(new UpstreamError("cancelled"));
   };
   res.once("close", onClientClose);
+  // Node emits a request 'error' only when someone listens; http-proxy's listeners of failed
+  // attempts are removed, so keep one for the whole exchange
+  if (!req.listeners("error").includes(ignoreError)) req.on("error", ignoreError);
 
   function clearTimers(a: Attempt): void {
     clearTimeout(a.connectTimer);
@@ -164,6 +170,9 @@ export function forward(
     a.done = true;
     finishAttempt(a);
     a.proxyReq?.destroy();
+    // http-proxy's listeners on req for this failed attempt (a retry adds its own)
+    for (const fn of a.reqListeners.splice(0)) fn();
+    closeIfBodyUnread();
     if (clientGone) {
       fail(new UpstreamError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
       return;
@@ -187,6 +196,12 @@ export function forward(
       return;
     }
     fail(err);
+  }
+
+  /** A partly read request body leaves the client connection in an unknown state: close it after the response. */
+  function closeIfBodyUnread(): void {
+    if (mode === "stream" && bodyConsumed && !req.readableEnded && !res.headersSent)
+      res.shouldKeepAlive = false;
   }
 
   function armRead(a: Attempt): void {
@@ -322,6 +337,8 @@ export function forward(
         return;
       }
       a.proxyRes = proxyRes;
+      // answered before the whole request body was read: the client connection can't be reused
+      closeIfBodyUnread();
       clearWrite(a);
       clearTimeout(a.connectTimer);
       // the response is what the client gets; it must never throw unhandled
@@ -370,6 +387,7 @@ export function forward(
       reused: false,
       lastRead: 0,
       cleanup: [],
+      reqListeners: [],
     };
     current = a;
     const savedUrl = req.url;
@@ -377,6 +395,7 @@ export function forward(
     // http-proxy copies req.url / req.headers synchronously: give it the final ones, then restore
     req.url = out.path;
     req.headers = { ...headers };
+    const before = { error: req.listeners("error"), aborted: req.listeners("aborted") };
     try {
       proxy.web(
         req,
@@ -401,6 +420,12 @@ export function forward(
     } finally {
       req.url = savedUrl;
       req.headers = savedHeaders;
+    }
+    for (const event of ["error", "aborted"] as const) {
+      for (const fn of req.listeners(event)) {
+        if (before[event].includes(fn)) continue;
+        a.reqListeners.push(() => req.off(event, fn as (...args: unknown[]) => void));
+      }
     }
   }
 
