@@ -96,7 +96,17 @@ export interface ExportOptions {
 }
 
 /** A PrismaClient, or the client of an interactive transaction. */
-export type ExportClient = Pick<PrismaClient, "service" | "route" | "plugin" | "consumer"> &
+export type ExportClient = Pick<
+  PrismaClient,
+  | "service"
+  | "target"
+  | "route"
+  | "plugin"
+  | "consumer"
+  | "keyAuthCredential"
+  | "basicAuthCredential"
+  | "jwtCredential"
+> &
   Partial<Pick<PrismaClient, "$transaction">>;
 
 interface Named {
@@ -108,6 +118,16 @@ interface Named {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byName = (a: Named, b: Named) => compare(a.name ?? "", b.name ?? "") || compare(a.id, b.id);
 
+function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const list = groups.get(key(row));
+    if (list) list.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
 /**
  * Reads the whole configuration and shapes it. With a PrismaClient the reads run in one
  * REPEATABLE READ transaction (a consistent snapshot); with a transaction client, in that transaction.
@@ -117,17 +137,48 @@ export async function exportDeclarative(
   prisma: ExportClient,
   options: ExportOptions = {},
 ): Promise<DeclarativeDocument> {
+  // Plain findMany calls (no `include`): Prisma runs relation loads in parallel, which a
+  // transaction's single connection does not support well.
   const queries = [
-    prisma.service.findMany({ include: { targets: true } }),
+    prisma.service.findMany(),
+    prisma.target.findMany(),
     prisma.route.findMany(),
     prisma.plugin.findMany(),
-    prisma.consumer.findMany({
-      include: { keyAuthCredentials: true, basicAuthCredentials: true, jwtCredentials: true },
-    }),
+    prisma.consumer.findMany(),
+    prisma.keyAuthCredential.findMany(),
+    prisma.basicAuthCredential.findMany(),
+    prisma.jwtCredential.findMany(),
   ] as const;
-  const [services, routes, plugins, consumers] = prisma.$transaction
-    ? await prisma.$transaction([...queries], { isolationLevel: "RepeatableRead" })
-    : await Promise.all(queries);
+  let rows;
+  if (prisma.$transaction) {
+    rows = await prisma.$transaction([...queries], { isolationLevel: "RepeatableRead" });
+  } else {
+    rows = [
+      await queries[0],
+      await queries[1],
+      await queries[2],
+      await queries[3],
+      await queries[4],
+      await queries[5],
+      await queries[6],
+      await queries[7],
+    ] as const;
+  }
+  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt] = rows;
+  const targetsByService = groupBy(targets, (row) => row.serviceId);
+  const services = serviceRows.map((service) => ({
+    ...service,
+    targets: targetsByService.get(service.id) ?? [],
+  }));
+  const keyAuthByConsumer = groupBy(keyAuth, (row) => row.consumerId);
+  const basicAuthByConsumer = groupBy(basicAuth, (row) => row.consumerId);
+  const jwtByConsumer = groupBy(jwt, (row) => row.consumerId);
+  const consumers = consumerRows.map((consumer) => ({
+    ...consumer,
+    keyAuthCredentials: keyAuthByConsumer.get(consumer.id) ?? [],
+    basicAuthCredentials: basicAuthByConsumer.get(consumer.id) ?? [],
+    jwtCredentials: jwtByConsumer.get(consumer.id) ?? [],
+  }));
 
   const serviceRef = new Map(services.map((s) => [s.id, s.name as Ref]));
   const consumerRef = new Map(consumers.map((c) => [c.id, c.username ?? { id: c.id }]));

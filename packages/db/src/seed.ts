@@ -41,13 +41,13 @@ export async function seedDemo(
   return prisma.$transaction(
     async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
-      const counts = await Promise.all([
-        tx.service.count(),
-        tx.route.count(),
-        tx.plugin.count(),
-        tx.consumer.count(),
-        tx.adminUser.count(),
-      ]);
+      const counts = [
+        await tx.service.count(),
+        await tx.route.count(),
+        await tx.plugin.count(),
+        await tx.consumer.count(),
+        await tx.adminUser.count(),
+      ];
       if (counts.some((count) => count > 0)) return { created: false };
 
       const service = await tx.service.create({
