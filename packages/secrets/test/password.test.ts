@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hashPassword, isPasswordHash, passwordNeedsRehash, verifyPassword } from "../src/index.js";
+
+const FAST = { N: 1024, r: 8, p: 1 };
+
+test("a hash made by @gatehouse/db's hashPassword (same format) verifies", async () => {
+  // produced by packages/db/src/auth.ts hashPassword("s3cret", { N: 1024, r: 8, p: 1 })
+  const fromDb =
+    "$scrypt$N=1024,r=8,p=1$3g_kvhjUDMCM_rNcmbA4XQ$0Bg42gELggBK2lIhyECAGXRJK2eoaRYf-2Gl1XyLkBQ";
+  assert.equal(await verifyPassword("s3cret", fromDb), true);
+  assert.equal(await verifyPassword("s3cret!", fromDb), false);
+});
+
+test("hashPassword output is self-describing and verifies only the right password", async () => {
+  const h = await hashPassword("pässword", FAST);
+  assert.match(h, /^\$scrypt\$N=1024,r=8,p=1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+  assert.equal(isPasswordHash(h), true);
+  assert.equal(await verifyPassword("pässword", h), true);
+  assert.equal(await verifyPassword("password", h), false);
+  assert.notEqual(await hashPassword("pässword", FAST), h, "random salt");
+});
+
+test("malformed or absurd hashes never verify", async () => {
+  assert.equal(isPasswordHash("plain"), false);
+  assert.equal(await verifyPassword("x", "plain"), false);
+  assert.equal(
+    await verifyPassword(
+      "x",
+      "$scrypt$N=4194304,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA",
+    ),
+    false,
+  );
+  assert.equal(await verifyPassword("x", "$scrypt$N=1024,r=8,p=1$AAAA$AAAA"), false);
+  await assert.rejects(hashPassword(""), /password: must be a non-empty string/);
+});
+
+test("passwordNeedsRehash flags weaker parameters than the defaults", async () => {
+  assert.equal(passwordNeedsRehash(await hashPassword("x", FAST)), true);
+  assert.equal(passwordNeedsRehash("$scrypt$N=32768,r=8,p=3$AAAA$AAAA"), false);
+  assert.equal(passwordNeedsRehash("garbage"), true);
+});
