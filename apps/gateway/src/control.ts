@@ -1,4 +1,4 @@
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import { isLoopback, safeEqual } from "./auth.js";
@@ -28,7 +28,7 @@ const TOKEN_UNSET_WRITE =
 export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>): FastifyInstance {
   const app = Fastify({
     loggerInstance: opts.logger.child({ component: "control" }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
     return503OnClosing: true,
   });
@@ -41,12 +41,10 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
         return reply.code(403).send({ message: TOKEN_UNSET_WRITE });
       }
       if (!isLoopback(req.socket.remoteAddress)) {
-        return reply
-          .code(401)
-          .send({
-            message:
-              "GATEHOUSE_CLUSTER_TOKEN is not set: control reads are allowed from loopback only",
-          });
+        return reply.code(401).send({
+          message:
+            "GATEHOUSE_CLUSTER_TOKEN is not set: control reads are allowed from loopback only",
+        });
       }
       return;
     }
@@ -54,13 +52,9 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
     const given =
       header !== undefined && header.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
     if (given === undefined || !safeEqual(given, token)) {
-      return reply
-        .code(401)
-        .header("www-authenticate", 'Bearer realm="gatehouse-control"')
-        .send({
-          message:
-            "missing or invalid bearer token (Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN)",
-        });
+      return reply.code(401).header("www-authenticate", 'Bearer realm="gatehouse-control"').send({
+        message: "missing or invalid bearer token (Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN)",
+      });
     }
   });
 

@@ -304,11 +304,13 @@ export class Handler {
         );
         return;
       }
-      const headers = nodeHeaders({
-        ...req.headers,
-        ...fwd,
-        host: entry.route.preserveHost && host !== "" ? host : entry.upstreamHost,
-      });
+      const headers = nodeHeaders(req.headers);
+      headers["x-forwarded-for"] = fwd["x-forwarded-for"];
+      headers["x-forwarded-proto"] = fwd["x-forwarded-proto"];
+      headers["x-forwarded-host"] = fwd["x-forwarded-host"];
+      headers["x-forwarded-port"] = fwd["x-forwarded-port"];
+      headers["x-real-ip"] = fwd["x-real-ip"];
+      headers.host = entry.route.preserveHost && host !== "" ? host : entry.upstreamHost;
       forward(req, res, entry.upstream, { method, path: m.upstreamPath + search, headers }, ex);
       return;
     }

@@ -5,7 +5,7 @@ import { formatErrors, parseDeclarative } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { builtinCatalog } from "@gatehouse/plugins";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import pino from "pino";
@@ -153,7 +153,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   let server: Server | undefined;
   const proxy = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: false,
     serverFactory: (fastifyHandler) => {
       const s = createServer(
