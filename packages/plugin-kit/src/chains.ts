@@ -148,6 +148,11 @@ export class Chains {
     for (const list of this.byName.values()) list.sort((a, b) => a.rank - b.rank);
   }
 
+  /** Every enabled config of plugin `name` in this snapshot (for PluginDefinition.retain). */
+  configsOf(name: string): unknown[] {
+    return (this.byName.get(name) ?? []).map((i) => i.config);
+  }
+
   /** The chain for a matched route (undefined route: global plugins + service). Memoized. */
   forRoute(routeId: string | undefined | null, serviceId: string | undefined | null): Chain {
     const r = routeId != null && this.routes.has(routeId) ? routeId : "";

@@ -37,6 +37,10 @@ export interface PluginDefinition<C = any> {
   readonly catch?: CatchHandler<C> | undefined;
   readonly configSchema: z.ZodType<C>;
   readonly meta: PluginMeta & { scopes: readonly PluginScope[]; phases: readonly Phase[] };
+  /** Lifecycle: see PluginSpec.retain. */
+  readonly retain?: ((configs: readonly C[]) => void | Promise<void>) | undefined;
+  /** Lifecycle: see PluginSpec.dispose. */
+  readonly dispose?: (() => void | Promise<void>) | undefined;
 }
 
 export interface PluginSpec<S extends z.ZodType> {
@@ -47,6 +51,14 @@ export interface PluginSpec<S extends z.ZodType> {
   catch?: CatchHandler<z.output<S>>;
   configSchema: S;
   meta?: PluginMeta;
+  /**
+   * Called by the data plane after a config snapshot became active, with every enabled config of this
+   * plugin in it (validated, defaults applied): release process-wide resources (connections, timers)
+   * held for configs no longer listed. Errors are logged, never fatal.
+   */
+  retain?: (configs: readonly z.output<S>[]) => void | Promise<void>;
+  /** Called once when the data plane shuts down: release every process-wide resource. */
+  dispose?: () => void | Promise<void>;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -81,6 +93,8 @@ export function definePlugin<S extends z.ZodType>(
     catch: spec.catch,
     configSchema: spec.configSchema as unknown as z.ZodType<z.output<S>>,
     meta: Object.freeze({ ...spec.meta, scopes: spec.meta?.scopes ?? ALL_SCOPES, phases }),
+    retain: spec.retain,
+    dispose: spec.dispose,
   });
 }
 

@@ -16,3 +16,15 @@ export function phaseError(fn: string, phase: string): PluginKitError {
 export function argError(fn: string, reason: string): PluginKitError {
   return new PluginKitError(`kit.${fn}(): ${reason}`, "ARGUMENT");
 }
+
+/**
+ * kit.request.getRawBody(maxBytes): the body is larger than maxBytes. The data plane may stop reading
+ * the body as soon as it passes the limit (RequestInfo.readBody(maxBytes) rejects with this error).
+ */
+export class BodyTooLargeError extends Error {
+  override readonly name = "BodyTooLargeError";
+  readonly code = "BODY_TOO_LARGE";
+  constructor(readonly limit: number) {
+    super(`request body is larger than ${limit} bytes`);
+  }
+}

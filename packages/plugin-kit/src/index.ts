@@ -1,4 +1,5 @@
-export { PluginKitError } from "./errors.js";
+export { BodyTooLargeError, PluginKitError } from "./errors.js";
+export { disposePlugins, retainPluginResources } from "./lifecycle.js";
 export type { Phase } from "./phases.js";
 export { PHASES } from "./phases.js";
 export type {
@@ -36,6 +37,7 @@ export {
   chainOf,
 } from "./chains.js";
 export type {
+  ConnectionInfo,
   RequestInfo,
   UpstreamFailure,
   UpstreamFailureKind,

@@ -5,7 +5,7 @@ import {
   formatOfMediaType,
   renderError,
 } from "./error-format.js";
-import { PluginKitError, argError, phaseError } from "./errors.js";
+import { BodyTooLargeError, PluginKitError, argError, phaseError } from "./errors.js";
 import type { HeaderInput, HeaderRecord } from "./headers.js";
 import { checkHeaderName, checkHeaderTable, checkHeaderValue, typeName } from "./headers.js";
 import type { Phase } from "./phases.js";
@@ -18,7 +18,7 @@ import {
   REQUEST_SIDE,
   REWRITE_ACCESS_HEADER,
 } from "./phases.js";
-import type { Transaction } from "./transaction.js";
+import type { ConnectionInfo, Transaction } from "./transaction.js";
 import type {
   ClientKit,
   Consumer,
@@ -431,17 +431,29 @@ class RequestKitImpl implements RequestKit {
   }
 
   // phase checks throw synchronously; the reading is async
-  getRawBody(): Promise<Buffer> {
-    check(this.tx, REQ_WRITE, "request.getRawBody");
-    return this.readBody();
+  getRawBody(maxBytes?: number): Promise<Buffer> {
+    const fn = "request.getRawBody";
+    check(this.tx, REQ_WRITE, fn);
+    if (maxBytes !== undefined && !(Number.isSafeInteger(maxBytes) && maxBytes >= 0)) {
+      throw argError(fn, `maxBytes must be a non-negative integer, got ${String(maxBytes)}`);
+    }
+    return this.readBody(maxBytes);
   }
 
-  private async readBody(): Promise<Buffer> {
+  getConnection(): ConnectionInfo | undefined {
+    check(this.tx, ANY, "request.getConnection");
+    return this.tx._info.connection;
+  }
+
+  private async readBody(maxBytes?: number): Promise<Buffer> {
     const tx = this.tx;
-    if (tx._reqBody !== undefined) return tx._reqBody;
-    tx._reqBodyPromise ??= tx._info.readBody();
-    const body = await tx._reqBodyPromise;
-    if (tx._reqBody === undefined) tx._reqBody = body;
+    if (tx._reqBody === undefined) {
+      tx._reqBodyPromise ??= tx._info.readBody(maxBytes);
+      const body = await tx._reqBodyPromise;
+      if (tx._reqBody === undefined) tx._reqBody = body;
+    }
+    if (maxBytes !== undefined && tx._reqBody.length > maxBytes)
+      throw new BodyTooLargeError(maxBytes);
     return tx._reqBody;
   }
 

@@ -8,7 +8,12 @@ import type { PluginDefinition } from "./define.js";
 import { validatePluginConfig } from "./define.js";
 import type { HeaderRecord, NodeHeaders } from "./headers.js";
 import { headerKey } from "./headers.js";
-import type { ProxyRequest, TraceEntry, UpstreamFailureKind } from "./transaction.js";
+import type {
+  ConnectionInfo,
+  ProxyRequest,
+  TraceEntry,
+  UpstreamFailureKind,
+} from "./transaction.js";
 import { Transaction } from "./transaction.js";
 import type { CredentialLookup, KitLogger, ResponseSource } from "./types.js";
 
@@ -23,6 +28,8 @@ export interface FakeRequest {
   headers?: NodeHeaders;
   clientIp?: string;
   body?: string | Buffer;
+  /** the client connection as the data plane would report it */
+  connection?: ConnectionInfo;
 }
 
 export type FakeUpstream =
@@ -110,6 +117,7 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
       rawQuery: rawQuery.startsWith("?") ? rawQuery.slice(1) : rawQuery,
       headers,
       clientIp: req.clientIp ?? "127.0.0.1",
+      ...(req.connection ? { connection: req.connection } : {}),
       readBody: async () => {
         bodyRead = true;
         return reqBody;

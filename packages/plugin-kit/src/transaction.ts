@@ -19,8 +19,24 @@ export interface RequestInfo {
   rawQuery: string;
   headers: NodeHeaders;
   clientIp: string;
-  /** Reads the whole request body (called at most once, only when a plugin asks for it). */
-  readBody(): Promise<Buffer>;
+  /**
+   * Reads the whole request body (called at most once, only when a plugin asks for it). `maxBytes`:
+   * the caller refuses bodies larger than that — the data plane may stop reading once the body passes
+   * it and reject with BodyTooLargeError (or ignore the hint; the kit checks the length anyway).
+   */
+  readBody(maxBytes?: number): Promise<Buffer>;
+  /** The client connection, when the data plane knows it (correlation-id's tracker). */
+  connection?: ConnectionInfo;
+}
+
+export interface ConnectionInfo {
+  /** address and port of the gateway's listening socket that accepted the connection */
+  serverAddress: string;
+  serverPort: number;
+  /** serial number of the connection in this process (1, 2, ...) */
+  id: number;
+  /** number of requests received on this connection so far, this one included */
+  requests: number;
 }
 
 export type UpstreamFailureKind = "timeout" | "refused" | "reset" | "unavailable" | "cancelled";

@@ -1,5 +1,6 @@
 import type { HeaderInput, HeaderRecord } from "./headers.js";
 import type { Phase } from "./phases.js";
+import type { ConnectionInfo } from "./transaction.js";
 
 export type ResponseSource = "service" | "exit" | "error";
 
@@ -98,8 +99,14 @@ export interface RequestKit {
   addHeader(name: string, value: string | number | boolean): void;
   clearHeader(name: string): void;
   setHeaders(headers: Record<string, HeaderInput>): void;
-  /** Reads (buffers) the request body; the buffered body is what gets forwarded. rewrite/access only. */
-  getRawBody(): Promise<Buffer>;
+  /**
+   * Reads (buffers) the request body; the buffered body is what gets forwarded. rewrite/access only.
+   * With `maxBytes`: rejects with BodyTooLargeError when the body is larger (the data plane may stop
+   * reading it at that point, so no more than about maxBytes is ever buffered).
+   */
+  getRawBody(maxBytes?: number): Promise<Buffer>;
+  /** The client connection (server address/port, connection serial, requests on it), if known. */
+  getConnection(): ConnectionInfo | undefined;
   setRawBody(body: string | Buffer): void;
   /** Parsed JSON or urlencoded form body. rewrite/access only. */
   getBody(): Promise<RequestBody>;
