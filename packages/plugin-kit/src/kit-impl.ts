@@ -588,6 +588,10 @@ export class KitImpl implements Kit {
     return this.tx._current?.name ?? "";
   }
 
+  get instanceId(): string | undefined {
+    return this.tx._current?.instanceId;
+  }
+
   get ctx(): Map<string, unknown> {
     return (this.tx._ctx ??= new Map());
   }

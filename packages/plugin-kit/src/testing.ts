@@ -49,6 +49,8 @@ export interface RunOptions {
   trace?: boolean;
   /** passed to runLog() */
   logInfo?: Record<string, unknown>;
+  /** runPlugin: the plugin instance id (kit.instanceId) */
+  instanceId?: string;
 }
 
 export interface LogRecord {
@@ -200,7 +202,8 @@ export async function runPlugin(
   const v = validatePluginConfig(def, config);
   if (!v.ok)
     throw new Error(`invalid config: ${v.errors.map((e) => `${e.path}: ${e.message}`).join("; ")}`);
-  return runTransaction(chainOf([{ def, config: v.config }]), opts);
+  const entry = { def, config: v.config, ...(opts.instanceId ? { id: opts.instanceId } : {}) };
+  return runTransaction(chainOf([entry]), opts);
 }
 
 /** Runs several plugin instances resolved like the gateway does (scopes, priorities). */

@@ -136,6 +136,11 @@ export interface Kit {
   readonly phase: Phase | "error";
   /** Name of the plugin currently running. */
   readonly plugin: string;
+  /**
+   * Id of the plugin instance (config entity) currently running, when the data plane gave one: the same on
+   * every data plane for the same config document (rate-limiting keys its counters by it).
+   */
+  readonly instanceId: string | undefined;
   readonly response: ResponseKit;
   readonly request: RequestKit;
   readonly client: ClientKit;

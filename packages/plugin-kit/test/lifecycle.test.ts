@@ -9,6 +9,7 @@ import {
   retainPluginResources,
 } from "../src/index.js";
 import type { KitLogger } from "../src/index.js";
+import { runPlugin } from "../src/testing.js";
 
 function pool() {
   const calls: unknown[][] = [];
@@ -70,4 +71,18 @@ test("disposePlugins calls dispose once per plugin and logs failures instead of 
   assert.equal(p.disposed(), 1);
   assert.equal(logged.length, 1);
   assert.equal((logged[0] as unknown[])[1], 'plugin "broken": dispose failed');
+});
+
+test("kit.instanceId is the running plugin instance's id (undefined without one)", async () => {
+  const seen: unknown[] = [];
+  const def = definePlugin({
+    name: "who",
+    version: "1.0.0",
+    priority: 1,
+    configSchema: z.object({}),
+    phases: { access: (kit) => void seen.push(kit.instanceId) },
+  });
+  await runPlugin(def, {}, { instanceId: "p-1" });
+  await runPlugin(def, {});
+  assert.deepEqual(seen, ["p-1", undefined]);
 });
