@@ -70,7 +70,7 @@ export async function startStack(opts = {}) {
       databaseUrl = embedded.url;
     }
 
-    const applied = await migrate(databaseUrl);
+    const { applied } = await migrate(databaseUrl);
     log(
       applied.length
         ? `Applied migrations: ${applied.join(", ")}`
