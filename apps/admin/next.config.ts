@@ -11,7 +11,19 @@ const nextConfig: NextConfig = {
   outputFileTracingRoot: monorepoRoot,
   // Loaded with Node's own require/import at run time instead of being bundled: the Prisma client
   // (generated into @gatehouse/db) and the PostgreSQL driver use Node-specific features.
-  serverExternalPackages: ["@gatehouse/db", "@prisma/client", "@prisma/adapter-pg", "pg"],
+  // The workspace packages and zod are loaded by Node too, so the admin validates with exactly the
+  // modules the data plane runs (one zod instance: JSON Schema metadata is shared).
+  serverExternalPackages: [
+    "@gatehouse/db",
+    "@gatehouse/config",
+    "@gatehouse/plugin-kit",
+    "@gatehouse/plugins",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "pg",
+    "zod",
+    "yaml",
+  ],
   // Nothing is fetched from the internet: no remote images, no Google fonts.
   images: { unoptimized: true },
 };

@@ -16,6 +16,21 @@ const envSchema = z.object({
     .refine((value) => /^postgres(ql)?:\/\//.test(value), {
       error: "must be a postgresql:// URL",
     }),
+  /** Accepted as an admin API token (automation, first setup). Unset: no bootstrap token. */
+  GATEHOUSE_BOOTSTRAP_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters when set")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  /**
+   * HMAC-SHA256 secret for key-auth keys (the data plane hashes presented keys with the same secret).
+   * Unset: creating key-auth credentials is refused with a clear error.
+   */
+  GATEHOUSE_KEY_HASH_SECRET: z
+    .string()
+    .min(16, "must be at least 16 characters when set")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof envSchema>;

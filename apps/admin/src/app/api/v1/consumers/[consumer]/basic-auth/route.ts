@@ -1,0 +1,11 @@
+import { basicAuthCredentials } from "@/server/entities/credentials";
+import { collectionHandlers } from "@/server/http/crud-handlers";
+import { consumers } from "@/server/entities/consumers";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(basicAuthCredentials, {
+  param: "consumer",
+  resource: consumers,
+  field: "consumerId",
+});

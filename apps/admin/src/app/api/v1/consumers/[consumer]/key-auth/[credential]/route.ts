@@ -1,0 +1,11 @@
+import { consumers } from "@/server/entities/consumers";
+import { itemHandlers } from "@/server/http/crud-handlers";
+import { keyAuthCredentials } from "@/server/entities/credentials";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, PATCH, DELETE } = itemHandlers(keyAuthCredentials, "credential", {
+  param: "consumer",
+  resource: consumers,
+  field: "consumerId",
+});

@@ -1,0 +1,6 @@
+import { consumers } from "@/server/entities/consumers";
+import { itemHandlers } from "@/server/http/crud-handlers";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, PATCH, DELETE } = itemHandlers(consumers, "consumer");

@@ -1,0 +1,6 @@
+import { collectionHandlers } from "@/server/http/crud-handlers";
+import { consumers } from "@/server/entities/consumers";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(consumers);

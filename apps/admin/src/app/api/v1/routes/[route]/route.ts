@@ -1,0 +1,6 @@
+import { itemHandlers } from "@/server/http/crud-handlers";
+import { routes } from "@/server/entities/routes";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, PATCH, DELETE } = itemHandlers(routes, "route");

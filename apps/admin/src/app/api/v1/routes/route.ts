@@ -1,0 +1,6 @@
+import { collectionHandlers } from "@/server/http/crud-handlers";
+import { routes } from "@/server/entities/routes";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(routes);

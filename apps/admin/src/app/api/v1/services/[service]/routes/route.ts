@@ -1,0 +1,11 @@
+import { collectionHandlers } from "@/server/http/crud-handlers";
+import { routes } from "@/server/entities/routes";
+import { services } from "@/server/entities/services";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(routes, {
+  param: "service",
+  resource: services,
+  field: "serviceId",
+});

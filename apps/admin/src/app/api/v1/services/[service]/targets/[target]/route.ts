@@ -1,0 +1,11 @@
+import { itemHandlers } from "@/server/http/crud-handlers";
+import { services } from "@/server/entities/services";
+import { targets } from "@/server/entities/targets";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, PATCH, DELETE } = itemHandlers(targets, "target", {
+  param: "service",
+  resource: services,
+  field: "serviceId",
+});

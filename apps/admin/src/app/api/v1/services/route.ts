@@ -1,0 +1,6 @@
+import { collectionHandlers } from "@/server/http/crud-handlers";
+import { services } from "@/server/entities/services";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(services);

@@ -1,0 +1,105 @@
+import "server-only";
+import type { PluginCatalog } from "@gatehouse/config";
+import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import { configJsonSchema, validatePluginConfig } from "@gatehouse/plugin-kit";
+import { builtinCatalog } from "@gatehouse/plugins";
+
+/** The plugins this control plane knows (the built-ins, the same set the data plane ships). */
+export function pluginDefinitions(): ReadonlyMap<string, PluginDefinition> {
+  return builtinCatalog;
+}
+
+/** The catalog as @gatehouse/config's PluginCatalog: exactly the adapter the gateway uses. */
+export function validationCatalog(): PluginCatalog {
+  const defs = pluginDefinitions();
+  return {
+    has: (name) => defs.has(name),
+    validate(name, config) {
+      const def = defs.get(name);
+      if (!def) {
+        return {
+          ok: false,
+          errors: [{ path: "", message: `unknown plugin ${JSON.stringify(name)}` }],
+        };
+      }
+      const result = validatePluginConfig<Record<string, unknown>>(def, config, "");
+      return result.ok ? { ok: true, config: result.config } : { ok: false, errors: result.errors };
+    },
+  };
+}
+
+export const SECRET_MASK = "********";
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  secret?: unknown;
+  writeOnly?: unknown;
+};
+
+const secretCache = new Map<string, string[][]>();
+
+/**
+ * Paths of the config fields a plugin marks secret: `.meta({ secret: true })` or
+ * `.meta({ writeOnly: true })` on the zod field (both show up in its JSON Schema).
+ */
+export function secretPaths(pluginName: string): string[][] {
+  const cached = secretCache.get(pluginName);
+  if (cached) return cached;
+  const def = pluginDefinitions().get(pluginName);
+  const out: string[][] = [];
+  const walk = (schema: JsonSchema | undefined, prefix: string[]) => {
+    for (const [key, child] of Object.entries(schema?.properties ?? {})) {
+      if (child.secret === true || child.writeOnly === true) out.push([...prefix, key]);
+      else walk(child, [...prefix, key]);
+    }
+  };
+  if (def) walk(configJsonSchema(def) as JsonSchema, []);
+  secretCache.set(pluginName, out);
+  return out;
+}
+
+function mapAt(
+  config: Record<string, unknown>,
+  path: string[],
+  fn: (value: unknown, parent: Record<string, unknown>, key: string) => void,
+): void {
+  let node: unknown = config;
+  for (const key of path.slice(0, -1)) {
+    if (typeof node !== "object" || node === null) return;
+    node = (node as Record<string, unknown>)[key];
+  }
+  const last = path[path.length - 1];
+  if (last === undefined || typeof node !== "object" || node === null) return;
+  const parent = node as Record<string, unknown>;
+  if (parent[last] !== undefined && parent[last] !== null) fn(parent[last], parent, last);
+}
+
+/** A copy of a plugin config with its secret fields replaced by SECRET_MASK. */
+export function maskPluginConfig(name: string, config: unknown): Record<string, unknown> {
+  const copy = structuredClone((config ?? {}) as Record<string, unknown>);
+  for (const path of secretPaths(name)) {
+    mapAt(copy, path, (_value, parent, key) => {
+      parent[key] = SECRET_MASK;
+    });
+  }
+  return copy;
+}
+
+/** Where a client sends back SECRET_MASK for a secret field, keep the stored value. */
+export function unmaskPluginConfig(
+  name: string,
+  incoming: Record<string, unknown>,
+  stored: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  if (!stored) return incoming;
+  const copy = structuredClone(incoming);
+  for (const path of secretPaths(name)) {
+    mapAt(copy, path, (value, parent, key) => {
+      if (value !== SECRET_MASK) return;
+      let original: unknown = stored;
+      for (const k of path) original = (original as Record<string, unknown> | undefined)?.[k];
+      parent[key] = original;
+    });
+  }
+  return copy;
+}

@@ -1,0 +1,96 @@
+import "server-only";
+import { hashConfig, validateDeclarative } from "@gatehouse/config";
+import { exportDeclarative } from "@gatehouse/db/export";
+import type { Prisma } from "@gatehouse/db/client";
+import { validationCatalog } from "@/server/catalog/plugins";
+import { notifyVersionCommitted } from "@/server/changes/hooks";
+import type { AuditEntry, ChangeActor, CommittedVersion, Tx } from "@/server/changes/types";
+import { db } from "@/server/db";
+import { validationError } from "@/server/http/errors";
+
+/** Advisory lock serialising every configuration change (so version N+1 always includes N). */
+export const CHANGE_LOCK_KEY = 72707371;
+
+/**
+ * THE way a configuration change is committed, inside the change's transaction: writes the audit
+ * rows, exports the database as a declarative document (the snapshot), checks it with the data
+ * plane's own validator (a snapshot a data plane would refuse is never committed), and inserts a
+ * ConfigVersion (version from the table's PostgreSQL sequence, hash = hashConfig(snapshot)).
+ */
+export async function commitChange(
+  tx: Tx,
+  change: ChangeActor & { message: string; audit: AuditEntry[] },
+): Promise<CommittedVersion> {
+  if (change.audit.length > 0) {
+    await tx.auditLog.createMany({
+      data: change.audit.map((entry) => ({
+        actor: change.actor,
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId,
+        before: toJson(entry.before),
+        after: toJson(entry.after),
+        requestId: change.requestId,
+        ip: change.ip,
+      })),
+    });
+  }
+  const snapshot = await exportDeclarative(tx);
+  const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
+  if (!checked.ok) {
+    throw validationError(
+      checked.errors,
+      "the change would make a configuration the data planes refuse",
+    );
+  }
+  const row = await tx.configVersion.create({
+    data: {
+      hash: hashConfig(snapshot),
+      snapshot: snapshot as unknown as Prisma.InputJsonValue,
+      author: change.actor,
+      message: change.message,
+    },
+  });
+  return {
+    version: row.version,
+    hash: row.hash,
+    author: row.author,
+    message: row.message,
+    createdAt: row.createdAt,
+  };
+}
+
+function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+  return value === undefined
+    ? undefined
+    : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
+}
+
+export interface ChangeResult<T> {
+  result: T;
+  version: CommittedVersion | null;
+}
+
+/**
+ * Runs `work` in one transaction under the change lock. `work` returns its result and the audit
+ * entries; when it reports any, the change is committed as a new version (commitChange), and after
+ * the transaction commits the distribution hook is told. Any error rolls everything back.
+ */
+export async function applyChange<T>(
+  actor: ChangeActor,
+  message: string,
+  work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry[] }>,
+): Promise<ChangeResult<T>> {
+  const outcome = await db().$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`;
+      const { result, audit } = await work(tx);
+      const version =
+        audit.length > 0 ? await commitChange(tx, { ...actor, message, audit }) : null;
+      return { result, version };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
+  if (outcome.version) await notifyVersionCommitted(outcome.version);
+  return outcome;
+}

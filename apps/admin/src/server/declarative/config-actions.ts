@@ -1,0 +1,107 @@
+import "server-only";
+import { parseDeclarative } from "@gatehouse/config";
+import { exportDeclarative } from "@gatehouse/db/export";
+import { stringify } from "yaml";
+import type { Caller } from "@/server/entities/resource";
+import { applyChange, CHANGE_LOCK_KEY, commitChange } from "@/server/changes/commit-change";
+import type { CommittedVersion, Tx } from "@/server/changes/types";
+import { db } from "@/server/db";
+import type { ConfigDiff } from "@/server/declarative/diff";
+import { diffDocuments } from "@/server/declarative/diff";
+import type { ImportOptions } from "@/server/declarative/import";
+import { importDocument, validateDocument } from "@/server/declarative/import";
+import { ApiError, validationError } from "@/server/http/errors";
+
+/** Parses a YAML or JSON body into a document (400 with line/column on syntax errors). */
+export function parseDocumentText(text: string, json: boolean): unknown {
+  const parsed = parseDeclarative(text, json ? "body.json" : undefined);
+  if (!parsed.ok) throw validationError(parsed.errors, "the document cannot be parsed");
+  return parsed.doc;
+}
+
+/** Validates without writing: the data plane's validator plus the admin's own limits. */
+export function validateConfig(doc: unknown): {
+  services: number;
+  routes: number;
+  consumers: number;
+  plugins: number;
+} {
+  const config = validateDocument(doc);
+  return {
+    services: config.services.length,
+    routes: config.routes.length,
+    consumers: config.consumers.length,
+    plugins: config.plugins.length,
+  };
+}
+
+export async function exportConfig(format: "json" | "yaml"): Promise<string> {
+  const doc = await exportDeclarative(db());
+  return format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
+}
+
+class DryRunRollback extends Error {
+  constructor(readonly diff: ConfigDiff) {
+    super("dry run");
+  }
+}
+
+export interface ImportOutcome {
+  dry_run: boolean;
+  diff: ConfigDiff;
+  version: CommittedVersion | null;
+}
+
+async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions) {
+  const before = await exportDeclarative(tx);
+  const audit = await importDocument(tx, doc, options);
+  const after = await exportDeclarative(tx);
+  return { audit, diff: diffDocuments(before, after) };
+}
+
+/**
+ * Imports a document in one transaction (all or nothing). With dryRun the same work runs and is
+ * rolled back, returning the diff it would make; otherwise it becomes a new config version.
+ */
+export async function importConfig(
+  caller: Caller,
+  doc: unknown,
+  options: ImportOptions & { dryRun: boolean; message?: string },
+): Promise<ImportOutcome> {
+  if (options.dryRun) {
+    try {
+      await db().$transaction(
+        async (tx) => {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`;
+          const { audit, diff } = await importAndDiff(tx, doc, options);
+          // Run the same snapshot check a real import makes, then roll back.
+          if (audit.length > 0) {
+            await commitChange(tx, {
+              actor: caller.auth.actor,
+              requestId: caller.requestId,
+              ip: caller.ip,
+              message: "dry run",
+              audit,
+            });
+          }
+          throw new DryRunRollback(diff);
+        },
+        { timeout: 120_000, maxWait: 30_000 },
+      );
+    } catch (error) {
+      if (error instanceof DryRunRollback)
+        return { dry_run: true, diff: error.diff, version: null };
+      throw error;
+    }
+    throw new ApiError("internal", "dry run did not roll back");
+  }
+  const { result, version } = await applyChange(
+    { actor: caller.auth.actor, requestId: caller.requestId, ip: caller.ip },
+    options.message ?? `import (${options.mode})`,
+    async (tx) => {
+      const { audit, diff } = await importAndDiff(tx, doc, options);
+      return { result: diff, audit };
+    },
+  );
+  return { dry_run: false, diff: result, version };
+}

@@ -1,0 +1,369 @@
+import "server-only";
+import type { NormalizedConfig } from "@gatehouse/config";
+import { canonicalJson, stableId, validateDeclarative } from "@gatehouse/config";
+import { hashApiKey, hashPassword, verifyPassword } from "@gatehouse/db/auth";
+import type { Prisma } from "@gatehouse/db/client";
+import { maskPluginConfig, validationCatalog } from "@/server/catalog/plugins";
+import type { AuditEntry, Tx } from "@/server/changes/types";
+import { keyHashSecret } from "@/server/entities/credentials";
+import type { FieldError } from "@/server/http/errors";
+import { validationError } from "@/server/http/errors";
+
+export type ImportMode = "sync" | "partial" | "tags";
+
+export interface ImportOptions {
+  mode: ImportMode;
+  /** for mode "tags": the tags that select the managed entities */
+  tags?: string[];
+}
+
+type Obj = Record<string, unknown>;
+type Row = Obj & { id: string; tags: string[] };
+
+/** One table's desired rows (Prisma field names) and how to compare/write them. */
+interface Table {
+  type: string;
+  delegate: (tx: Tx) => {
+    findMany(args?: unknown): Promise<unknown[]>;
+    create(args: unknown): Promise<unknown>;
+    update(args: unknown): Promise<unknown>;
+    delete(args: unknown): Promise<unknown>;
+  };
+  desired: Map<string, Obj>;
+}
+
+/** Reads `services[0].routes[1].plugins[0]` out of the raw document. */
+function at(doc: unknown, path: string): Obj {
+  let node: unknown = doc;
+  for (const m of path.matchAll(/([A-Za-z_]+)|\[(\d+)\]/g)) {
+    node = m[1] !== undefined ? (node as Obj)[m[1]] : (node as unknown[])[Number(m[2])];
+  }
+  return (node ?? {}) as Obj;
+}
+
+const UNSUPPORTED_ROUTE_FIELDS = [
+  "path_handling",
+  "https_redirect_status_code",
+  "request_buffering",
+  "response_buffering",
+  "max_body_size",
+];
+
+/** Checks the admin's own limits on a document the data plane would accept. */
+function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions): FieldError[] {
+  const errors: FieldError[] = [];
+  const routeSites: [Obj, string][] = [];
+  ((doc.services ?? []) as Obj[]).forEach((s, i) => {
+    if (s.enabled !== undefined)
+      errors.push({ path: `services[${i}].enabled`, message: "is not supported by the admin" });
+    ((s.routes ?? []) as Obj[]).forEach((r, j) =>
+      routeSites.push([r, `services[${i}].routes[${j}]`]),
+    );
+  });
+  ((doc.routes ?? []) as Obj[]).forEach((r, i) => routeSites.push([r, `routes[${i}]`]));
+  for (const [r, path] of routeSites) {
+    for (const key of UNSUPPORTED_ROUTE_FIELDS) {
+      if (r[key] !== undefined)
+        errors.push({ path: `${path}.${key}`, message: "is not supported by the admin" });
+    }
+  }
+  ((doc.consumers ?? []) as Obj[]).forEach((c, i) => {
+    if (Array.isArray(c.jwt_secrets) && c.jwt_secrets.length > 0) {
+      errors.push({
+        path: `consumers[${i}].jwt_secrets`,
+        message: "jwt credentials are not supported by the admin yet",
+      });
+    }
+  });
+  const hosts = new Set(config.services.map((s) => s.host));
+  config.upstreams.forEach((u, i) => {
+    if (!hosts.has(u.name)) {
+      errors.push({
+        path: `upstreams[${i}].name`,
+        message: `no service has host ${JSON.stringify(u.name)}: targets belong to the services using an upstream`,
+      });
+    }
+  });
+  if (options.mode === "tags") {
+    const selected = options.tags ?? [];
+    const check = (tags: string[], path: string) => {
+      if (!tags.some((t) => selected.includes(t))) {
+        errors.push({
+          path: `${path}.tags`,
+          message: `must include one of the selected tags (${selected.join(", ")})`,
+        });
+      }
+    };
+    ((doc.services ?? []) as Obj[]).forEach((s, i) =>
+      check((s.tags as string[]) ?? [], `services[${i}]`),
+    );
+    for (const [r, path] of routeSites) check((r.tags as string[]) ?? [], path);
+    ((doc.consumers ?? []) as Obj[]).forEach((c, i) =>
+      check((c.tags as string[]) ?? [], `consumers[${i}]`),
+    );
+    config.plugins.forEach((p) => check(p.tags, p.source));
+  }
+  return errors;
+}
+
+/**
+ * Validates a document with the data plane's validator. Returns the normalized config, or throws
+ * a 400 listing every error (paths into the document).
+ */
+export function validateDocument(
+  doc: unknown,
+  options: ImportOptions = { mode: "sync" },
+): NormalizedConfig {
+  const result = validateDeclarative(doc, { plugins: validationCatalog() });
+  if (!result.ok) throw validationError(result.errors, "the configuration is invalid");
+  const errors = adminChecks(doc as Obj, result.config, options);
+  if (errors.length > 0) throw validationError(errors, "the configuration cannot be imported");
+  return result.config;
+}
+
+/**
+ * Makes the database match `doc` in `tx` (sync: the file is the whole truth; partial: only the
+ * file's entities are created/updated; tags: like sync, limited to entities carrying the tags).
+ * Entities are matched by natural key (service/route name, consumer username or custom_id, target,
+ * plugin name + scope, key hash, basic-auth username), else by the document's id.
+ * Returns the audit entries of what changed (empty when nothing did).
+ */
+export async function importDocument(
+  tx: Tx,
+  doc: unknown,
+  options: ImportOptions,
+): Promise<AuditEntry[]> {
+  const config = validateDocument(doc, options);
+  const [curServices, curRoutes, curTargets, curConsumers, curKeys, curBasics, curPlugins] =
+    await Promise.all([
+      tx.service.findMany(),
+      tx.route.findMany(),
+      tx.target.findMany(),
+      tx.consumer.findMany(),
+      tx.keyAuthCredential.findMany(),
+      tx.basicAuthCredential.findMany(),
+      tx.plugin.findMany(),
+    ]);
+
+  const serviceIds = new Map<string, string>();
+  const services = new Map<string, Obj>();
+  for (const s of config.services) {
+    const id = curServices.find((c) => c.name === s.name)?.id ?? s.id;
+    serviceIds.set(s.id, id);
+    services.set(id, {
+      id,
+      name: s.name,
+      protocol: s.protocol,
+      host: s.host,
+      port: s.port,
+      path: s.path,
+      connectTimeout: s.connectTimeout,
+      readTimeout: s.readTimeout,
+      writeTimeout: s.writeTimeout,
+      retries: s.retries,
+      tags: s.tags,
+    });
+  }
+
+  const routeIds = new Map<string, string>();
+  const routes = new Map<string, Obj>();
+  for (const r of config.routes) {
+    const id = (r.name !== null ? curRoutes.find((c) => c.name === r.name)?.id : undefined) ?? r.id;
+    routeIds.set(r.id, id);
+    routes.set(id, {
+      id,
+      name: r.name,
+      serviceId: r.service ? (serviceIds.get(r.service.id) ?? null) : null,
+      protocols: r.protocols,
+      methods: r.methods ?? [],
+      hosts: r.hosts ?? [],
+      paths: r.paths ?? [],
+      headers: r.headers ?? {},
+      stripPath: r.stripPath,
+      preserveHost: r.preserveHost,
+      regexPriority: r.regexPriority,
+      tags: r.tags,
+    });
+  }
+
+  const targets = new Map<string, Obj>();
+  const rawUpstreams = ((doc as Obj).upstreams ?? []) as Obj[];
+  config.upstreams.forEach((u, i) => {
+    const rawTargets = (rawUpstreams[i]?.targets ?? []) as Obj[];
+    const users = config.services
+      .filter((s) => s.host === u.name)
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    users.forEach((s, n) => {
+      const serviceId = serviceIds.get(s.id) as string;
+      u.targets.forEach((t, j) => {
+        const raw = rawTargets[j] ?? {};
+        const existing = curTargets.find((c) => c.serviceId === serviceId && c.target === t.target);
+        const id =
+          existing?.id ??
+          (n === 0 && typeof raw.id === "string"
+            ? raw.id
+            : stableId(`target:${serviceId}:${t.target}`));
+        targets.set(id, {
+          id,
+          serviceId,
+          target: t.target,
+          weight: t.weight,
+          tags: (raw.tags as string[]) ?? [],
+        });
+      });
+    });
+  });
+
+  const consumerIds = new Map<string, string>();
+  const consumers = new Map<string, Obj>();
+  const keys = new Map<string, Obj>();
+  const basics = new Map<string, Obj>();
+  for (const c of config.consumers) {
+    const id =
+      (c.username !== null ? curConsumers.find((x) => x.username === c.username)?.id : undefined) ??
+      (c.customId !== null ? curConsumers.find((x) => x.customId === c.customId)?.id : undefined) ??
+      c.id;
+    consumerIds.set(c.id, id);
+    consumers.set(id, { id, username: c.username, customId: c.customId, tags: c.tags });
+    for (const k of c.keyauthCredentials) {
+      const keyHash = k.keyHash ?? hashApiKey(k.key as string, keyHashSecret());
+      const kid = curKeys.find((x) => x.keyHash === keyHash)?.id ?? k.id;
+      const prefix =
+        curKeys.find((x) => x.id === kid)?.keyPrefix ?? (k.key ? k.key.slice(0, 4) : "");
+      keys.set(kid, { id: kid, consumerId: id, keyHash, keyPrefix: prefix, tags: k.tags });
+    }
+    for (const b of c.basicauthCredentials) {
+      const existing = curBasics.find((x) => x.username === b.username);
+      let passwordHash = b.passwordHash;
+      if (passwordHash === null) {
+        const same =
+          existing && (await verifyPassword(b.password as string, existing.passwordHash));
+        passwordHash = same ? existing.passwordHash : await hashPassword(b.password as string);
+      }
+      const bid = existing?.id ?? b.id;
+      basics.set(bid, {
+        id: bid,
+        consumerId: id,
+        username: b.username,
+        passwordHash,
+        tags: b.tags,
+      });
+    }
+  }
+
+  const plugins = new Map<string, Obj>();
+  for (const p of config.plugins) {
+    const serviceId = p.serviceId ? (serviceIds.get(p.serviceId) ?? null) : null;
+    const routeId = p.routeId ? (routeIds.get(p.routeId) ?? null) : null;
+    const consumerId = p.consumerId ? (consumerIds.get(p.consumerId) ?? null) : null;
+    const id =
+      curPlugins.find(
+        (x) =>
+          x.name === p.name &&
+          x.serviceId === serviceId &&
+          x.routeId === routeId &&
+          x.consumerId === consumerId,
+      )?.id ?? p.id;
+    const raw = at(doc, p.source);
+    plugins.set(id, {
+      id,
+      name: p.name,
+      instanceName: typeof raw.instance_name === "string" ? raw.instance_name : null,
+      config: p.config,
+      enabled: p.enabled,
+      serviceId,
+      routeId,
+      consumerId,
+      protocols: p.protocols,
+      tags: p.tags,
+    });
+  }
+
+  const tables: Table[] = [
+    { type: "service", delegate: (t) => t.service as never, desired: services },
+    { type: "consumer", delegate: (t) => t.consumer as never, desired: consumers },
+    { type: "route", delegate: (t) => t.route as never, desired: routes },
+    { type: "target", delegate: (t) => t.target as never, desired: targets },
+    { type: "keyauth_credential", delegate: (t) => t.keyAuthCredential as never, desired: keys },
+    {
+      type: "basicauth_credential",
+      delegate: (t) => t.basicAuthCredential as never,
+      desired: basics,
+    },
+    { type: "plugin", delegate: (t) => t.plugin as never, desired: plugins },
+  ];
+  const current: Record<string, Row[]> = {
+    service: curServices as unknown as Row[],
+    consumer: curConsumers as unknown as Row[],
+    route: curRoutes as unknown as Row[],
+    target: curTargets as unknown as Row[],
+    keyauth_credential: curKeys as unknown as Row[],
+    basicauth_credential: curBasics as unknown as Row[],
+    plugin: curPlugins as unknown as Row[],
+  };
+
+  const audit: AuditEntry[] = [];
+  const managed = (row: Row) =>
+    options.mode === "sync" ||
+    (options.mode === "tags" && row.tags.some((t) => (options.tags ?? []).includes(t)));
+
+  // Deletes: children first.
+  for (const table of [...tables].reverse()) {
+    if (options.mode === "partial") break;
+    for (const row of current[table.type] ?? []) {
+      if (table.desired.has(row.id) || !managed(row)) continue;
+      await table
+        .delegate(tx)
+        .delete({ where: { id: row.id } })
+        .catch((error: unknown) => {
+          // Already removed by a cascade from its parent.
+          if ((error as { code?: string }).code !== "P2025") throw error;
+        });
+      audit.push({
+        action: "delete",
+        entityType: table.type,
+        entityId: row.id,
+        before: publicView(table.type, row),
+      });
+    }
+  }
+  // Creates and updates: parents first.
+  for (const table of tables) {
+    const byId = new Map((current[table.type] ?? []).map((r) => [r.id, r]));
+    for (const [id, data] of table.desired) {
+      const existing = byId.get(id);
+      if (!existing) {
+        await table.delegate(tx).create({ data: data as Prisma.InputJsonObject });
+        audit.push({
+          action: "create",
+          entityType: table.type,
+          entityId: id,
+          after: publicView(table.type, data),
+        });
+        continue;
+      }
+      const changed = Object.keys(data).some(
+        (k) => canonicalJson(existing[k] ?? null) !== canonicalJson(data[k] ?? null),
+      );
+      if (!changed) continue;
+      await table
+        .delegate(tx)
+        .update({ where: { id }, data: { ...data, version: { increment: 1 } } });
+      audit.push({
+        action: "update",
+        entityType: table.type,
+        entityId: id,
+        before: publicView(table.type, existing),
+        after: publicView(table.type, data),
+      });
+    }
+  }
+  return audit;
+}
+
+/** What the audit log keeps of an imported row: no hashes, plugin secrets masked. */
+function publicView(type: string, row: Obj): Obj {
+  const { keyHash: _k, passwordHash: _p, createdAt: _c, updatedAt: _u, ...rest } = row;
+  if (type === "plugin") rest.config = maskPluginConfig(String(row.name), row.config);
+  return rest;
+}

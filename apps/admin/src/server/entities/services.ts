@@ -1,0 +1,90 @@
+import "server-only";
+import type { Service } from "@gatehouse/db/client";
+import { BASE_SORT, idOrColumn, timestamps } from "@/server/entities/common";
+import type { Resource } from "@/server/entities/resource";
+import { cleanInput, merge, validateEntity } from "@/server/entities/validate";
+
+export const SERVICE_FIELDS = [
+  "name",
+  "url",
+  "protocol",
+  "host",
+  "port",
+  "path",
+  "connect_timeout",
+  "read_timeout",
+  "write_timeout",
+  "retries",
+  "tags",
+] as const;
+
+/** The service as the declarative format writes it (what validation runs on). */
+function serviceDoc(row: Service): Record<string, unknown> {
+  return {
+    name: row.name,
+    protocol: row.protocol,
+    host: row.host,
+    port: row.port,
+    ...(row.path !== null ? { path: row.path } : {}),
+    connect_timeout: row.connectTimeout,
+    read_timeout: row.readTimeout,
+    write_timeout: row.writeTimeout,
+    retries: row.retries,
+    tags: row.tags,
+  };
+}
+
+export const services: Resource<Service> = {
+  type: "service",
+  delegate: (tx) => tx.service as never,
+  sortable: { name: "name", ...BASE_SORT },
+  nameColumn: "name",
+  scopeWhere: () => ({}),
+  keyWhere: idOrColumn("name"),
+  toApi: (row) => ({
+    id: row.id,
+    name: row.name,
+    protocol: row.protocol,
+    host: row.host,
+    port: row.port,
+    path: row.path,
+    connect_timeout: row.connectTimeout,
+    read_timeout: row.readTimeout,
+    write_timeout: row.writeTimeout,
+    retries: row.retries,
+    tags: row.tags,
+    ...timestamps(row),
+  }),
+  async prepare(_tx, input, current) {
+    const cleaned = cleanInput(input, current ? SERVICE_FIELDS : [...SERVICE_FIELDS, "id"], [
+      "enabled",
+      "routes",
+      "plugins",
+    ]);
+    if (!current && typeof input.id === "string") cleaned.values.id = input.id;
+    const base = current ? serviceDoc(current) : {};
+    if ("url" in cleaned.values) {
+      for (const key of ["protocol", "host", "port", "path"]) delete base[key];
+    }
+    const candidate = merge(base, cleaned);
+    // Setting url together with parts is an error the validator reports; keep parts from the body.
+    const config = validateEntity({ services: [candidate] }, "services[0]", cleaned.errors);
+    const s = config.services[0];
+    if (!s) throw new Error("validated service missing");
+    return {
+      data: {
+        ...(!current && typeof candidate.id === "string" ? { id: candidate.id } : {}),
+        name: s.name,
+        protocol: s.protocol,
+        host: s.host,
+        port: s.port,
+        path: s.path,
+        connectTimeout: s.connectTimeout,
+        readTimeout: s.readTimeout,
+        writeTimeout: s.writeTimeout,
+        retries: s.retries,
+        tags: s.tags,
+      },
+    };
+  },
+};

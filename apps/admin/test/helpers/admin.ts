@@ -1,0 +1,165 @@
+// Starts the BUILT admin (`next start`, after `npm run build -w @gatehouse/admin`) on a free
+// loopback port against a fresh, migrated test database, and drives it over HTTP.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createTestDatabase } from "@gatehouse/db/testing";
+import type { TestDatabase } from "@gatehouse/db/testing";
+
+export const adminDir = join(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface Admin {
+  url: string;
+  db: TestDatabase;
+  bootstrapToken: string;
+  keyHashSecret: string;
+  /** Output of the server so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`admin exited with ${child.exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`admin did not become healthy within 60 s:\n${output()}`);
+}
+
+/** One admin server per test file; call `stop()` in `after`. */
+export async function startAdmin(extraEnv: Record<string, string> = {}): Promise<Admin> {
+  if (!existsSync(join(adminDir, ".next/BUILD_ID"))) {
+    throw new Error("apps/admin is not built: run `npm run build -w @gatehouse/admin` first");
+  }
+  const db = await createTestDatabase();
+  const port = await freePort();
+  const bootstrapToken = `bootstrap-${randomBytes(16).toString("hex")}`;
+  const keyHashSecret = randomBytes(32).toString("hex");
+  const nextBin = createRequire(join(adminDir, "package.json")).resolve("next/dist/bin/next");
+  const child = spawn(
+    process.execPath,
+    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    {
+      cwd: adminDir,
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        NEXT_TELEMETRY_DISABLED: "1",
+        DATABASE_URL: db.url,
+        GATEHOUSE_BOOTSTRAP_TOKEN: bootstrapToken,
+        GATEHOUSE_KEY_HASH_SECRET: keyHashSecret,
+        ...extraEnv,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let log = "";
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await db.drop();
+  };
+  try {
+    await waitForHealth(url, child, () => log);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, db, bootstrapToken, keyHashSecret, output: () => log, stop };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export interface RequestOptions {
+  token?: string | null;
+  body?: unknown;
+  /** raw body (sent as is) */
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** A small HTTP client bound to an admin and a default bearer token. */
+export function client(admin: Admin, defaultToken: string | null = admin.bootstrapToken) {
+  return async function api(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    const token = options.token === undefined ? defaultToken : options.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | Buffer | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const response = await fetch(`${admin.url}${path}`, {
+      method,
+      headers,
+      body,
+      redirect: "manual",
+    });
+    const text = await response.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: response.status, headers: response.headers, text, body: parsed };
+  };
+}
+
+/** Creates an API token with `role` (as the bootstrap admin) and returns it. */
+export async function tokenFor(admin: Admin, role: "viewer" | "editor" | "admin"): Promise<string> {
+  const api = client(admin);
+  const response = await api("POST", "/api/v1/tokens", {
+    body: { name: `${role}-${randomBytes(3).toString("hex")}`, role },
+  });
+  if (response.status !== 201)
+    throw new Error(`token creation failed: ${response.status} ${response.text}`);
+  return response.body.token as string;
+}
