@@ -1,17 +1,31 @@
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { catalogOf } from "@gatehouse/plugin-kit";
+import { acl } from "./acl/handler.js";
+import { basicAuth } from "./basic-auth/handler.js";
+import { botDetection } from "./bot-detection/handler.js";
+import { cors } from "./cors/handler.js";
+import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
+import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
 import { responseTransformer } from "./response-transformer/handler.js";
 
 export { ipRestriction, keyAuth, requestTermination, responseTransformer };
+export { rateLimiting };
 export { catalogOf };
+export { acl, basicAuth, botDetection, cors, jwt };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
+  botDetection,
+  cors,
+  jwt,
+  basicAuth,
+  acl,
   keyAuth,
   ipRestriction,
+  rateLimiting,
   responseTransformer,
   requestTermination,
 ];

@@ -9,10 +9,16 @@ test("built-in priorities are unique and Kong's", () => {
   assert.deepEqual(Object.fromEntries(builtinPlugins.map((p) => [p.name, p.priority])), {
     "key-auth": 1250,
     "ip-restriction": 990,
+    "rate-limiting": 910,
     "response-transformer": 800,
     "request-termination": 2,
+    "bot-detection": 2500,
+    cors: 2000,
+    jwt: 1450,
+    "basic-auth": 1100,
+    acl: 950,
   });
-  assert.equal(builtinCatalog.size, 4);
+  assert.equal(builtinCatalog.size, builtinPlugins.length);
 });
 
 test("every built-in has a README and a JSON Schema for the admin form", () => {
