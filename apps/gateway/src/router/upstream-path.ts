@@ -26,6 +26,7 @@
  *
  * The query string is not part of this: the caller appends `?query` when there is one.
  */
+import type { RouteSpec } from "./route-spec.js";
 import type { RouteMatch } from "./router.js";
 
 /** Kong `sanitize_uri_postfix`: a postfix made only of dot segments contributes nothing. */
@@ -43,7 +44,7 @@ function sanitizePostfix(postfix: string): string {
  * @param servicePath the service's `path`; absent, null or "" means "/".
  */
 export function upstreamPath(
-  route: { strip_path?: boolean },
+  route: Pick<RouteSpec, "id" | "strip_path">,
   match: Pick<RouteMatch<unknown>, "matchedPath">,
   normalizedPath: string,
   servicePath?: string | null,
@@ -81,7 +82,7 @@ export function upstreamPath(
  * else the service's (Kong: `upstream_host = matched_route.preserve_host and req_host or nil`).
  */
 export function upstreamHost(
-  route: { preserve_host?: boolean },
+  route: Pick<RouteSpec, "id" | "preserve_host">,
   requestHost: string | undefined,
   serviceHost: string,
 ): string {
