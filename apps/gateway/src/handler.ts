@@ -18,7 +18,7 @@ import {
   writeResponseHead,
 } from "./proxy/index.js";
 import type { ForwardHandlers, UpstreamError } from "./proxy/index.js";
-import { normalizeRequestPath } from "./routing.js";
+import { normalizeTarget } from "./routing.js";
 import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
 import type { ConfigState } from "./state.js";
 
@@ -246,15 +246,12 @@ export class Handler {
       sendError(req, res, framing.status, framing.reason, { connection: "close" });
       return;
     }
-    const url = req.url ?? "/";
-    const q = url.indexOf("?");
-    const rawPath = q < 0 ? url : url.slice(0, q);
-    const rawQuery = q < 0 ? "" : url.slice(q + 1);
-    const norm = normalizeRequestPath(rawPath);
+    const norm = normalizeTarget(req.url ?? "/");
     if (!norm.ok) {
-      sendError(req, res, 400, `bad request path: ${norm.reason}`);
+      sendError(req, res, 400, `bad request: ${norm.reason}`);
       return;
     }
+    const rawQuery = norm.query;
     const path = norm.path;
     const host = req.headers.host ?? "";
     const method = req.method ?? "GET";
@@ -290,7 +287,7 @@ export class Handler {
       scheme: "http",
       port: this.opts.port,
     });
-    const search = q < 0 ? "" : url.slice(q);
+    const search = rawQuery === "" ? "" : `?${rawQuery}`;
     if (entry.chain.isEmpty && (limit === null || req.headers["transfer-encoding"] === undefined)) {
       // fast path: no plugin, no Transaction
       if (entry.upstream === null) {

@@ -117,7 +117,10 @@ export function compileSnapshot(
         maxBodySize: route.maxBodySize,
       };
     });
-    const router = compileRoutes(entries);
+    const router = compileRoutes(
+      entries,
+      entries.map((e) => e.route.source),
+    );
     const trustedProxies = compileTrustedProxies(ctx.trustedProxies);
     const credentials = buildCredentials(config, ctx.keyHashSecret);
     return {

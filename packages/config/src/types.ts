@@ -69,6 +69,8 @@ export interface NormalizedRoute {
   /** Gatehouse extension: maximum request body in bytes (413 above); null = unlimited */
   maxBodySize: number | null;
   tags: string[];
+  /** where it was declared, e.g. `services[0].routes[1]` */
+  source: string;
 }
 
 export interface NormalizedKeyauthCredential {

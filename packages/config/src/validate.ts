@@ -436,6 +436,7 @@ function normalize(
       pathHandling: r.path_handling ?? "v0",
       maxBodySize: r.max_body_size ?? null,
       tags: r.tags ?? [],
+      source: path,
     };
     routes.push(route);
     if (route.name !== null) routeByName.set(route.name, route);
