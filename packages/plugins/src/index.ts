@@ -7,10 +7,12 @@ import { cors } from "./cors/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
+import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
 import { responseTransformer } from "./response-transformer/handler.js";
 
 export { ipRestriction, keyAuth, requestTermination, responseTransformer };
+export { rateLimiting };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 
@@ -23,6 +25,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   acl,
   keyAuth,
   ipRestriction,
+  rateLimiting,
   responseTransformer,
   requestTermination,
 ];

@@ -9,6 +9,7 @@ test("built-in priorities are unique and Kong's", () => {
   assert.deepEqual(Object.fromEntries(builtinPlugins.map((p) => [p.name, p.priority])), {
     "key-auth": 1250,
     "ip-restriction": 990,
+    "rate-limiting": 910,
     "response-transformer": 800,
     "request-termination": 2,
     "bot-detection": 2500,

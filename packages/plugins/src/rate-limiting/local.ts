@@ -1,0 +1,58 @@
+import type { Counter, HitResult } from "./windows.js";
+
+/** Upper bound of counters kept in memory; above it the oldest windows are dropped first. */
+export const MAX_LOCAL_COUNTERS = 100_000;
+
+interface Slot {
+  count: number;
+  expires: number;
+}
+
+/** Fixed-window counters of this data plane (policy local). Expired windows are swept; size is bounded. */
+export class LocalCounters {
+  private readonly slots = new Map<string, Slot>();
+  private nextSweep = 0;
+
+  constructor(private readonly max = MAX_LOCAL_COUNTERS) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  hit(counters: readonly Counter[], now: number): HitResult {
+    if (now >= this.nextSweep) this.sweep(now);
+    const usage: number[] = [];
+    let stop = -1;
+    counters.forEach((c, i) => {
+      const s = this.slots.get(c.key);
+      const used = s !== undefined && s.expires > now ? s.count : 0;
+      usage.push(used);
+      if (used >= c.limit) stop = i;
+    });
+    if (stop >= 0) return { usage, stop };
+    for (const c of counters) {
+      const s = this.slots.get(c.key);
+      if (s !== undefined && s.expires > now) s.count++;
+      else {
+        this.slots.delete(c.key); // re-insert: Map order stays "oldest window first"
+        this.slots.set(c.key, { count: 1, expires: now + c.left });
+      }
+    }
+    while (this.slots.size > this.max) {
+      const oldest = this.slots.keys().next();
+      if (oldest.done === true) break;
+      this.slots.delete(oldest.value);
+    }
+    return { usage, stop };
+  }
+
+  /** Drops every expired window (at most once a second). */
+  sweep(now: number): void {
+    this.nextSweep = now + 1000;
+    for (const [k, s] of this.slots) if (s.expires <= now) this.slots.delete(k);
+  }
+
+  clear(): void {
+    this.slots.clear();
+  }
+}
