@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { rateLimiting } from "../src/index.js";
+import { redisClientCount } from "../src/rate-limiting/redis.js";
+import {
+  doc,
+  echoUpstream,
+  gateway,
+  gatewayProcess,
+  redisForTest,
+  startRedis,
+} from "./rate-limiting-helpers.js";
+
+// close this process's Redis clients (the in-process gateways share them) so the test process can exit
+test.after(() => rateLimiting.dispose?.());
+
+const redisConf = (r: { host: string; port: number }, extra: Record<string, unknown> = {}) => ({
+  minute: 5,
+  limit_by: "ip",
+  policy: "redis",
+  redis: { host: r.host, port: r.port, timeout: 500 },
+  ...extra,
+});
+
+test("policy redis: two gateway processes share one limit (5/minute: 3 + 2 pass, the 6th is 429)", async (t) => {
+  const redis = await redisForTest(t);
+  const up = await echoUpstream(t);
+  const config = doc(up.url, [{ name: "rate-limiting", config: redisConf(redis) }]);
+  const [a, b] = await Promise.all([gatewayProcess(t, config), gatewayProcess(t, config)]);
+  const statuses: number[] = [];
+  const remaining: (string | null)[] = [];
+  for (const gw of [a, b, a, b, a, b]) {
+    const r = await fetch(`${gw.url}/api`);
+    await r.arrayBuffer();
+    statuses.push(r.status);
+    remaining.push(r.headers.get("x-ratelimit-remaining-minute"));
+  }
+  assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
+  assert.deepEqual(remaining, ["4", "3", "2", "1", "0", "0"]);
+  assert.equal(up.seen.length, 5);
+});
+
+test("policy redis: Redis down with fault_tolerant true → proxied without limiting or headers", async (t) => {
+  const redis = await startRedis(t);
+  const up = await echoUpstream(t);
+  const gw = await gateway(
+    t,
+    doc(up.url, [{ name: "rate-limiting", config: redisConf(redis, { minute: 1 }) }]),
+    [rateLimiting],
+  );
+  const first = await fetch(`${gw.url}/api`);
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get("ratelimit-remaining"), "0");
+  await redis.stop();
+  for (let i = 0; i < 3; i++) {
+    const r = await fetch(`${gw.url}/api`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get("ratelimit-remaining"), null);
+  }
+});
+
+test("policy redis: Redis down with fault_tolerant false → 500", async (t) => {
+  const redis = await startRedis(t);
+  const up = await echoUpstream(t);
+  const conf = redisConf(redis, { fault_tolerant: false });
+  const gw = await gateway(t, doc(up.url, [{ name: "rate-limiting", config: conf }]), [
+    rateLimiting,
+  ]);
+  assert.equal((await fetch(`${gw.url}/api`)).status, 200);
+  await redis.stop();
+  const r = await fetch(`${gw.url}/api`);
+  assert.equal(r.status, 500);
+  assert.deepEqual(await r.json(), { message: "An unexpected error occurred" });
+  assert.equal(up.seen.length, 1);
+});
+
+test("policy redis: a Redis that never answered fails fast (no request waits for reconnects)", async (t) => {
+  const redis = await startRedis(t);
+  await redis.stop(); // nothing listens on that port any more
+  const up = await echoUpstream(t);
+  const gw = await gateway(t, doc(up.url, [{ name: "rate-limiting", config: redisConf(redis) }]), [
+    rateLimiting,
+  ]);
+  const t0 = performance.now();
+  for (let i = 0; i < 3; i++) assert.equal((await fetch(`${gw.url}/api`)).status, 200);
+  assert.ok(performance.now() - t0 < 1500, "requests waited for Redis");
+});
+
+test("retain closes the Redis clients of configs that are gone; dispose closes all", async (t) => {
+  const redis = await redisForTest(t);
+  const up = await echoUpstream(t);
+  const gw = await gateway(
+    t,
+    doc(up.url, [
+      {
+        name: "rate-limiting",
+        config: redisConf(redis, { redis: { host: redis.host, port: redis.port, timeout: 777 } }),
+      },
+    ]),
+    [rateLimiting],
+  );
+  assert.equal((await fetch(`${gw.url}/api`)).status, 200);
+  assert.ok(redisClientCount() >= 1);
+  await rateLimiting.retain?.([]);
+  assert.equal(redisClientCount(), 0);
+  assert.equal((await fetch(`${gw.url}/api`)).status, 200); // reconnects on demand
+  assert.equal(redisClientCount(), 1);
+  await rateLimiting.dispose?.();
+  assert.equal(redisClientCount(), 0);
+});
