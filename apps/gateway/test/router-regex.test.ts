@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { regexLiteralPrefix } from "../src/router/route-spec.js";
 import { compileRouter } from "../src/router/router.js";
 
 describe("router regex paths", () => {
@@ -52,5 +53,25 @@ describe("router regex paths", () => {
     const router = compileRouter([{ id: "r", paths: ["~/caf%65%2E(json|xml)$"] }]);
     assert.equal(router.match({ method: "GET", path: "/cafe.json" })?.route.id, "r");
     assert.equal(router.match({ method: "GET", path: "/cafeXjson" }), null);
+  });
+
+  it("indexes regexes by their literal start without changing what they match", () => {
+    const cases: [regex: string, literal: string, path: string][] = [
+      ["/users/\\d+", "/users/", "/users/12"],
+      ["/ab?c", "/a", "/ac"],
+      ["/ab*c", "/a", "/ac"],
+      ["/a{2}", "/", "/aa"],
+      ["/ab+c", "/ab", "/abbc"],
+      ["/x\\.y", "/x.y", "/x.y"],
+      ["/v1|/v2", "", "/v2"],
+      ["/(?:v1|v2)/x", "/", "/v2/x"],
+      ["/[|]x", "/", "/|x"],
+      ["\\/a", "/a", "/a"],
+    ];
+    for (const [regex, literal, path] of cases) {
+      assert.equal(regexLiteralPrefix(regex), literal, regex);
+      const router = compileRouter([{ id: "r", paths: ["~" + regex] }]);
+      assert.equal(router.match({ method: "GET", path })?.route.id, "r", `${regex} vs ${path}`);
+    }
   });
 });

@@ -34,6 +34,11 @@ export interface CompiledPath {
   /** Normalized prefix for prefix paths, null for regex paths. */
   prefix: string | null;
   regex: RegExp | null;
+  /**
+   * Regex paths only: the literal text every match starts with (may be ""), so the router can
+   * index regexes in a prefix tree and test only those whose literal start fits the request.
+   */
+  literalPrefix: string;
 }
 
 export interface HeaderMatcher {
@@ -74,16 +79,67 @@ function regexErrorMessage(e: unknown): string {
  * cut at the wrong place; anchoring all of them is what such a route means. `(?P<name>` (PCRE
  * named group syntax) is accepted and rewritten to JavaScript's `(?<name>`.
  */
-export function compileRegexPath(raw: string): RegExp | { error: string } {
+export function compileRegexPath(
+  raw: string,
+): { regex: RegExp; literalPrefix: string } | { error: string } {
   const body = raw.slice(1);
   if (body.length === 0) return { error: "empty regex" };
   const normalized = normalizeRegexRoutePath(body);
   if (!normalized.ok) return { error: normalized.reason };
   try {
-    return new RegExp("^(?:" + normalized.path.replace(/\(\?P</g, "(?<") + ")");
+    const regex = new RegExp("^(?:" + normalized.path.replace(/\(\?P</g, "(?<") + ")");
+    return { regex, literalPrefix: regexLiteralPrefix(normalized.path) };
   } catch (e) {
     return { error: `invalid regex '${raw}': ${regexErrorMessage(e)}` };
   }
+}
+
+const REGEX_SPECIAL = "^$.|?*+()[]{}";
+
+/** True when `body` has a `|` outside any group or character class. */
+function hasTopLevelAlternation(body: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === "\\") i++;
+    else if (inClass) inClass = c !== "]";
+    else if (c === "[") inClass = true;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "|" && depth === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * The literal characters every match of the (start-anchored) regex begins with: `/users/\\d+`
+ * gives `/users/`, `/a/b?c` gives `/a/` (the `b` is optional), `/v1|/v2` gives "".
+ */
+export function regexLiteralPrefix(body: string): string {
+  if (hasTopLevelAlternation(body)) return "";
+  let out = "";
+  for (let i = 0; i < body.length;) {
+    const c = body[i] as string;
+    let literal: string;
+    let width = 1;
+    if (c === "\\") {
+      const next = body[i + 1];
+      if (next === undefined || /[A-Za-z0-9]/.test(next)) break; // \d, \b, backreferences...
+      literal = next;
+      width = 2;
+    } else if (REGEX_SPECIAL.includes(c)) {
+      break;
+    } else {
+      literal = c;
+    }
+    const quantifier = body[i + width];
+    if (quantifier === "?" || quantifier === "*" || quantifier === "{") break;
+    out += literal;
+    if (quantifier === "+") break;
+    i += width;
+  }
+  return out;
 }
 
 /** Parses one route; pushes errors (with paths under `base`) and returns null if invalid. */
@@ -179,13 +235,14 @@ export function parseRoute<R extends RouteSpec>(
           err(`paths[${i}]`, "must be a non-empty string");
         } else if (p.startsWith("~")) {
           const re = compileRegexPath(p);
-          if (re instanceof RegExp) paths.push({ index: i, raw: p, prefix: null, regex: re });
-          else err(`paths[${i}]`, re.error);
+          if ("error" in re) err(`paths[${i}]`, re.error);
+          else paths.push({ index: i, raw: p, prefix: null, ...re });
         } else if (!p.startsWith("/")) {
           err(`paths[${i}]`, `must start with '/' (or '~' for a regex): '${p}'`);
         } else {
           const n = normalizePathOnly(p);
-          if (n.ok) paths.push({ index: i, raw: p, prefix: n.path, regex: null });
+          if (n.ok)
+            paths.push({ index: i, raw: p, prefix: n.path, regex: null, literalPrefix: "" });
           else err(`paths[${i}]`, `invalid path '${p}': ${n.reason}`);
         }
       });

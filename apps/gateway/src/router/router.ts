@@ -20,8 +20,9 @@
  *
  * Index layout: every (route, path) pair is an entry with a global rank from the order above.
  * Entries are filed into host buckets (exact host map, `*.suffix` map, `prefix.*` map, and a
- * bucket for routes without hosts); each bucket holds a radix tree of prefix paths, its regex
- * entries and its path-less entries, all in rank order. A match probes only the buckets the
+ * bucket for routes without hosts); each bucket holds a radix tree of prefix paths, a radix tree
+ * of regex paths keyed by the literal text their matches must start with (`~/users/\d+` under
+ * `/users/`), and its path-less entries, all in rank order. A match probes only the buckets the
  * request's host can reach (a few map lookups per dot in the host), walks each radix tree along
  * the request path, and stops scanning a list as soon as its next entry cannot beat the best
  * match found so far.
@@ -102,9 +103,36 @@ interface Entry<R> {
 }
 
 interface Bucket<R> {
+  /** Prefix paths by prefix. */
   tree: RadixTree<Entry<R>> | null;
-  regex: Entry<R>[];
+  /** Regex paths by the literal text their matches start with. */
+  regexTree: RadixTree<Entry<R>> | null;
   pathless: Entry<R>[];
+}
+
+function entry<R>(
+  route: ParsedRoute<R>,
+  path: CompiledPath | null,
+  methodMask: number,
+  weight: number,
+  plainHostOnly: number,
+  headerCount: number,
+  isRegex: number,
+  regexPriority: number,
+  prefixLength: number,
+): Entry<R> {
+  return {
+    rank: 0,
+    route,
+    path,
+    methodMask,
+    weight,
+    plainHostOnly,
+    headerCount,
+    isRegex,
+    regexPriority,
+    prefixLength,
+  };
 }
 
 function compareEntries<R>(a: Entry<R>, b: Entry<R>): number {
@@ -162,7 +190,7 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
   private readonly exact = new Map<string, Bucket<R>>();
   private readonly suffix = new Map<string, Bucket<R>>();
   private readonly prefix = new Map<string, Bucket<R>>();
-  private readonly noHost: Bucket<R> = { tree: null, regex: [], pathless: [] };
+  private readonly noHost: Bucket<R> = { tree: null, regexTree: null, pathless: [] };
   private readonly hasSuffix: boolean;
   private readonly hasPrefix: boolean;
   private readonly hasPorts: boolean;
@@ -192,26 +220,36 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
       if (!this.methodSets) {
         for (const m of r.methods ?? []) methodMask |= 1 << (this.methodBits.get(m) as number);
       }
-      const base = {
-        rank: 0,
-        route: r,
-        methodMask,
-        weight,
-        plainHostOnly,
-        headerCount: r.headers.length,
-      };
+      const headerCount = r.headers.length;
       if (!hasPaths) {
-        entries.push({ ...base, path: null, isRegex: 0, regexPriority: 0, prefixLength: 0 });
+        entries.push(entry(r, null, methodMask, weight, plainHostOnly, headerCount, 0, 0, 0));
       }
       for (const p of r.paths) {
-        const isRegex = p.regex !== null;
-        entries.push({
-          ...base,
-          path: p,
-          isRegex: isRegex ? 1 : 0,
-          regexPriority: isRegex ? (r.spec.regex_priority ?? 0) : 0,
-          prefixLength: isRegex ? 0 : (p.prefix as string).length,
-        });
+        entries.push(
+          p.regex !== null
+            ? entry(
+                r,
+                p,
+                methodMask,
+                weight,
+                plainHostOnly,
+                headerCount,
+                1,
+                r.spec.regex_priority ?? 0,
+                0,
+              )
+            : entry(
+                r,
+                p,
+                methodMask,
+                weight,
+                plainHostOnly,
+                headerCount,
+                0,
+                0,
+                (p.prefix as string).length,
+              ),
+        );
       }
     }
     entries.sort(compareEntries);
@@ -226,11 +264,13 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
         this.file(this.noHost, e);
         return;
       }
-      const seen = new Set<string>();
+      const seen = hosts.length > 1 ? new Set<string>() : null;
       for (const h of hosts) {
-        const key = `${h.kind} ${hostKey(h.value, h.port)}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (seen !== null) {
+          const key = `${h.kind} ${hostKey(h.value, h.port)}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         if (h.port !== null) hasPorts = true;
         if (h.kind === "suffix") hasSuffix = true;
         if (h.kind === "prefix") hasPrefix = true;
@@ -247,7 +287,7 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
     const key = hostKey(h.value, h.port);
     let b = map.get(key);
     if (b === undefined) {
-      b = { tree: null, regex: [], pathless: [] };
+      b = { tree: null, regexTree: null, pathless: [] };
       map.set(key, b);
     }
     return b;
@@ -256,7 +296,8 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
   /** Entries arrive in rank order, so every list in a bucket stays sorted by rank. */
   private file(b: Bucket<R>, e: Entry<R>): void {
     if (e.path === null) b.pathless.push(e);
-    else if (e.path.regex !== null) b.regex.push(e);
+    else if (e.path.regex !== null)
+      (b.regexTree ??= new RadixTree()).insert(e.path.literalPrefix, e);
     else (b.tree ??= new RadixTree()).insert(e.path.prefix as string, e);
   }
 
@@ -295,20 +336,24 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
       }
     };
 
-    const probe = (b: Bucket<R> | undefined) => {
-      if (b === undefined) return;
-      b.tree?.forEachPrefixOf(path, visitPrefixes);
-      for (const e of b.regex) {
-        if (best !== null && e.rank >= best.rank) break;
+    const visitRegexes = (values: Entry<R>[]) => {
+      for (const e of values) {
+        if (best !== null && e.rank >= best.rank) return;
         if (!accepts(e)) continue;
         const m = (e.path as CompiledPath).regex!.exec(path);
         if (m !== null) {
           best = e;
           bestMatched = m[0];
           bestExec = m;
-          break;
+          return;
         }
       }
+    };
+
+    const probe = (b: Bucket<R> | undefined) => {
+      if (b === undefined) return;
+      b.tree?.forEachPrefixOf(path, visitPrefixes);
+      b.regexTree?.forEachPrefixOf(path, visitRegexes);
       for (const e of b.pathless) {
         if (best !== null && e.rank >= best.rank) break;
         if (accepts(e)) {
