@@ -32,30 +32,50 @@ export const SECRET_MASK = "********";
 
 type JsonSchema = {
   properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
   secret?: unknown;
   writeOnly?: unknown;
 };
 
+/** Field names treated as secret even when a plugin forgets to mark them (Kong's usual names). */
+const SECRET_NAME = /(^|_)(password|secret|token|private_key|api_key|client_secret)$/i;
+
 const secretCache = new Map<string, string[][]>();
 
 /**
- * Paths of the config fields a plugin marks secret: `.meta({ secret: true })` or
- * `.meta({ writeOnly: true })` on the zod field (both show up in its JSON Schema).
+ * Paths of a plugin's secret config fields: marked `.meta({ secret: true })` or
+ * `.meta({ writeOnly: true })` on the zod field (both reach its JSON Schema), or named like a
+ * secret (`password`, `*_secret`, `*_token`, ...).
  */
 export function secretPaths(pluginName: string): string[][] {
   const cached = secretCache.get(pluginName);
   if (cached) return cached;
   const def = pluginDefinitions().get(pluginName);
   const out: string[][] = [];
+  const marked = (schema: JsonSchema): boolean =>
+    schema.secret === true ||
+    schema.writeOnly === true ||
+    [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])].some(marked);
   const walk = (schema: JsonSchema | undefined, prefix: string[]) => {
-    for (const [key, child] of Object.entries(schema?.properties ?? {})) {
-      if (child.secret === true || child.writeOnly === true) out.push([...prefix, key]);
+    if (!schema) return;
+    for (const [key, child] of Object.entries(schema.properties ?? {})) {
+      if (marked(child) || SECRET_NAME.test(key)) out.push([...prefix, key]);
       else walk(child, [...prefix, key]);
+    }
+    for (const branch of [
+      ...(schema.anyOf ?? []),
+      ...(schema.oneOf ?? []),
+      ...(schema.allOf ?? []),
+    ]) {
+      walk(branch, prefix);
     }
   };
   if (def) walk(configJsonSchema(def) as JsonSchema, []);
-  secretCache.set(pluginName, out);
-  return out;
+  const unique = [...new Map(out.map((p) => [p.join("."), p])).values()];
+  secretCache.set(pluginName, unique);
+  return unique;
 }
 
 function mapAt(

@@ -10,6 +10,7 @@ export const consumers: Resource<Consumer> = {
   type: "consumer",
   delegate: (tx) => tx.consumer as never,
   sortable: { username: "username", ...BASE_SORT, custom_id: "customId" },
+  nullable: ["username", "customId"],
   nameColumn: "username",
   scopeWhere: () => ({}),
   keyWhere: (key) => [{ id: key }, { username: key }, { customId: key }],

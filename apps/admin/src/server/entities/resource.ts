@@ -42,6 +42,8 @@ export interface Resource<Row extends BaseRow> {
   delegate(client: Tx): Delegate;
   /** api sort field → column */
   sortable: Record<string, string>;
+  /** sort columns that may be NULL (sorted last) */
+  nullable?: readonly string[];
   /** column `name` / `q` search on, or null */
   nameColumn: string | null;
   scopeWhere(scope: Scope): Record<string, unknown>;
@@ -96,7 +98,14 @@ export async function listEntities<Row extends BaseRow>(
   const direction = query.sortDesc ? "desc" : "asc";
   const rows = (await resource.delegate(client()).findMany({
     where,
-    orderBy: [{ [column]: { sort: direction, nulls: "last" } }, { id: direction }],
+    orderBy: [
+      {
+        [column]: resource.nullable?.includes(column)
+          ? { sort: direction, nulls: "last" }
+          : direction,
+      },
+      { id: direction },
+    ],
     skip: query.skip,
     take: query.size + 1,
   })) as Row[];

@@ -72,6 +72,7 @@ export const routes: Resource<Route> = {
   type: "route",
   delegate: (tx) => tx.route as never,
   sortable: { name: "name", ...BASE_SORT, regex_priority: "regexPriority" },
+  nullable: ["name"],
   nameColumn: "name",
   scopeWhere: (scope: Scope) => (scope.serviceId ? { serviceId: scope.serviceId } : {}),
   keyWhere: idOrColumn("name"),
