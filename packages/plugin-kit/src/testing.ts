@@ -105,7 +105,12 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
   const logs: LogRecord[] = [];
   const headers: NodeHeaders = {};
   for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
-  if (req.body !== undefined && headers["content-length"] === undefined)
+  // a body gets a Content-Length unless the request says it is chunked
+  if (
+    req.body !== undefined &&
+    headers["content-length"] === undefined &&
+    headers["transfer-encoding"] === undefined
+  )
     headers["content-length"] = String(reqBody.length);
   const rawQuery = req.query ?? "";
   const tx = new Transaction({

@@ -8,11 +8,12 @@ import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
+import { requestSizeLimiting } from "./request-size-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
 import { responseTransformer } from "./response-transformer/handler.js";
 
 export { ipRestriction, keyAuth, requestTermination, responseTransformer };
-export { rateLimiting };
+export { rateLimiting, requestSizeLimiting };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 
@@ -25,6 +26,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   acl,
   keyAuth,
   ipRestriction,
+  requestSizeLimiting,
   rateLimiting,
   responseTransformer,
   requestTermination,
