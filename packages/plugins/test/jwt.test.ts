@@ -28,6 +28,7 @@ const secrets: Record<string, JwtCredential> = {
     secret: Buffer.from("raw-bytes-secret-of-32-bytes-len").toString("base64url"),
   },
   "no-secret": { id: "j-5", key: "no-secret", algorithm: "HS256", secret: null },
+  "empty-secret": { id: "j-6", key: "empty-secret", algorithm: "HS256", secret: "" },
 };
 const credentials: CredentialLookup = {
   jwtSecret: (key) => {
@@ -120,8 +121,11 @@ test("key claim missing, empty or unknown", async () => {
   });
 });
 
-test("a credential without its secret: 'Invalid key/secret'", async () => {
+test("a credential without (or with an empty) secret: 'Invalid key/secret'", async () => {
   await rejects({}, bearer(await hs({ iss: "no-secret" })), { message: "Invalid key/secret" });
+  await rejects({}, bearer(await hs({ iss: "empty-secret" }, "x")), {
+    message: "Invalid key/secret",
+  });
 });
 
 test("key_claim_name: the secret is found by another claim (or a token header field)", async () => {

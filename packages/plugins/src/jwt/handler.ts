@@ -81,7 +81,7 @@ async function authenticate(kit: Kit, conf: JwtConfig): Promise<Failure | undefi
   const stored = algorithm.startsWith("HS") ? credential.secret : credential.rsaPublicKey;
   const secret =
     typeof stored !== "string" ? undefined : conf.secret_is_base64 ? base64Decode(stored) : stored;
-  if (secret === undefined) return { message: ERR_INVALID_KEY };
+  if (secret === undefined || secret.length === 0) return { message: ERR_INVALID_KEY };
   if (!(await verifySignature(token, algorithm, secret))) return { message: ERR_INVALID_SIGNATURE };
 
   const now = Math.floor(Date.now() / 1000);
