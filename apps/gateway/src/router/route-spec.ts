@@ -85,7 +85,7 @@ export function compileRegexPath(
   const body = raw.slice(1);
   if (body.length === 0) return { error: "empty regex" };
   const normalized = normalizeRegexRoutePath(body);
-  if (!normalized.ok) return { error: normalized.reason };
+  if (!normalized.ok) return { error: `invalid regex '${raw}': ${normalized.reason}` };
   try {
     const regex = new RegExp("^(?:" + normalized.path.replace(/\(\?P</g, "(?<") + ")");
     return { regex, literalPrefix: regexLiteralPrefix(normalized.path) };
