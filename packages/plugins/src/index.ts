@@ -3,6 +3,7 @@ import { catalogOf } from "@gatehouse/plugin-kit";
 import { acl } from "./acl/handler.js";
 import { basicAuth } from "./basic-auth/handler.js";
 import { botDetection } from "./bot-detection/handler.js";
+import { correlationId } from "./correlation-id/handler.js";
 import { cors } from "./cors/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
@@ -13,12 +14,13 @@ import { requestTermination } from "./request-termination/handler.js";
 import { responseTransformer } from "./response-transformer/handler.js";
 
 export { ipRestriction, keyAuth, requestTermination, responseTransformer };
-export { rateLimiting, requestSizeLimiting };
+export { correlationId, rateLimiting, requestSizeLimiting };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
+  correlationId,
   botDetection,
   cors,
   jwt,

@@ -10,6 +10,7 @@ test("built-in priorities are unique and Kong's", () => {
     "key-auth": 1250,
     "ip-restriction": 990,
     "rate-limiting": 910,
+    "correlation-id": 100001,
     "request-size-limiting": 951,
     "response-transformer": 800,
     "request-termination": 2,
