@@ -156,3 +156,25 @@ test("config: defaults, and every rejection names the field", () => {
   ]);
   assert.equal(errors({ other: 1 })[0]?.path, "config");
 });
+
+test("the authenticated consumer's own plugins apply (consumer-scoped request-termination)", async () => {
+  const specs = [
+    { name: "basic-auth", config: {} },
+    {
+      name: "request-termination",
+      config: { status_code: 418, message: "alice only" },
+      consumer: "c-alice",
+    },
+  ];
+  const a = await runChain(specs, builtinCatalog, {
+    credentials,
+    request: { headers: { authorization: basic("alice", "wonderland") } },
+  });
+  assert.equal(a.response.status, 418);
+  assert.deepEqual(a.response.json(), { message: "alice only" });
+  const b = await runChain(specs, builtinCatalog, {
+    credentials,
+    request: { headers: { authorization: basic("bob", "builder") } },
+  });
+  assert.equal(b.response.status, 200);
+});

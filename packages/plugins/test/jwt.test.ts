@@ -3,9 +3,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
 import type { CredentialLookup, JwtCredential } from "@gatehouse/plugin-kit";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
-import { runPlugin } from "@gatehouse/plugin-kit/testing";
+import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
 import { SignJWT } from "jose";
-import { jwt } from "../src/index.js";
+import { builtinCatalog, jwt } from "../src/index.js";
 
 const alice = { id: "c-alice", username: "alice", customId: "A1" };
 const anon = { id: "c-anon", username: "anonymous" };
@@ -286,4 +286,16 @@ test("config: defaults, and every rejection names the field", () => {
   ]);
   assert.equal(errors({ secret_is_base64: 1 })[0]?.path, "config.secret_is_base64");
   assert.equal(errors({ realm: 'x"' })[0]?.message, "must not contain a double quote");
+});
+
+test("the authenticated consumer's own plugins apply (consumer-scoped request-termination)", async () => {
+  const specs = [
+    { name: "jwt", config: {} },
+    { name: "request-termination", config: { status_code: 418 }, consumer: "c-alice" },
+  ];
+  const r = await runChain(specs, builtinCatalog, {
+    credentials,
+    request: { headers: bearer(await hs({ iss: "hs-key" })) },
+  });
+  assert.equal(r.response.status, 418);
 });
