@@ -1,6 +1,6 @@
 import "server-only";
+import { exportInTransaction } from "@/server/declarative/export-in-tx";
 import { hashConfig, validateDeclarative } from "@gatehouse/config";
-import { exportDeclarative } from "@gatehouse/db/export";
 import type { Prisma } from "@gatehouse/db/client";
 import { validationCatalog } from "@/server/catalog/plugins";
 import { notifyVersionCommitted } from "@/server/changes/hooks";
@@ -35,7 +35,7 @@ export async function commitChange(
       })),
     });
   }
-  const snapshot = await exportDeclarative(tx);
+  const snapshot = await exportInTransaction(tx);
   const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
   if (!checked.ok) {
     throw validationError(

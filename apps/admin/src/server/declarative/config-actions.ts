@@ -1,4 +1,5 @@
 import "server-only";
+import { exportInTransaction } from "@/server/declarative/export-in-tx";
 import { parseDeclarative } from "@gatehouse/config";
 import { exportDeclarative } from "@gatehouse/db/export";
 import { stringify } from "yaml";
@@ -53,9 +54,9 @@ export interface ImportOutcome {
 }
 
 async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions) {
-  const before = await exportDeclarative(tx);
+  const before = await exportInTransaction(tx);
   const audit = await importDocument(tx, doc, options);
-  const after = await exportDeclarative(tx);
+  const after = await exportInTransaction(tx);
   return { audit, diff: diffDocuments(before, after) };
 }
 
