@@ -11,10 +11,11 @@ import { keyAuth } from "./key-auth/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestSizeLimiting } from "./request-size-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
+import { requestTransformer } from "./request-transformer/handler.js";
 import { responseTransformer } from "./response-transformer/handler.js";
 
 export { ipRestriction, keyAuth, requestTermination, responseTransformer };
-export { correlationId, rateLimiting, requestSizeLimiting };
+export { correlationId, rateLimiting, requestSizeLimiting, requestTransformer };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 
@@ -30,6 +31,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   ipRestriction,
   requestSizeLimiting,
   rateLimiting,
+  requestTransformer,
   responseTransformer,
   requestTermination,
 ];

@@ -11,6 +11,7 @@ test("built-in priorities are unique and Kong's", () => {
     "ip-restriction": 990,
     "rate-limiting": 910,
     "correlation-id": 100001,
+    "request-transformer": 801,
     "request-size-limiting": 951,
     "response-transformer": 800,
     "request-termination": 2,
