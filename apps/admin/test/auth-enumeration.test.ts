@@ -1,0 +1,109 @@
+// Every route handler under src/app/api/v1 and every server action, found by walking the source:
+// anonymous callers get 401, viewers get 403 on every write. A new handler is covered automatically.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { after, before, test } from "node:test";
+import type { Admin } from "./helpers/admin.js";
+import { adminDir, client, startAdmin, tokenFor } from "./helpers/admin.js";
+
+const apiRoot = join(adminDir, "src/app/api/v1");
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : [path];
+  });
+}
+
+interface Endpoint {
+  method: string;
+  path: string;
+}
+
+function endpoints(): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const file of walk(apiRoot).filter((f) => f.endsWith(`${sep}route.ts`))) {
+    const source = readFileSync(file, "utf8");
+    const exported = new Set<string>();
+    for (const m of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g))
+      exported.add(m[1] as string);
+    for (const m of source.matchAll(/export const \{([^}]+)\}/g)) {
+      for (const name of (m[1] as string).split(",")) exported.add(name.trim());
+    }
+    for (const m of source.matchAll(/export (?:async )?function (GET|POST|PUT|PATCH|DELETE)\b/g))
+      exported.add(m[1] as string);
+    const segments = relative(apiRoot, file).split(sep).slice(0, -1);
+    const path = "/api/v1/" + segments.map((s) => (s.startsWith("[") ? "x" : s)).join("/");
+    for (const method of METHODS) if (exported.has(method)) out.push({ method, path });
+  }
+  return out;
+}
+
+/** Public by design: signing in. */
+const PUBLIC = new Set(["POST /api/v1/auth/login"]);
+/** Writes a viewer may make: ending their own session. */
+const VIEWER_WRITES = new Set(["POST /api/v1/auth/logout"]);
+
+let admin: Admin;
+let viewer: string;
+
+before(async () => {
+  admin = await startAdmin();
+  viewer = await tokenFor(admin, "viewer");
+});
+after(async () => admin?.stop());
+
+test("the enumeration finds the handlers (sanity)", () => {
+  const all = endpoints().map((e) => `${e.method} ${e.path}`);
+  assert.ok(all.length > 50, `only ${all.length} endpoints found`);
+  for (const expected of [
+    "GET /api/v1/services",
+    "PATCH /api/v1/services/x",
+    "POST /api/v1/config/import",
+    "DELETE /api/v1/tokens/x",
+  ]) {
+    assert.ok(all.includes(expected), expected);
+  }
+});
+
+test("anonymous → 401 on every route handler", async () => {
+  const api = client(admin, null);
+  const failures: string[] = [];
+  for (const { method, path } of endpoints()) {
+    if (PUBLIC.has(`${method} ${path}`)) continue;
+    const r = await api(method, path, method === "GET" || method === "DELETE" ? {} : { body: {} });
+    if (r.status !== 401) failures.push(`${method} ${path} → ${r.status}`);
+    else if (r.body?.code !== "unauthorized") failures.push(`${method} ${path} → body ${r.text}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("a viewer → 403 on every write", async () => {
+  const api = client(admin, viewer);
+  const failures: string[] = [];
+  for (const { method, path } of endpoints()) {
+    const key = `${method} ${path}`;
+    if (method === "GET" || PUBLIC.has(key) || VIEWER_WRITES.has(key)) continue;
+    const r = await api(method, path, method === "DELETE" ? {} : { body: {} });
+    if (r.status !== 403) failures.push(`${key} → ${r.status}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
+test("a viewer → 403 on the admin-only reads (users, tokens, audit)", async () => {
+  const api = client(admin, viewer);
+  for (const path of ["/api/v1/users", "/api/v1/tokens", "/api/v1/audit", "/api/v1/users/x"]) {
+    assert.equal((await api("GET", path)).status, 403, path);
+  }
+});
+
+test("there are no server actions, or each is listed here with its check", () => {
+  const withActions = walk(join(adminDir, "src"))
+    .filter((f) => /\.(ts|tsx)$/.test(f))
+    .filter((f) => /^\s*["']use server["']/m.test(readFileSync(f, "utf8")))
+    .map((f) => relative(adminDir, f));
+  // Server actions would need their own anonymous/viewer checks in this file.
+  assert.deepEqual(withActions, []);
+});
