@@ -248,3 +248,9 @@ export function doc(
     ...extra,
   };
 }
+
+/** Waits for the next minute when the current one ends within 3 s (tests counting in one minute window). */
+export async function steadyMinute(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 3000) await new Promise((r) => setTimeout(r, left + 10));
+}

@@ -9,6 +9,7 @@ import {
   gatewayProcess,
   redisForTest,
   startRedis,
+  steadyMinute,
 } from "./rate-limiting-helpers.js";
 
 // close this process's Redis clients (the in-process gateways share them) so the test process can exit
@@ -27,6 +28,7 @@ test("policy redis: two gateway processes share one limit (5/minute: 3 + 2 pass,
   const up = await echoUpstream(t);
   const config = doc(up.url, [{ name: "rate-limiting", config: redisConf(redis) }]);
   const [a, b] = await Promise.all([gatewayProcess(t, config), gatewayProcess(t, config)]);
+  await steadyMinute();
   const statuses: number[] = [];
   const remaining: (string | null)[] = [];
   for (const gw of [a, b, a, b, a, b]) {

@@ -7,6 +7,9 @@ import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { rateLimiting } from "../src/index.js";
 import { LocalCounters } from "../src/rate-limiting/local.js";
 import { windowOf } from "../src/rate-limiting/windows.js";
+import { steadyMinute } from "./rate-limiting-helpers.js";
+
+test.beforeEach(() => steadyMinute());
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(rateLimiting, raw);
