@@ -131,7 +131,15 @@ export function client(admin: Admin, defaultToken: string | null = admin.bootstr
     const headers: Record<string, string> = { ...options.headers };
     const token = options.token === undefined ? defaultToken : options.token;
     if (token) headers.authorization = `Bearer ${token}`;
-    let body: string | Buffer | undefined = options.raw;
+    let body: string | Uint8Array<ArrayBuffer> | undefined =
+      typeof options.raw === "string" || options.raw === undefined
+        ? options.raw
+        : new Uint8Array(
+            options.raw.buffer.slice(
+              options.raw.byteOffset,
+              options.raw.byteOffset + options.raw.byteLength,
+            ) as ArrayBuffer,
+          );
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
