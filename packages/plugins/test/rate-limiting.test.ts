@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { validatePluginConfig } from "@gatehouse/plugin-kit";
+import { configJsonSchema, validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { rateLimiting } from "../src/index.js";
@@ -315,4 +315,11 @@ test("rejects bad redis fields and unknown fields", () => {
       { path: "config", message: 'Unrecognized key: "nope"' },
     ],
   );
+});
+
+test("redis.password is marked secret in the JSON Schema (masked by the admin)", () => {
+  const schema = configJsonSchema(rateLimiting) as {
+    properties: { redis: { properties: { password: { secret?: boolean } } } };
+  };
+  assert.equal(schema.properties.redis.properties.password.secret, true);
 });

@@ -30,7 +30,11 @@ const redisSchema = z
       .default(2000)
       .describe("Milliseconds to connect and to wait for each Redis command (default 2000)."),
     username: z.string().nullish().describe("Redis ACL user (Redis 6+); no AUTH user when unset."),
-    password: z.string().nullish().describe("Redis password; no AUTH when unset."),
+    password: z
+      .string()
+      .nullish()
+      .describe("Redis password; no AUTH when unset.")
+      .meta({ secret: true }),
     database: z
       .number({ error: "expected an integer" })
       .int({ error: "expected an integer" })
