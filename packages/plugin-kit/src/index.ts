@@ -1,5 +1,7 @@
 export { BodyTooLargeError, PluginKitError } from "./errors.js";
 export { disposePlugins, retainPluginResources } from "./lifecycle.js";
+export { exportCatalog } from "./catalog.js";
+export type { CatalogEntry } from "./catalog.js";
 export type { Phase } from "./phases.js";
 export { PHASES } from "./phases.js";
 export type {

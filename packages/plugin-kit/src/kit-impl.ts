@@ -14,7 +14,6 @@ import {
   HEADER_BODY_LOG,
   P_BODY,
   P_ERROR,
-  P_HEADER,
   REQUEST_SIDE,
   REWRITE_ACCESS_HEADER,
 } from "./phases.js";
@@ -101,6 +100,11 @@ class ResponseKitImpl implements ResponseKit {
     return this.tx._source ?? "error";
   }
 
+  getErrorMessage(): string | undefined {
+    check(this.tx, RESP_READ, "response.getErrorMessage");
+    return this.tx._errorMessage;
+  }
+
   setStatus(status: number): void {
     check(this.tx, RESP_WRITE, "response.setStatus");
     this.tx._status = checkStatus("response.setStatus", status, 100);
@@ -170,12 +174,6 @@ class ResponseKitImpl implements ResponseKit {
         "STATE",
       );
     checkStatus(fn, status, 100);
-    if (tx._phaseBit === P_HEADER && body !== undefined && body !== null) {
-      throw new PluginKitError(
-        `kit.${fn}() may only be called without a body in the "header_filter" phase`,
-        "PHASE",
-      );
-    }
     let buf: Buffer;
     let json = false;
     if (body === undefined || body === null) buf = Buffer.alloc(0);
@@ -246,6 +244,7 @@ class ResponseKitImpl implements ResponseKit {
         : formatFromAccept(this.tx._reqHeaderStore().get("accept"));
     const body = Buffer.from(renderError(format, message));
     this.tx._produce(status, body, pairs, explicit ?? CONTENT_TYPES[format]);
+    this.tx._errorMessage = message;
   }
 }
 

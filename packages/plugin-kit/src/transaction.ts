@@ -163,6 +163,7 @@ export class Transaction {
   /** @internal */ _resHeaders = new HeaderStore();
   /** @internal */ _preOps: PreOp[] | undefined;
   /** @internal */ _kitBody: Buffer | undefined;
+  /** @internal */ _errorMessage: string | undefined;
   /** @internal */ _filterBody: Buffer = EMPTY;
   /** @internal */ _source: ResponseSource | undefined;
   /** @internal */ _responded = false;
@@ -389,6 +390,7 @@ export class Transaction {
     if (contentType !== undefined && !hasContentType) store.set("Content-Type", [contentType]);
     this._status = status;
     this._kitBody = body;
+    this._errorMessage = undefined;
     this._responded = true;
     this._exitedInPhase = true;
     this._source = this._unexpected ? "error" : "exit";

@@ -60,6 +60,12 @@ export interface ResponseKit {
   getHeader(name: string): string | undefined;
   getHeaders(max?: number): { headers: HeaderRecord; truncated: boolean };
   getSource(): ResponseSource;
+  /**
+   * The message of the current response when the kit produced it as an error: kit.response.error()
+   * (its message or the default one), an unrecovered thrown error or upstream failure (the generic
+   * message). undefined for exit() bodies and upstream responses. header_filter, body_filter, log, error.
+   */
+  getErrorMessage(): string | undefined;
   setStatus(status: number): void;
   setHeader(name: string, value: string | number | boolean): void;
   addHeader(name: string, value: string | number | boolean): void;

@@ -82,34 +82,34 @@ test("exit checks its arguments", async () => {
   ]);
 });
 
-test("exit in header_filter works without a body and is refused with one", async () => {
-  let err: Error | undefined;
-  const r = await run(
+test("exit in header_filter replaces the upstream response, with or without a body", async () => {
+  const upstream = {
+    status: 200,
+    headers: { "Content-Type": "text/html", "Content-Encoding": "gzip" },
+    body: "zzz",
+  };
+  const bare = await run(
     [
       plugin("p", 1, {
-        header_filter: (kit) => {
-          err = thrown(() => kit.response.exit(451, "nope"));
-          kit.response.exit(451, undefined, { "X-Blocked": "1" });
-        },
+        header_filter: (kit) => kit.response.exit(451, undefined, { "X-Blocked": "1" }),
       }),
     ],
-    {
-      upstream: {
-        status: 200,
-        headers: { "Content-Type": "text/html", "Content-Encoding": "gzip" },
-        body: "zzz",
-      },
-    },
+    { upstream },
   );
-  assert.equal(
-    err?.message,
-    'kit.response.exit() may only be called without a body in the "header_filter" phase',
+  assert.equal(bare.response.status, 451);
+  assert.equal(bare.response.text, "");
+  assert.equal(bare.response.header("x-blocked"), "1");
+  assert.equal(bare.response.header("content-encoding"), undefined);
+  assert.equal(bare.response.header("content-length"), "0");
+  const withBody = await run(
+    [plugin("p", 1, { header_filter: (kit) => kit.response.exit(451, { blocked: true }) })],
+    { upstream },
   );
-  assert.equal(r.response.status, 451);
-  assert.equal(r.response.text, "");
-  assert.equal(r.response.header("x-blocked"), "1");
-  assert.equal(r.response.header("content-encoding"), undefined);
-  assert.equal(r.response.header("content-length"), "0");
+  assert.equal(withBody.response.status, 451);
+  assert.deepEqual(withBody.response.json(), { blocked: true });
+  assert.equal(withBody.response.header("content-type"), "application/json; charset=utf-8");
+  assert.equal(withBody.response.header("content-encoding"), undefined);
+  assert.equal(withBody.response.header("content-length"), "16");
 });
 
 test("exit and error may not be called in body_filter or log", async () => {
@@ -138,4 +138,32 @@ test("a second exit in the same phase is refused", async () => {
   ]);
   assert.equal(err?.message, "kit.response.exit(): a response was already produced in this phase");
   assert.equal(r.response.status, 401);
+});
+
+test("getErrorMessage: error() message, generic for throws, undefined for exit() and upstream", async () => {
+  const seen: (string | undefined)[] = [];
+  const probe = plugin("probe", 1, {
+    header_filter: (kit) => void seen.push(kit.response.getErrorMessage()),
+  });
+  await run([plugin("e", 5, { access: (kit) => kit.response.error(401, "No key") }), probe]);
+  await run([plugin("e", 5, { access: (kit) => kit.response.error(403) }), probe]);
+  await run([
+    plugin("t", 5, {
+      access: () => {
+        throw new Error("secret detail");
+      },
+    }),
+    probe,
+  ]);
+  await run([plugin("x", 5, { access: (kit) => kit.response.exit(404, "raw") }), probe]);
+  await run([probe], { upstream: { status: 500, body: "upstream" } });
+  await run([probe], { upstream: { fail: "timeout" } });
+  assert.deepEqual(seen, [
+    "No key",
+    "Forbidden",
+    "An unexpected error occurred",
+    undefined,
+    undefined,
+    "The upstream server is timing out",
+  ]);
 });
