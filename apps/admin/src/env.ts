@@ -31,6 +31,16 @@ const envSchema = z.object({
     .min(16, "must be at least 16 characters when set")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /**
+   * Shared secret of the control plane and its data planes: data planes authenticate to
+   * /api/v1/dataplane/* with it, the control plane pushes to their control endpoints with it.
+   * Unset: data planes cannot register and nothing is pushed.
+   */
+  GATEHOUSE_CLUSTER_TOKEN: z
+    .string()
+    .min(16, "must be at least 16 characters when set")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,5 +3,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkEnvironmentAtStart } = await import("./instrumentation-node");
     checkEnvironmentAtStart();
+    // push config versions to the registered data planes (not at build time)
+    if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { startDistribution } = await import("./server/distribution/start");
+      startDistribution();
+    }
   }
 }

@@ -3,12 +3,14 @@
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
  * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
- *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET.
+ *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
+ *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS.
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { formatErrors } from "@gatehouse/config";
 import { parseHostPort } from "./listen.js";
+import { selectPlugins } from "./plugin-set.js";
 import { buildGateway } from "./server.js";
 
 interface CliOptions {
@@ -20,6 +22,7 @@ interface CliOptions {
   maxHeaderSize: string;
   requestTimeout: string;
   shutdownGrace: string;
+  plugins?: string;
 }
 
 function fail(message: string, code = 2): never {
@@ -50,6 +53,10 @@ async function main(): Promise<void> {
     .option("--max-header-size <bytes>", "request line + headers limit (431 above)", "16384")
     .option("--request-timeout <ms>", "time to receive a whole request (408 above)", "60000")
     .option("--shutdown-grace <ms>", "time in-flight requests get to finish at shutdown", "10000")
+    .option(
+      "--plugins <list>",
+      'plugins this data plane loads: "bundled" (all built-ins), names, "-name" to leave one out (env GATEHOUSE_PLUGINS)',
+    )
     .parse();
   const o = program.opts<CliOptions>();
   let listen: { host: string; port: number };
@@ -64,6 +71,21 @@ async function main(): Promise<void> {
     fail("--control must differ from --listen: the control endpoint is never on the proxy port");
   }
   const env = process.env;
+  let plugins;
+  try {
+    plugins = selectPlugins(o.plugins ?? env.GATEHOUSE_PLUGINS ?? "bundled");
+  } catch (err) {
+    fail(`--plugins: ${(err as Error).message}`);
+  }
+  const advertise = env.GATEHOUSE_ADVERTISE_CONTROL_URL || undefined;
+  if (advertise !== undefined && !/^https?:\/\/[^/]+/.test(advertise)) {
+    fail(
+      `GATEHOUSE_ADVERTISE_CONTROL_URL: must be an http:// or https:// URL, got ${JSON.stringify(advertise)}`,
+    );
+  }
+  const heartbeat = env.GATEHOUSE_HEARTBEAT_INTERVAL_MS
+    ? positiveInt(env.GATEHOUSE_HEARTBEAT_INTERVAL_MS, "GATEHOUSE_HEARTBEAT_INTERVAL_MS")
+    : undefined;
   const requestTimeout = positiveInt(o.requestTimeout, "--request-timeout");
   const gateway = buildGateway({
     listen,
@@ -72,6 +94,9 @@ async function main(): Promise<void> {
     clusterToken: env.GATEHOUSE_CLUSTER_TOKEN || undefined,
     debugToken: env.GATEHOUSE_DEBUG_TOKEN || undefined,
     controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL || undefined,
+    advertiseControlUrl: advertise,
+    heartbeatIntervalMs: heartbeat,
+    plugins,
     keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET || undefined,
     trustedProxies: (env.GATEHOUSE_TRUSTED_PROXIES ?? "")
       .split(",")

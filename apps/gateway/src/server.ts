@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import { hostname } from "node:os";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { formatErrors, parseDeclarative } from "@gatehouse/config";
@@ -15,6 +16,7 @@ import { buildControl } from "./control.js";
 import { Handler } from "./handler.js";
 import { GatewayMetrics } from "./metrics.js";
 import { pullConfig } from "./pull.js";
+import { ControlPlaneAgent, loadNodeId } from "./control-plane.js";
 import { compileSnapshot } from "./snapshot.js";
 import type { GatewaySnapshot } from "./snapshot.js";
 import { ConfigState } from "./state.js";
@@ -29,6 +31,10 @@ export interface GatewayOptions {
   clusterToken?: string;
   debugToken?: string;
   controlPlaneUrl?: string;
+  /** how the control plane reaches the control endpoint (default: http://<--control address>) */
+  advertiseControlUrl?: string;
+  /** heartbeat period towards the control plane until it says otherwise (ms, default 10 s) */
+  heartbeatIntervalMs?: number;
   trustedProxies?: string[];
   keyHashSecret?: string;
   /** pino level, or "silent" */
@@ -226,6 +232,9 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const pulled = await pullConfig({
         baseUrl: opts.controlPlaneUrl,
         token: opts.clusterToken,
+        // one quick try: the control-plane agent keeps trying in the background after listen()
+        attempts: 1,
+        timeoutMs: 3000,
         onRetry: (attempt, reason) =>
           log.warn({ attempt, reason }, "pulling the config from the control plane failed"),
       });
@@ -237,6 +246,30 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     }
     log.warn("no configuration: not ready (503) until one is pushed to PUT /v1/config");
     return { source: "none" };
+  };
+
+  let agent: ControlPlaneAgent | undefined;
+  const plugins = [...defs.values()].map((d) => ({ name: d.name, version: d.version }));
+  const startAgent = async (controlPort: number): Promise<void> => {
+    if (!opts.controlPlaneUrl) return;
+    const host = controlAddr.host;
+    const advertisedHost =
+      host === "0.0.0.0" || host === "::" ? hostname() : host.includes(":") ? `[${host}]` : host;
+    agent = new ControlPlaneAgent({
+      baseUrl: opts.controlPlaneUrl,
+      token: opts.clusterToken,
+      nodeId: await loadNodeId(opts.cacheDir),
+      hostname: hostname(),
+      controlUrl: opts.advertiseControlUrl ?? `http://${advertisedHost}:${controlPort}`,
+      plugins,
+      state,
+      log,
+      heartbeatMs: opts.heartbeatIntervalMs,
+      status: () => ({
+        cache: opts.cacheDir === undefined ? null : { dir: opts.cacheDir, ...cacheStatus },
+      }),
+    });
+    agent.start();
   };
 
   return {
@@ -252,9 +285,12 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const proxyUrl = await proxy.listen({ host: listen.host, port: listen.port });
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
+      const caddr = control.server.address();
+      await startAgent(caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port);
       return { proxy: proxyUrl, control: controlUrl };
     },
     async close() {
+      await agent?.stop();
       const grace = opts.shutdownGrace ?? 10_000;
       const s = proxy.server;
       // stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms

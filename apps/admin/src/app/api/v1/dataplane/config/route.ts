@@ -1,0 +1,7 @@
+import { withClusterAuth } from "@/server/distribution/cluster-auth";
+import { latestConfig } from "@/server/distribution/data-planes";
+
+export const dynamic = "force-dynamic";
+
+/** The newest config version `{version, hash, config}` (cluster token only). */
+export const GET = withClusterAuth(async () => Response.json(await latestConfig()));

@@ -1,0 +1,10 @@
+import { parseBody } from "@/server/http/parse-body";
+import { withClusterAuth } from "@/server/distribution/cluster-auth";
+import { registerDataPlane, registerSchema } from "@/server/distribution/data-planes";
+
+export const dynamic = "force-dynamic";
+
+/** A data plane registers (cluster token only): address, software version, plugin set, what it runs. */
+export const POST = withClusterAuth(async ({ req }) =>
+  Response.json(await registerDataPlane(await parseBody(req, registerSchema))),
+);

@@ -1,0 +1,259 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import type { Logger } from "pino";
+import type { GatewaySnapshot } from "./snapshot.js";
+import type { ConfigState } from "./state.js";
+
+/** The software version reported to the control plane (this package's version). */
+export const SOFTWARE_VERSION: string = (
+  createRequire(import.meta.url)("../package.json") as { version: string }
+).version;
+
+export const NODE_ID_FILE = "node-id";
+
+/**
+ * This data plane's stable id: kept in `<cacheDir>/node-id` (created once), so a restarted data
+ * plane is the same DataPlane row on the control plane. Without a cache dir: a new id per process.
+ */
+export async function loadNodeId(cacheDir: string | undefined): Promise<string> {
+  if (cacheDir === undefined) return randomUUID();
+  const file = join(cacheDir, NODE_ID_FILE);
+  try {
+    const id = (await readFile(file, "utf8")).trim();
+    if (/^[A-Za-z0-9._:-]{1,128}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+  }
+  const id = randomUUID();
+  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
+  await writeFile(file, `${id}\n`, { mode: 0o600 });
+  return id;
+}
+
+export interface AgentOptions {
+  /** GATEHOUSE_CONTROL_PLANE_URL */
+  baseUrl: string;
+  /** GATEHOUSE_CLUSTER_TOKEN */
+  token: string | undefined;
+  nodeId: string;
+  hostname: string;
+  /** how the control plane reaches this data plane's control endpoint */
+  controlUrl: string;
+  plugins: { name: string; version: string }[];
+  state: ConfigState<GatewaySnapshot>;
+  log: Logger;
+  /** heartbeat period until the control plane says otherwise (ms) */
+  heartbeatMs?: number;
+  /** first retry delay when the control plane cannot be reached, doubled up to the heartbeat period */
+  retryInitialMs?: number;
+  timeoutMs?: number;
+  /** extra status reported with registration and heartbeats */
+  status?: () => Record<string, unknown>;
+}
+
+interface CpAnswer {
+  latest_version?: unknown;
+  heartbeat_interval_ms?: unknown;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The data plane's side of distribution: registers with the control plane (id, hostname, control
+ * URL, software version, plugin set, what it runs), heartbeats, and pulls the newest version when
+ * the control plane has one newer than what runs here (at start, and after an outage: only the
+ * newest, never the ones in between). While the control plane is unreachable the running config
+ * (from the cache) keeps serving and the agent retries with exponential backoff.
+ */
+export class ControlPlaneAgent {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private registered = false;
+  private failures = 0;
+  private heartbeatMs: number;
+  /** a version this data plane refused: not pulled again */
+  private refusedVersion: number | null = null;
+  private readonly abort = new AbortController();
+  /** true once registered and the last call to the control plane succeeded */
+  connected = false;
+
+  constructor(private readonly opts: AgentOptions) {
+    this.heartbeatMs = opts.heartbeatMs ?? 10_000;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.tick().finally(() => {
+        this.running = null;
+      });
+    }, delay);
+    this.timer.unref();
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const res = await fetch(new URL(path, this.opts.baseUrl), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.any([
+        this.abort.signal,
+        AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      ]),
+    });
+    const text = await res.text();
+    if (!res.ok) {
+      let message = text.slice(0, 300);
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON
+      }
+      throw new HttpError(res.status, `${method} ${path} answered ${res.status}: ${message}`);
+    }
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  private report() {
+    const s = this.opts.state.current;
+    const lastError = this.opts.state.lastError;
+    return {
+      id: this.opts.nodeId,
+      applied_version: s?.meta.version ?? null,
+      applied_hash: s?.meta.hash ?? null,
+      status: {
+        ready: s !== null,
+        source: s?.meta.source ?? null,
+        applied_at: s?.meta.appliedAt.toISOString() ?? null,
+        last_error: lastError
+          ? { at: lastError.at.toISOString(), source: lastError.source, errors: lastError.errors }
+          : null,
+        ...this.opts.status?.(),
+      },
+    };
+  }
+
+  private async register(): Promise<CpAnswer> {
+    const answer = (await this.call("POST", "/api/v1/dataplane/register", {
+      ...this.report(),
+      hostname: this.opts.hostname,
+      control_url: this.opts.controlUrl,
+      software_version: SOFTWARE_VERSION,
+      plugins: this.opts.plugins,
+    })) as CpAnswer;
+    this.registered = true;
+    this.opts.log.info(
+      { controlPlane: this.opts.baseUrl, nodeId: this.opts.nodeId },
+      "registered with the control plane",
+    );
+    return answer;
+  }
+
+  private async tick(): Promise<void> {
+    let answer: CpAnswer;
+    try {
+      if (!this.registered) answer = await this.register();
+      else {
+        try {
+          answer = (await this.call(
+            "POST",
+            "/api/v1/dataplane/heartbeat",
+            this.report(),
+          )) as CpAnswer;
+        } catch (err) {
+          // the control plane forgot us (new database, deleted row): register again
+          if (!(err instanceof HttpError && err.status === 404)) throw err;
+          this.registered = false;
+          answer = await this.register();
+        }
+      }
+      const interval = answer.heartbeat_interval_ms;
+      if (typeof interval === "number" && Number.isInteger(interval) && interval >= 100) {
+        this.heartbeatMs = interval;
+      }
+      const latest = answer.latest_version;
+      const running = this.opts.state.current?.meta.version ?? null;
+      if (
+        typeof latest === "number" &&
+        (running === null || latest > running) &&
+        latest !== this.refusedVersion
+      ) {
+        await this.pull();
+      }
+      if (this.failures > 0) this.opts.log.info("the control plane is reachable again");
+      this.failures = 0;
+      this.connected = true;
+      this.schedule(this.heartbeatMs);
+    } catch (err) {
+      if (this.stopped) return;
+      this.connected = false;
+      if (err instanceof HttpError && (err.status === 401 || err.status === 403)) {
+        this.registered = false;
+      }
+      this.failures += 1;
+      const base = Math.min(
+        (this.opts.retryInitialMs ?? 500) * 2 ** (this.failures - 1),
+        this.heartbeatMs,
+      );
+      const delay = Math.round(base * (0.8 + Math.random() * 0.4));
+      if (this.failures === 1 || this.failures % 10 === 0) {
+        this.opts.log.warn(
+          { reason: (err as Error).message, attempt: this.failures, retryInMs: delay },
+          "the control plane is unreachable; serving the running config",
+        );
+      }
+      this.schedule(delay);
+    }
+  }
+
+  /** Fetches the newest version and applies it if it is newer than what runs (409 otherwise). */
+  private async pull(): Promise<void> {
+    const body = (await this.call("GET", "/api/v1/dataplane/config")) as {
+      version?: unknown;
+      config?: unknown;
+    };
+    if (typeof body.version !== "number" || body.config === undefined) {
+      throw new Error("the control plane's config is not { version, config }");
+    }
+    const running = this.opts.state.current?.meta.version ?? null;
+    if (running !== null && body.version <= running) return; // a push was faster
+    const result = await this.opts.state.apply(body.config, body.version, "pull");
+    if (result.ok) {
+      this.opts.log.info(
+        { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash },
+        "config pulled from the control plane",
+      );
+    } else if (result.status === 400) {
+      this.refusedVersion = body.version;
+      this.opts.log.error(
+        { version: body.version, errors: result.errors },
+        "the control plane's config was refused",
+      );
+    }
+  }
+}
