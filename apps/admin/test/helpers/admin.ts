@@ -18,6 +18,7 @@ export interface Admin {
   db: TestDatabase;
   bootstrapToken: string;
   keyHashSecret: string;
+  clusterToken: string;
   /** Output of the server so far (for failure messages). */
   output(): string;
   stop(): Promise<void>;
@@ -64,6 +65,7 @@ export async function startAdmin(extraEnv: Record<string, string> = {}): Promise
   const port = await freePort();
   const bootstrapToken = `bootstrap-${randomBytes(16).toString("hex")}`;
   const keyHashSecret = randomBytes(32).toString("hex");
+  const clusterToken = `cluster-${randomBytes(16).toString("hex")}`;
   const nextBin = createRequire(join(adminDir, "package.json")).resolve("next/dist/bin/next");
   const child = spawn(
     process.execPath,
@@ -77,6 +79,7 @@ export async function startAdmin(extraEnv: Record<string, string> = {}): Promise
         DATABASE_URL: db.url,
         GATEHOUSE_BOOTSTRAP_TOKEN: bootstrapToken,
         GATEHOUSE_KEY_HASH_SECRET: keyHashSecret,
+        GATEHOUSE_CLUSTER_TOKEN: clusterToken,
         ...extraEnv,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -102,7 +105,7 @@ export async function startAdmin(extraEnv: Record<string, string> = {}): Promise
     await stop();
     throw error;
   }
-  return { url, db, bootstrapToken, keyHashSecret, output: () => log, stop };
+  return { url, db, bootstrapToken, keyHashSecret, clusterToken, output: () => log, stop };
 }
 
 export interface ApiResponse {

@@ -1,0 +1,234 @@
+import "server-only";
+import { documentSchema } from "@gatehouse/config";
+import { z } from "zod";
+import { ROLES } from "@/server/auth/roles";
+import {
+  loginSchema,
+  tokenCreateSchema,
+  userCreateSchema,
+  userUpdateSchema,
+} from "@/server/schemas/auth";
+
+// The request bodies are the data plane's own declarative schemas (@gatehouse/config), minus
+// what the admin API does not store; responses add the read-only fields.
+const doc = documentSchema.shape;
+const service = doc.services.unwrap().element;
+const route = doc.routes.unwrap().element;
+const consumer = doc.consumers.unwrap().element;
+const plugin = doc.plugins.unwrap().element;
+const target = doc.upstreams.unwrap().element.shape.targets.unwrap().element;
+const keyauth = consumer.shape.keyauth_credentials.unwrap().element;
+const basicauth = consumer.shape.basicauth_credentials.unwrap().element;
+
+const readOnly = {
+  id: z.string(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  version: z
+    .int()
+    .describe("Row version: send it back as If-Match (or `version`) to update safely."),
+};
+const ref = z.object({ id: z.string() }).nullable();
+const version = {
+  version: z.int().optional().describe("The version you read (optimistic concurrency)."),
+};
+
+export const ServiceInput = service
+  .omit({ routes: true, plugins: true, enabled: true, id: true })
+  .extend(version);
+export const Service = z.object({
+  ...readOnly,
+  name: z.string(),
+  protocol: z.enum(["http", "https"]),
+  host: z.string(),
+  port: z.int(),
+  path: z.string().nullable(),
+  connect_timeout: z.int(),
+  read_timeout: z.int(),
+  write_timeout: z.int(),
+  retries: z.int(),
+  tags: z.array(z.string()),
+});
+
+export const RouteInput = route
+  .omit({
+    id: true,
+    plugins: true,
+    path_handling: true,
+    https_redirect_status_code: true,
+    request_buffering: true,
+    response_buffering: true,
+    max_body_size: true,
+  })
+  .extend({ service: route.shape.service.unwrap().nullable().optional(), ...version });
+export const Route = z.object({
+  ...readOnly,
+  name: z.string().nullable(),
+  service: ref,
+  protocols: z.array(z.string()),
+  methods: z.array(z.string()),
+  hosts: z.array(z.string()),
+  paths: z.array(z.string()),
+  headers: z.record(z.string(), z.array(z.string())),
+  strip_path: z.boolean(),
+  preserve_host: z.boolean(),
+  regex_priority: z.int(),
+  tags: z.array(z.string()),
+});
+
+export const PluginInput = plugin.omit({ id: true }).extend({
+  service: plugin.shape.service.unwrap().nullable().optional(),
+  route: plugin.shape.route.unwrap().nullable().optional(),
+  consumer: plugin.shape.consumer.unwrap().nullable().optional(),
+  ...version,
+});
+export const Plugin = z.object({
+  ...readOnly,
+  name: z.string(),
+  instance_name: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()).describe('Secret fields read back as "********".'),
+  enabled: z.boolean(),
+  protocols: z.array(z.string()),
+  service: ref,
+  route: ref,
+  consumer: ref,
+  tags: z.array(z.string()),
+});
+
+export const ConsumerInput = consumer
+  .omit({
+    id: true,
+    keyauth_credentials: true,
+    basicauth_credentials: true,
+    jwt_secrets: true,
+    plugins: true,
+  })
+  .extend(version);
+export const Consumer = z.object({
+  ...readOnly,
+  username: z.string().nullable(),
+  custom_id: z.string().nullable(),
+  tags: z.array(z.string()),
+});
+
+export const TargetInput = target.omit({ id: true }).extend(version);
+export const Target = z.object({
+  ...readOnly,
+  service: ref,
+  target: z.string(),
+  weight: z.int(),
+  tags: z.array(z.string()),
+});
+
+export const KeyAuthInput = keyauth.omit({ id: true, key_hash: true, ttl: true }).extend({
+  key: z.string().min(1).optional().describe("Generated when left out; shown once."),
+  ...version,
+});
+export const KeyAuth = z.object({
+  ...readOnly,
+  consumer: ref,
+  key_prefix: z.string().describe("First characters of the key, for recognition."),
+  key: z.string().optional().describe("Only in the create (or key-changing update) response."),
+  tags: z.array(z.string()),
+});
+
+export const BasicAuthInput = basicauth.omit({ id: true, password_hash: true }).extend(version);
+export const BasicAuth = z.object({
+  ...readOnly,
+  consumer: ref,
+  username: z.string(),
+  tags: z.array(z.string()),
+});
+
+export const FieldError = z.object({ path: z.string(), message: z.string() });
+export const ErrorBody = z.object({
+  code: z.enum([
+    "validation",
+    "bad_request",
+    "unauthorized",
+    "forbidden",
+    "csrf",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "stale",
+    "payload_too_large",
+    "unsupported_media_type",
+    "rate_limited",
+    "internal",
+    "unavailable",
+  ]),
+  message: z.string(),
+  errors: z.array(FieldError).optional().describe("Every problem found, each with the field path."),
+  request_id: z.string(),
+});
+
+export const DiffEntry = z.object({ id: z.string(), name: z.string().nullable() });
+const diffGroup = z.object({
+  added: z.array(DiffEntry),
+  changed: z.array(DiffEntry.extend({ fields: z.array(z.string()) })),
+  deleted: z.array(DiffEntry),
+});
+export const ConfigDiff = z.object({
+  services: diffGroup,
+  routes: diffGroup,
+  targets: diffGroup,
+  consumers: diffGroup,
+  keyauth_credentials: diffGroup,
+  basicauth_credentials: diffGroup,
+  jwt_secrets: diffGroup,
+  plugins: diffGroup,
+});
+export const ConfigVersion = z.object({
+  version: z.int(),
+  hash: z.string(),
+  author: z.string(),
+  message: z.string().nullable(),
+  created_at: z.iso.datetime(),
+});
+export const ImportResult = z.object({
+  dry_run: z.boolean(),
+  diff: ConfigDiff,
+  version: z.object({ version: z.int(), hash: z.string() }).nullable(),
+});
+
+export const LoginInput = loginSchema;
+export const UserInput = userCreateSchema;
+export const UserUpdate = userUpdateSchema;
+export const User = z.object({
+  id: z.string(),
+  username: z.string(),
+  email: z.string().nullable(),
+  role: z.enum(ROLES),
+  disabled: z.boolean(),
+  last_login_at: z.iso.datetime().nullable(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+  version: z.int(),
+});
+export const TokenInput = tokenCreateSchema;
+export const Token = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  role: z.enum(ROLES),
+  user: ref,
+  expires_at: z.iso.datetime().nullable(),
+  revoked_at: z.iso.datetime().nullable(),
+  last_used_at: z.iso.datetime().nullable(),
+  created_at: z.iso.datetime(),
+  token: z.string().optional().describe("Only in the create response: store it now."),
+});
+export const AuditEntry = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  actor: z.string(),
+  action: z.string(),
+  entity_type: z.string(),
+  entity_id: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  request_id: z.string().nullable(),
+  ip: z.string().nullable(),
+});
+export const Declarative = documentSchema;
