@@ -5,6 +5,7 @@ import { basicAuth } from "./basic-auth/handler.js";
 import { botDetection } from "./bot-detection/handler.js";
 import { correlationId } from "./correlation-id/handler.js";
 import { cors } from "./cors/handler.js";
+import { errorPages } from "./error-pages/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
@@ -18,6 +19,7 @@ export { ipRestriction, keyAuth, requestTermination, responseTransformer };
 export { correlationId, rateLimiting, requestSizeLimiting, requestTransformer };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
+export { errorPages };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -34,6 +36,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   requestTransformer,
   responseTransformer,
   requestTermination,
+  errorPages,
 ];
 
 /** name → definition of the built-ins. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configJsonSchema } from "@gatehouse/plugin-kit";
+import { configJsonSchema, exportCatalog } from "@gatehouse/plugin-kit";
 import { builtinCatalog, builtinPlugins } from "../src/index.js";
 
 test("built-in priorities are unique and Kong's", () => {
@@ -20,6 +20,7 @@ test("built-in priorities are unique and Kong's", () => {
     jwt: 1450,
     "basic-auth": 1100,
     acl: 950,
+    "error-pages": 1,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });
@@ -30,4 +31,43 @@ test("every built-in has a README and a JSON Schema for the admin form", () => {
     const schema = configJsonSchema(p);
     assert.equal(schema.type, "object", p.name);
   }
+});
+
+const CATEGORIES = [
+  "authentication",
+  "security",
+  "traffic control",
+  "transformation",
+  "logging",
+  "observability",
+  "utilities",
+];
+
+test("exportCatalog: every built-in has complete marketplace metadata", () => {
+  const catalog = exportCatalog(builtinPlugins);
+  assert.equal(catalog.length, builtinPlugins.length);
+  for (const e of catalog) {
+    const m = e.meta;
+    assert.ok(m.title && m.title !== e.name, `${e.name}: title`);
+    assert.ok(m.category && CATEGORIES.includes(m.category), `${e.name}: category`);
+    assert.ok(m.summary.length > 10, `${e.name}: summary`);
+    assert.match(m.icon ?? "", /^[a-z][a-z0-9-]*$/, `${e.name}: icon`);
+    assert.ok(m.scopes.length > 0, `${e.name}: scopes`);
+    assert.ok(e.phases.length > 0, `${e.name}: phases`);
+    assert.match(m.readme, /^# /, `${e.name}: README`);
+    assert.match(m.readme, /^## Configuration$/m, `${e.name}: README has a Configuration section`);
+    assert.equal(e.config_schema.type, "object", `${e.name}: config_schema`);
+    assert.match(e.version, /^\d+\.\d+\.\d+/, `${e.name}: version`);
+  }
+});
+
+test("every config field of every built-in has a description (the admin form's help text)", () => {
+  const missing: string[] = [];
+  for (const e of exportCatalog(builtinPlugins)) {
+    const props = (e.config_schema.properties ?? {}) as Record<string, { description?: string }>;
+    for (const [field, schema] of Object.entries(props)) {
+      if (!schema.description) missing.push(`${e.name}.${field}`);
+    }
+  }
+  assert.deepEqual(missing, []);
 });

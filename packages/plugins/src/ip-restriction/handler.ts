@@ -72,6 +72,7 @@ export const ipRestriction = definePlugin({
     title: "IP Restriction",
     category: "security",
     summary: "Allows or denies requests by client IPv4/IPv6 address or CIDR range.",
+    icon: "network",
     readme: readme(new URL("./README.md", import.meta.url)),
   },
 });

@@ -112,6 +112,7 @@ export const keyAuth = definePlugin({
     title: "Key Authentication",
     category: "authentication",
     summary: "Authenticates consumers by an API key in a header, the query string or the body.",
+    icon: "key-round",
     readme: readme(new URL("./README.md", import.meta.url)),
     scopes: ["global", "service", "route"],
   },

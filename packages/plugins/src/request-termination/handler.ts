@@ -67,6 +67,7 @@ export const requestTermination = definePlugin({
     title: "Request Termination",
     category: "traffic control",
     summary: "Answers every request in its scope with a fixed status and message or body.",
+    icon: "octagon-x",
     readme: readme(new URL("./README.md", import.meta.url)),
   },
 });

@@ -109,6 +109,7 @@ export const responseTransformer = definePlugin({
     title: "Response Transformer",
     category: "transformation",
     summary: "Removes, renames, replaces, adds and appends response headers and JSON body keys.",
+    icon: "replace",
     readme: readme(new URL("./README.md", import.meta.url)),
   },
 });

@@ -69,14 +69,16 @@ export const responseTransformerSchema = z
         headers: z.array(headerNameEntry).default([]).describe("header names to remove"),
       })
       .strict()
-      .default({ json: [], headers: [] }),
+      .default({ json: [], headers: [] })
+      .describe("remove headers / JSON keys"),
     rename: z
       .object({
         json: z.array(colonJson).default([]).describe('"old:new" JSON keys'),
         headers: z.array(colonRename).default([]).describe('"Old-Name:New-Name" headers'),
       })
       .strict()
-      .default({ json: [], headers: [] }),
+      .default({ json: [], headers: [] })
+      .describe("rename headers / JSON keys"),
     replace: valueRecord
       .default(defaults)
       .describe("replace values of existing headers / JSON keys"),
