@@ -9,6 +9,7 @@ import { errorPages } from "./error-pages/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
+import { mock } from "./mock/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestSizeLimiting } from "./request-size-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
@@ -20,6 +21,7 @@ export { correlationId, rateLimiting, requestSizeLimiting, requestTransformer };
 export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 export { errorPages };
+export { mock };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -37,6 +39,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   responseTransformer,
   requestTermination,
   errorPages,
+  mock,
 ];
 
 /** name → definition of the built-ins. */

@@ -21,6 +21,7 @@ test("built-in priorities are unique and Kong's", () => {
     "basic-auth": 1100,
     acl: 950,
     "error-pages": 1,
+    mock: -1,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });
