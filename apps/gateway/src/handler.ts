@@ -11,13 +11,14 @@ import type { Logger } from "pino";
 import { safeEqual } from "./auth.js";
 import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
 import {
-  checkRequestFraming,
   forward,
+  forwardableRawHeaders,
   forwardedHeaders,
   pipeResponse,
+  refuseBadFraming,
   writeResponseHead,
 } from "./proxy/index.js";
-import type { ForwardHandlers, UpstreamError } from "./proxy/index.js";
+import type { ForwardHandlers, FramingError, UpstreamError } from "./proxy/index.js";
 import { normalizeTarget } from "./routing.js";
 import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
 import type { ConfigState } from "./state.js";
@@ -28,6 +29,19 @@ const TRACE_HEADER = "x-gatehouse-trace";
 const DEBUG_HEADER = "x-gatehouse-debug";
 /** cap for a body a plugin reads when the route sets no max_body_size */
 const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
+/** request headers the gateway sets itself on the fast path */
+const REPLACED = new Set([
+  "host",
+  "x-forwarded-for",
+  "x-forwarded-proto",
+  "x-forwarded-host",
+  "x-forwarded-port",
+  "x-real-ip",
+]);
+
+function writeFramingError(res: ServerResponse, framing: FramingError): void {
+  sendError(res.req, res, framing.status, framing.reason, { connection: "close" });
+}
 
 export interface HandlerOptions {
   state: ConfigState<GatewaySnapshot>;
@@ -226,7 +240,7 @@ export class Handler {
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const ex = new Exchange(this, req, res, performance.now());
     (res as ServerResponse & { [kExchange]?: Exchange })[kExchange] = ex;
-    res.once("close", onFinished);
+    res.on("close", onFinished);
     try {
       this.route(ex);
     } catch (err) {
@@ -241,11 +255,8 @@ export class Handler {
       sendError(req, res, 503, NOT_READY_MESSAGE);
       return;
     }
-    const framing = checkRequestFraming(req);
-    if (framing !== undefined) {
-      sendError(req, res, framing.status, framing.reason, { connection: "close" });
-      return;
-    }
+    // 400 on ambiguous framing; also drops requests pipelined behind a refused one
+    if (refuseBadFraming(req, res, writeFramingError)) return;
     const norm = normalizeTarget(req.url ?? "/");
     if (!norm.ok) {
       sendError(req, res, 400, `bad request: ${norm.reason}`);
@@ -301,14 +312,22 @@ export class Handler {
         );
         return;
       }
-      const headers = nodeHeaders(req.headers);
-      headers["x-forwarded-for"] = fwd["x-forwarded-for"];
-      headers["x-forwarded-proto"] = fwd["x-forwarded-proto"];
-      headers["x-forwarded-host"] = fwd["x-forwarded-host"];
-      headers["x-forwarded-port"] = fwd["x-forwarded-port"];
-      headers["x-real-ip"] = fwd["x-real-ip"];
-      headers.host = entry.route.preserveHost && host !== "" ? host : entry.upstreamHost;
-      forward(req, res, entry.upstream, { method, path: m.upstreamPath + search, headers }, ex);
+      const rawHeaders = forwardableRawHeaders(req.rawHeaders, req.headers.connection, REPLACED);
+      rawHeaders.push(
+        "host",
+        entry.route.preserveHost && host !== "" ? host : entry.upstreamHost,
+        "x-forwarded-for",
+        fwd["x-forwarded-for"],
+        "x-forwarded-proto",
+        fwd["x-forwarded-proto"],
+        "x-forwarded-host",
+        fwd["x-forwarded-host"],
+        "x-forwarded-port",
+        fwd["x-forwarded-port"],
+        "x-real-ip",
+        fwd["x-real-ip"],
+      );
+      forward(req, res, entry.upstream, { method, path: m.upstreamPath + search, rawHeaders }, ex);
       return;
     }
     this.withPlugins(ex, snap, entry, method, host, path, rawQuery, m.upstreamPath, fwd).catch(

@@ -3,14 +3,15 @@ import type {
   IncomingHttpHeaders,
   IncomingMessage,
   OutgoingHttpHeaders,
+  RequestOptions,
   ServerResponse,
 } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { pipeline } from "node:stream";
-import httpProxy from "http-proxy";
 import { UpstreamError, classifyError, isConnectFailure } from "./errors.js";
-import { hopByHopStrip, writeResponseHead } from "./headers.js";
+import { forwardableHeaders, writeRawResponseHead, writeResponseHead } from "./headers.js";
 import type { Target, Upstream } from "./pool.js";
 
 export interface OutboundRequest {
@@ -18,7 +19,12 @@ export interface OutboundRequest {
   /** already normalized and joined, with ?query; sent verbatim */
   path: string;
   /** final headers (after plugins); hop-by-hop headers and framing are handled here */
-  headers: Record<string, string | string[]>;
+  headers?: Record<string, string | string[]>;
+  /**
+   * Instead of `headers`: a flat `[name, value, ...]` list already cleaned by
+   * `forwardableRawHeaders` (no hop-by-hop or framing headers); used as is, framing is added.
+   */
+  rawHeaders?: string[];
   /** a body a plugin buffered; else the client request stream is piped */
   body?: Buffer;
 }
@@ -28,36 +34,23 @@ export interface ForwardHandlers {
   onError(err: UpstreamError): void;
 }
 
-// One http-proxy server for the process. Only its `stream` pass runs: `deleteLength` (sets
-// content-length: 0 on a chunked DELETE/OPTIONS yet pipes the body: request smuggling),
-// `timeout` and `XHeaders` are removed, we do framing, timeouts and X-Forwarded-* ourselves.
-const proxy = httpProxy.createProxyServer({});
-const passes = (proxy as unknown as { webPasses: Array<{ name: string }> }).webPasses;
-if (!passes.some((p) => p.name === "deleteLength") || !passes.some((p) => p.name === "stream")) {
-  throw new Error("http-proxy: unexpected web passes, the deleteLength fix needs review");
-}
-passes.splice(0, passes.length, ...passes.filter((p) => p.name === "stream"));
-// every proxy.web call has a callback; this listener only keeps a stray 'error' from throwing
-proxy.on("error", () => undefined);
+// The request goes out with http.request and the target's keep-alive agent directly (what
+// http-proxy's `stream` pass does, without its per-request option merging, URL joining and
+// listener bookkeeping). Event listeners are module-level functions that find their state
+// through a symbol on the emitter: no closures are created per request on the common path.
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 const INVALID_PATH = /[^\u0021-\u00ff]/;
 
-interface Attempt {
-  target: Target;
-  started: number;
-  done: boolean;
-  proxyReq?: ClientRequest;
-  proxyRes?: IncomingMessage;
-  socket?: Socket;
-  reused: boolean;
-  lastRead: number;
-  connectTimer?: NodeJS.Timeout;
-  readTimer?: NodeJS.Timeout;
-  writeTimer?: NodeJS.Timeout;
-  cleanup: Array<() => void>;
-  reqListeners: Array<() => void>;
-}
+const kAttempt = Symbol("gatehouse.attempt");
+const kForwarding = Symbol("gatehouse.forwarding");
+const kPiped = Symbol("gatehouse.piped");
+const kWatched = Symbol("gatehouse.watched");
+
+type BodyMode = "none" | "buffer" | "stream";
+
+type AttemptHolder = { [kAttempt]?: Attempt | undefined; [kWatched]?: boolean };
+type ForwardingHolder = { [kForwarding]?: Forwarding };
 
 function socketReady(socket: Socket, https: boolean): boolean {
   if (https) {
@@ -69,28 +62,456 @@ function socketReady(socket: Socket, https: boolean): boolean {
 
 const ignoreError = (): void => undefined;
 
-type BodyMode = "none" | "buffer" | "stream";
+function hasHost(headers: string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    if (name.length === 4 && name.toLowerCase() === "host") return true;
+  }
+  return false;
+}
+
+function hostHeader(target: Target, https: boolean): string {
+  if (target.port !== (https ? 443 : 80)) return target.id;
+  return target.host.includes(":") ? `[${target.host}]` : target.host;
+}
+
+/** One try against one target. */
+class Attempt {
+  done = false;
+  proxyReq: ClientRequest | undefined;
+  proxyRes: IncomingMessage | undefined;
+  socket: Socket | undefined;
+  reused = false;
+  lastRead = 0;
+  connectTimer: NodeJS.Timeout | undefined;
+  readTimer: NodeJS.Timeout | undefined;
+  writeTimer: NodeJS.Timeout | undefined;
+  /** removes the client-body listeners of this attempt (streamed bodies only) */
+  unpipeBody: (() => void) | undefined;
+
+  constructor(
+    readonly fx: Forwarding,
+    readonly target: Target,
+    readonly started: number,
+  ) {}
+}
+
+/** State of one forward() call (all its attempts). */
+class Forwarding {
+  readonly https: boolean;
+  /** no Host header given: the target's host:port is sent, as Node's http.request does */
+  readonly hostless: boolean;
+  tried: Set<Target> | undefined;
+  settled = false;
+  clientGone = false;
+  bodyConsumed = false;
+  connectRetries = 0;
+  staleRetried = false;
+  current: Attempt | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly upstream: Upstream,
+    readonly method: string,
+    readonly path: string,
+    readonly headers: string[],
+    readonly mode: BodyMode,
+    readonly body: Buffer | undefined,
+    readonly handlers: ForwardHandlers,
+  ) {
+    this.https = upstream.spec.protocol === "https";
+    this.hostless = !hasHost(headers);
+  }
+
+  fail(err: UpstreamError): void {
+    if (this.settled) return;
+    this.settled = true;
+    try {
+      this.handlers.onError(err);
+    } catch {
+      this.crashed();
+    }
+  }
+
+  respond(a: Attempt, proxyRes: IncomingMessage): void {
+    if (this.settled) return;
+    this.settled = true;
+    const latency = performance.now() - a.started;
+    try {
+      this.handlers.onResponse(proxyRes, {
+        target: a.target.id,
+        upstreamLatencyMs: Math.round(latency * 1000) / 1000,
+      });
+    } catch {
+      this.crashed();
+    }
+  }
+
+  /** a throwing handler must not take the process down; the client gets a closed socket */
+  private crashed(): void {
+    this.current?.proxyReq?.destroy();
+    this.res.destroy();
+  }
+
+  start(target?: Target): void {
+    let chosen = target;
+    if (chosen === undefined) {
+      const tried = this.tried;
+      chosen = this.upstream.pick(tried);
+      if (chosen === undefined && tried !== undefined && tried.size > 0) {
+        tried.clear();
+        chosen = this.upstream.pick(tried);
+      }
+    }
+    if (chosen === undefined) {
+      this.fail(new UpstreamError("unavailable"));
+      return;
+    }
+    // only needed once a retry happens; the first pick has nothing to exclude
+    if (this.upstream.available > 1 || this.tried !== undefined)
+      (this.tried ??= new Set()).add(chosen);
+    const a = new Attempt(this, chosen, performance.now());
+    this.current = a;
+    const spec = this.upstream.spec;
+    const options: RequestOptions & { rejectUnauthorized?: boolean } = {
+      host: chosen.host,
+      port: chosen.port,
+      method: this.method,
+      path: this.path,
+      headers: this.hostless
+        ? [...this.headers, "host", hostHeader(chosen, this.https)]
+        : this.headers,
+      agent: chosen.agent,
+      setHost: false,
+    };
+    let proxyReq: ClientRequest;
+    try {
+      if (this.https) {
+        options.rejectUnauthorized = spec.tlsVerify !== false;
+        proxyReq = httpsRequest(options);
+      } else proxyReq = httpRequest(options);
+    } catch (err) {
+      onAttemptFailure(a, err);
+      return;
+    }
+    a.proxyReq = proxyReq;
+    (proxyReq as ClientRequest & AttemptHolder)[kAttempt] = a;
+    proxyReq.on("error", onProxyReqError);
+    proxyReq.on("socket", onProxyReqSocket);
+    proxyReq.on("response", onProxyResponse);
+    // a pooled socket was handed over synchronously: it is connected, no connect timer needed
+    if (!proxyReq.reusedSocket) {
+      a.connectTimer = setTimeout(onConnectTimeout, spec.connectTimeout, a);
+    }
+  }
+
+  /** A partly read request body leaves the client connection in an unknown state: close it after the response. */
+  closeIfBodyUnread(): void {
+    if (
+      this.mode === "stream" &&
+      this.bodyConsumed &&
+      !this.req.readableEnded &&
+      !this.res.headersSent
+    )
+      this.res.shouldKeepAlive = false;
+  }
+}
+
+function clearTimers(a: Attempt): void {
+  if (a.connectTimer !== undefined) clearTimeout(a.connectTimer);
+  if (a.readTimer !== undefined) clearTimeout(a.readTimer);
+  if (a.writeTimer !== undefined) clearTimeout(a.writeTimer);
+  a.connectTimer = a.readTimer = a.writeTimer = undefined;
+}
+
+function finishAttempt(a: Attempt): void {
+  clearTimers(a);
+  const socket = a.socket as (Socket & AttemptHolder) | undefined;
+  if (socket !== undefined && socket[kAttempt] === a) {
+    // (when a later attempt already owns the pooled socket, the listener is its own now)
+    socket[kAttempt] = undefined;
+    socket[kWatched] = false;
+    socket.removeListener("data", onUpstreamData);
+  }
+  const proxyReq = a.proxyReq;
+  if (proxyReq !== undefined) proxyReq.removeListener("finish", onProxyReqFinish);
+  if (a.unpipeBody !== undefined) {
+    a.unpipeBody();
+    a.unpipeBody = undefined;
+  }
+}
+
+/** Stop an attempt for good: destroy the upstream request; errors that follow are ignored. */
+function abortAttempt(a: Attempt, err: UpstreamError): void {
+  const fx = a.fx;
+  if (a.done) {
+    // response already handed over: fail its body so the caller's pipe tears down
+    if (a.proxyRes && !a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
+    a.proxyReq?.destroy();
+    return;
+  }
+  a.done = true;
+  finishAttempt(a);
+  a.proxyReq?.destroy();
+  fx.closeIfBodyUnread();
+  if (fx.clientGone) {
+    fx.fail(new UpstreamError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
+    return;
+  }
+  if (isConnectFailure(err) && fx.connectRetries < fx.upstream.spec.retries && !fx.bodyConsumed) {
+    fx.connectRetries++;
+    fx.tried ??= new Set([a.target]);
+    fx.start();
+    return;
+  }
+  const staleSocket =
+    err.kind === "reset" &&
+    a.reused &&
+    !a.proxyRes &&
+    !fx.staleRetried &&
+    IDEMPOTENT.has(fx.method) &&
+    (fx.mode !== "stream" || !fx.bodyConsumed);
+  if (staleSocket) {
+    fx.staleRetried = true;
+    fx.upstream.dropIdle(a.target);
+    fx.start(a.target);
+    return;
+  }
+  fx.fail(err);
+}
+
+/** A failure while the attempt may still be live (before or after the response). */
+function onAttemptFailure(a: Attempt, raw: unknown): void {
+  const err = classifyError(raw);
+  if (a.done) {
+    if (a.proxyRes && !a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
+    return;
+  }
+  if (a.proxyRes) {
+    // head delivered (settled); a failing body destroys proxyRes, the caller's pipe follows
+    a.done = true;
+    finishAttempt(a);
+    if (!a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
+    a.proxyReq?.destroy();
+    return;
+  }
+  abortAttempt(a, err);
+}
+
+// ---- timers (the attempt is the timer's argument) ----
+
+function onConnectTimeout(a: Attempt): void {
+  a.connectTimer = undefined;
+  onAttemptFailure(a, new UpstreamError("connect_timeout"));
+}
+
+function armRead(a: Attempt): void {
+  if (a.readTimer !== undefined || a.done) return;
+  a.lastRead = performance.now();
+  a.readTimer = setTimeout(checkRead, a.fx.upstream.spec.readTimeout, a);
+}
+
+function checkRead(a: Attempt): void {
+  const readTimeout = a.fx.upstream.spec.readTimeout;
+  const idle = performance.now() - a.lastRead;
+  if (idle < readTimeout) {
+    a.readTimer = setTimeout(checkRead, readTimeout - idle + 1, a);
+    return;
+  }
+  const consumerPaused =
+    a.proxyRes && (a.proxyRes.readableFlowing !== true || a.fx.res.writableNeedDrain);
+  if (consumerPaused) {
+    a.lastRead = performance.now();
+    a.readTimer = setTimeout(checkRead, readTimeout, a);
+    return;
+  }
+  a.readTimer = undefined;
+  onAttemptFailure(a, new UpstreamError("read_timeout"));
+}
+
+function armWrite(a: Attempt): void {
+  if (a.writeTimer !== undefined || a.done || a.proxyRes) return;
+  a.writeTimer = setTimeout(onWriteTimeout, a.fx.upstream.spec.writeTimeout, a);
+}
+
+function onWriteTimeout(a: Attempt): void {
+  a.writeTimer = undefined;
+  onAttemptFailure(a, new UpstreamError("write_timeout"));
+}
+
+function clearWrite(a: Attempt): void {
+  if (a.writeTimer === undefined) return;
+  clearTimeout(a.writeTimer);
+  a.writeTimer = undefined;
+}
+
+// ---- listeners (`this` is the emitter) ----
+
+function onClientClose(this: ServerResponse): void {
+  const fx = (this as ServerResponse & ForwardingHolder)[kForwarding];
+  if (fx === undefined || this.writableFinished) return;
+  fx.clientGone = true;
+  if (fx.current) abortAttempt(fx.current, new UpstreamError("cancelled"));
+  else fx.fail(new UpstreamError("cancelled"));
+}
+
+function onProxyReqError(this: ClientRequest, err: Error): void {
+  const a = (this as ClientRequest & AttemptHolder)[kAttempt];
+  if (a !== undefined) onAttemptFailure(a, err);
+}
+
+function onUpstreamData(this: Socket): void {
+  const a = (this as Socket & AttemptHolder)[kAttempt];
+  if (a !== undefined) a.lastRead = performance.now();
+}
+
+function onProxyReqFinish(this: ClientRequest): void {
+  const a = (this as ClientRequest & AttemptHolder)[kAttempt];
+  if (a === undefined) return;
+  clearWrite(a);
+  armRead(a);
+}
+
+function onProxyReqSocket(this: ClientRequest, socket: Socket): void {
+  const a = (this as ClientRequest & AttemptHolder)[kAttempt];
+  if (a === undefined) return;
+  a.socket = socket;
+  a.reused = this.reusedSocket;
+  // a pooled socket (reused, or handed to a queued request) is ready at once
+  if (socketReady(socket, a.fx.https)) onConnected(a);
+  else socket.once(a.fx.https ? "secureConnect" : "connect", () => onConnected(a));
+}
+
+function onConnected(a: Attempt): void {
+  if (a.done) return;
+  if (a.connectTimer !== undefined) {
+    clearTimeout(a.connectTimer);
+    a.connectTimer = undefined;
+  }
+  const socket = a.socket as Socket & AttemptHolder;
+  socket[kAttempt] = a;
+  if (socket[kWatched] !== true) {
+    socket[kWatched] = true;
+    socket.on("data", onUpstreamData);
+  }
+  const proxyReq = a.proxyReq as ClientRequest;
+  proxyReq.on("finish", onProxyReqFinish);
+  sendBody(a, proxyReq);
+}
+
+function sendBody(a: Attempt, proxyReq: ClientRequest): void {
+  const fx = a.fx;
+  if (fx.mode === "buffer") {
+    if (!proxyReq.write(fx.body as Buffer)) armWrite(a);
+    proxyReq.end();
+    return;
+  }
+  const req = fx.req;
+  if (fx.mode === "none" || req.readableEnded) {
+    proxyReq.end();
+    return;
+  }
+  const onData = (chunk: Buffer): void => {
+    fx.bodyConsumed = true;
+    if (!proxyReq.write(chunk)) {
+      req.pause();
+      armWrite(a);
+    }
+  };
+  const onDrain = (): void => {
+    clearWrite(a);
+    if (!a.proxyRes) req.resume();
+  };
+  const onEnd = (): void => {
+    proxyReq.end();
+    if (proxyReq.writableLength > 0) armWrite(a);
+  };
+  const onReqError = (err: Error): void => {
+    // the client went away mid-body: the client-close handler reports it
+    if (req.socket.destroyed && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
+      proxyReq.destroy();
+      return;
+    }
+    onAttemptFailure(a, err);
+  };
+  req.on("data", onData);
+  req.once("end", onEnd);
+  req.on("error", onReqError);
+  proxyReq.on("drain", onDrain);
+  a.unpipeBody = () => {
+    req.off("data", onData);
+    req.off("end", onEnd);
+    req.off("error", onReqError);
+    proxyReq.off("drain", onDrain);
+  };
+  req.resume();
+}
+
+function onProxyResponse(this: ClientRequest, proxyRes: IncomingMessage): void {
+  const a = (this as ClientRequest & AttemptHolder)[kAttempt];
+  if (a === undefined || a.done) {
+    proxyRes.destroy();
+    return;
+  }
+  const fx = a.fx;
+  a.proxyRes = proxyRes;
+  // answered before the whole request body was read: the client connection can't be reused
+  fx.closeIfBodyUnread();
+  clearWrite(a);
+  if (a.connectTimer !== undefined) {
+    clearTimeout(a.connectTimer);
+    a.connectTimer = undefined;
+  }
+  // the response is what the client gets; it must never throw unhandled
+  proxyRes.on("error", ignoreError);
+  (proxyRes as IncomingMessage & AttemptHolder)[kAttempt] = a;
+  proxyRes.on("end", onProxyResEnd);
+  proxyRes.on("close", onProxyResClose);
+  armRead(a);
+  fx.respond(a, proxyRes);
+}
+
+function responseDone(a: Attempt): void {
+  if (a.done) return;
+  a.done = true;
+  finishAttempt(a);
+  // the upstream answered before reading the whole body: this socket can't be reused
+  const proxyReq = a.proxyReq as ClientRequest;
+  if (!proxyReq.writableFinished) proxyReq.destroy();
+}
+
+function onProxyResEnd(this: IncomingMessage): void {
+  const a = (this as IncomingMessage & AttemptHolder)[kAttempt];
+  if (a !== undefined) responseDone(a);
+}
+
+function onProxyResClose(this: IncomingMessage): void {
+  const a = (this as IncomingMessage & AttemptHolder)[kAttempt];
+  if (a === undefined) return;
+  if (!this.readableEnded) onAttemptFailure(a, new UpstreamError("reset"));
+  else responseDone(a);
+}
 
 function outboundHeaders(
   req: IncomingMessage,
   out: OutboundRequest,
-): { headers: IncomingHttpHeaders; mode: BodyMode } {
-  const headers = hopByHopStrip(out.headers, req.headers.connection) as IncomingHttpHeaders;
-  for (const key of Object.keys(headers)) {
-    if (key.toLowerCase() === "content-length") delete headers[key];
-  }
+): { headers: string[]; mode: BodyMode } {
+  const headers =
+    out.rawHeaders ??
+    forwardableHeaders((out.headers ?? {}) as Record<string, unknown>, req.headers.connection);
   if (out.body) {
-    headers["content-length"] = String(out.body.length);
+    headers.push("content-length", String(out.body.length));
     return { headers, mode: "buffer" };
   }
   if (req.headers["transfer-encoding"] !== undefined) {
     // keep chunked framing explicitly: Node would send a DELETE/OPTIONS body unframed otherwise
-    headers["transfer-encoding"] = "chunked";
+    headers.push("transfer-encoding", "chunked");
     return { headers, mode: "stream" };
   }
   const length = req.headers["content-length"];
   if (length !== undefined) {
-    headers["content-length"] = length;
+    headers.push("content-length", length);
     return { headers, mode: Number(length) > 0 ? "stream" : "none" };
   }
   return { headers, mode: "none" };
@@ -107,344 +528,76 @@ export function forward(
   out: OutboundRequest,
   handlers: ForwardHandlers,
 ): void {
-  if (INVALID_PATH.test(out.path) || !out.path.startsWith("/")) {
+  if (INVALID_PATH.test(out.path) || out.path.charCodeAt(0) !== 47 /* "/" */) {
     throw new TypeError(
       `forward: out.path must start with "/" and contain no spaces or control characters`,
     );
   }
-  const spec = upstream.spec;
-  const https = spec.protocol === "https";
-  const method = out.method.toUpperCase();
   const { headers, mode } = outboundHeaders(req, out);
-  const tried = new Set<Target>();
-  let settled = false;
-  let clientGone = false;
-  let bodyConsumed = false;
-  let connectRetries = 0;
-  let staleRetried = false;
-  let current: Attempt | undefined;
-
-  const settle = (fn: () => void): void => {
-    if (settled) return;
-    settled = true;
-    try {
-      fn();
-    } catch {
-      // a throwing handler must not take the process down; the client gets a closed socket
-      current?.proxyReq?.destroy();
-      res.destroy();
-    }
-  };
-  const fail = (err: UpstreamError): void => settle(() => handlers.onError(err));
-
-  const onClientClose = (): void => {
-    if (res.writableFinished) return;
-    clientGone = true;
-    if (current) abortAttempt(current, new UpstreamError("cancelled"));
-    else fail(new UpstreamError("cancelled"));
-  };
-  res.once("close", onClientClose);
-  // Node emits a request 'error' only when someone listens; http-proxy's listeners of failed
-  // attempts are removed, so keep one for the whole exchange
-  if (!req.listeners("error").includes(ignoreError)) req.on("error", ignoreError);
-
-  function clearTimers(a: Attempt): void {
-    clearTimeout(a.connectTimer);
-    clearTimeout(a.readTimer);
-    clearTimeout(a.writeTimer);
-  }
-
-  function finishAttempt(a: Attempt): void {
-    clearTimers(a);
-    for (const fn of a.cleanup.splice(0)) fn();
-  }
-
-  /** Stop an attempt for good: destroy the upstream request; errors that follow are ignored. */
-  function abortAttempt(a: Attempt, err: UpstreamError): void {
-    if (a.done) {
-      // response already handed over: fail its body so the caller's pipe tears down
-      if (a.proxyRes && !a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
-      a.proxyReq?.destroy();
-      return;
-    }
-    a.done = true;
-    finishAttempt(a);
-    a.proxyReq?.destroy();
-    // http-proxy's listeners on req for this failed attempt (a retry adds its own)
-    for (const fn of a.reqListeners.splice(0)) fn();
-    closeIfBodyUnread();
-    if (clientGone) {
-      fail(new UpstreamError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
-      return;
-    }
-    if (isConnectFailure(err) && connectRetries < spec.retries && !bodyConsumed) {
-      connectRetries++;
-      start();
-      return;
-    }
-    const staleSocket =
-      err.kind === "reset" &&
-      a.reused &&
-      !a.proxyRes &&
-      !staleRetried &&
-      IDEMPOTENT.has(method) &&
-      (mode !== "stream" || !bodyConsumed);
-    if (staleSocket) {
-      staleRetried = true;
-      upstream.dropIdle(a.target);
-      start(a.target);
-      return;
-    }
-    fail(err);
-  }
-
-  /** A partly read request body leaves the client connection in an unknown state: close it after the response. */
-  function closeIfBodyUnread(): void {
-    if (mode === "stream" && bodyConsumed && !req.readableEnded && !res.headersSent)
-      res.shouldKeepAlive = false;
-  }
-
-  function armRead(a: Attempt): void {
-    if (a.readTimer || a.done) return;
-    a.lastRead = performance.now();
-    const check = (): void => {
-      const idle = performance.now() - a.lastRead;
-      if (idle < spec.readTimeout) {
-        a.readTimer = setTimeout(check, spec.readTimeout - idle + 1);
-        return;
-      }
-      const consumerPaused =
-        a.proxyRes && (a.proxyRes.readableFlowing !== true || res.writableNeedDrain);
-      if (consumerPaused) {
-        a.lastRead = performance.now();
-        a.readTimer = setTimeout(check, spec.readTimeout);
-        return;
-      }
-      a.readTimer = undefined;
-      onAttemptFailure(a, new UpstreamError("read_timeout"));
-    };
-    a.readTimer = setTimeout(check, spec.readTimeout);
-  }
-
-  function armWrite(a: Attempt): void {
-    if (a.writeTimer || a.done || a.proxyRes) return;
-    a.writeTimer = setTimeout(() => {
-      a.writeTimer = undefined;
-      onAttemptFailure(a, new UpstreamError("write_timeout"));
-    }, spec.writeTimeout);
-  }
-
-  function clearWrite(a: Attempt): void {
-    clearTimeout(a.writeTimer);
-    a.writeTimer = undefined;
-  }
-
-  /** A failure while the attempt may still be live (before or after the response). */
-  function onAttemptFailure(a: Attempt, raw: unknown): void {
-    const err = classifyError(raw);
-    if (a.done) {
-      if (a.proxyRes && !a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
-      return;
-    }
-    if (a.proxyRes) {
-      // head delivered (settled); a failing body destroys proxyRes, the caller's pipe follows
-      a.done = true;
-      finishAttempt(a);
-      if (!a.proxyRes.readableEnded && !a.proxyRes.destroyed) a.proxyRes.destroy(err);
-      a.proxyReq?.destroy();
-      return;
-    }
-    abortAttempt(a, err);
-  }
-
-  function sendBody(a: Attempt, proxyReq: ClientRequest): void {
-    if (mode === "buffer") {
-      if (!proxyReq.write(out.body as Buffer)) armWrite(a);
-      proxyReq.end();
-      return;
-    }
-    if (mode === "none" || req.readableEnded) {
-      proxyReq.end();
-      return;
-    }
-    const onData = (chunk: Buffer): void => {
-      bodyConsumed = true;
-      if (!proxyReq.write(chunk)) {
-        req.pause();
-        armWrite(a);
-      }
-    };
-    const onDrain = (): void => {
-      clearWrite(a);
-      if (!a.proxyRes) req.resume();
-    };
-    const onEnd = (): void => {
-      proxyReq.end();
-      if (proxyReq.writableLength > 0) armWrite(a);
-    };
-    req.on("data", onData);
-    req.once("end", onEnd);
-    proxyReq.on("drain", onDrain);
-    a.cleanup.push(() => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      proxyReq.off("drain", onDrain);
-    });
-    req.resume();
-  }
-
-  function onConnected(a: Attempt, proxyReq: ClientRequest): void {
-    if (a.done) return;
-    clearTimeout(a.connectTimer);
-    a.connectTimer = undefined;
-    const socket = a.socket as Socket;
-    const onSocketData = (): void => {
-      a.lastRead = performance.now();
-    };
-    socket.on("data", onSocketData);
-    a.cleanup.push(() => socket.off("data", onSocketData));
-    const onFinish = (): void => {
-      clearWrite(a);
-      armRead(a);
-    };
-    proxyReq.once("finish", onFinish);
-    a.cleanup.push(() => proxyReq.off("finish", onFinish));
-    sendBody(a, proxyReq);
-  }
-
-  function onProxyReq(a: Attempt, proxyReq: ClientRequest): void {
-    a.proxyReq = proxyReq;
-    // http-proxy joins paths (collapsing "//", rewriting "http:/"); send ours verbatim
-    if (proxyReq.path !== out.path) proxyReq.path = out.path;
-    if (a.done || clientGone) {
-      proxyReq.destroy();
-      return;
-    }
-    a.connectTimer = setTimeout(() => {
-      a.connectTimer = undefined;
-      onAttemptFailure(a, new UpstreamError("connect_timeout"));
-    }, spec.connectTimeout);
-    proxyReq.once("socket", (socket: Socket) => {
-      a.socket = socket;
-      a.reused = proxyReq.reusedSocket;
-      // a pooled socket (reused, or handed to a queued request) is ready at once
-      if (socketReady(socket, https)) onConnected(a, proxyReq);
-      else socket.once(https ? "secureConnect" : "connect", () => onConnected(a, proxyReq));
-    });
-    proxyReq.once("response", (proxyRes: IncomingMessage) => {
-      if (a.done) {
-        proxyRes.destroy();
-        return;
-      }
-      a.proxyRes = proxyRes;
-      // answered before the whole request body was read: the client connection can't be reused
-      closeIfBodyUnread();
-      clearWrite(a);
-      clearTimeout(a.connectTimer);
-      // the response is what the client gets; it must never throw unhandled
-      proxyRes.on("error", () => undefined);
-      const done = (): void => {
-        if (a.done) return;
-        a.done = true;
-        finishAttempt(a);
-        // the upstream answered before reading the whole body: this socket can't be reused
-        if (!proxyReq.writableFinished) proxyReq.destroy();
-      };
-      proxyRes.once("end", done);
-      proxyRes.once("close", () => {
-        if (!proxyRes.readableEnded) onAttemptFailure(a, new UpstreamError("reset"));
-        else done();
-      });
-      armRead(a);
-      const latency = performance.now() - a.started;
-      settle(() =>
-        handlers.onResponse(proxyRes, {
-          target: a.target.id,
-          upstreamLatencyMs: Math.round(latency * 1000) / 1000,
-        }),
-      );
-    });
-  }
-
-  function start(target?: Target): void {
-    let chosen = target;
-    if (!chosen) {
-      chosen = upstream.pick(tried);
-      if (!chosen && tried.size > 0) {
-        tried.clear();
-        chosen = upstream.pick(tried);
-      }
-    }
-    if (!chosen) {
-      fail(new UpstreamError("unavailable"));
-      return;
-    }
-    tried.add(chosen);
-    const a: Attempt = {
-      target: chosen,
-      started: performance.now(),
-      done: false,
-      reused: false,
-      lastRead: 0,
-      cleanup: [],
-      reqListeners: [],
-    };
-    current = a;
-    const savedUrl = req.url;
-    const savedHeaders = req.headers;
-    // http-proxy copies req.url / req.headers synchronously: give it the final ones, then restore
-    req.url = out.path;
-    req.headers = { ...headers };
-    const before = { error: req.listeners("error"), aborted: req.listeners("aborted") };
-    try {
-      proxy.web(
-        req,
-        res,
-        {
-          target: { protocol: `${spec.protocol}:`, host: chosen.host, port: chosen.port },
-          agent: chosen.agent,
-          selfHandleResponse: true,
-          toProxy: true,
-          prependPath: false,
-          followRedirects: false,
-          secure: spec.tlsVerify !== false,
-          method,
-          buffer: {
-            pipe: (proxyReq: ClientRequest) => (onProxyReq(a, proxyReq), proxyReq),
-          } as never,
-        },
-        (err: Error) => onAttemptFailure(a, err),
-      );
-    } catch (err) {
-      onAttemptFailure(a, err);
-    } finally {
-      req.url = savedUrl;
-      req.headers = savedHeaders;
-    }
-    for (const event of ["error", "aborted"] as const) {
-      for (const fn of req.listeners(event)) {
-        if (before[event].includes(fn)) continue;
-        a.reqListeners.push(() => req.off(event, fn as (...args: unknown[]) => void));
-      }
-    }
-  }
+  const fx = new Forwarding(
+    req,
+    res,
+    upstream,
+    out.method.toUpperCase(),
+    out.path,
+    headers,
+    mode,
+    out.body,
+    handlers,
+  );
+  (res as ServerResponse & ForwardingHolder)[kForwarding] = fx;
+  res.on("close", onClientClose);
+  // Node emits a request 'error' only when someone listens; keep one for the whole exchange
+  req.on("error", ignoreError);
 
   if (res.destroyed || res.writableEnded || req.socket.destroyed) {
     // the client is already gone (or this connection was refused): nothing to forward
-    process.nextTick(() => fail(new UpstreamError("cancelled")));
+    process.nextTick(() => fx.fail(new UpstreamError("cancelled")));
     return;
   }
   if (upstream.available === 0) {
-    process.nextTick(() => fail(new UpstreamError("unavailable")));
+    process.nextTick(() => fx.fail(new UpstreamError("unavailable")));
     return;
   }
-  start();
+  fx.start();
+}
+
+// ---- response body relay: proxyRes → res with backpressure (no stream.pipeline: Node 20's
+// creates an AbortController and a DOMException per call) ----
+
+type Piped = { [kPiped]?: ServerResponse | IncomingMessage };
+
+function onPipedData(this: IncomingMessage, chunk: Buffer): void {
+  const res = (this as IncomingMessage & Piped)[kPiped] as ServerResponse;
+  if (!res.write(chunk)) this.pause();
+}
+
+function onPipedEnd(this: IncomingMessage): void {
+  ((this as IncomingMessage & Piped)[kPiped] as ServerResponse).end();
+}
+
+function onPipedDrain(this: ServerResponse): void {
+  const src = (this as ServerResponse & Piped)[kPiped] as IncomingMessage;
+  if (!src.destroyed) src.resume();
+}
+
+function onPipedSourceFailed(this: IncomingMessage): void {
+  if (this.readableEnded) return;
+  const res = (this as IncomingMessage & Piped)[kPiped] as ServerResponse;
+  if (!res.destroyed) res.destroy();
+}
+
+function onPipedClientClose(this: ServerResponse): void {
+  if (this.writableFinished) return;
+  const src = (this as ServerResponse & Piped)[kPiped] as IncomingMessage;
+  if (!src.destroyed) src.destroy();
 }
 
 /**
  * Write the (possibly modified) response head, then stream the upstream body to the client with
  * backpressure. A failure on either side destroys the other (the client socket when the head
- * was already sent, never a second head).
+ * was already sent, never a second head). Without `head`, the upstream's raw header lines are
+ * relayed (hop-by-hop removed).
  */
 export function pipeResponse(
   proxyRes: IncomingMessage,
@@ -455,14 +608,14 @@ export function pipeResponse(
     res.destroy();
     return;
   }
-  writeResponseHead(
-    res,
-    head?.status ?? proxyRes.statusCode ?? 502,
-    head?.headers ?? proxyRes.headers,
-  );
-  pipeline(proxyRes, res, (err) => {
-    if (!err) return;
-    proxyRes.destroy();
-    if (!res.destroyed) res.destroy();
-  });
+  if (head !== undefined) writeResponseHead(res, head.status, head.headers);
+  else writeRawResponseHead(res, proxyRes.statusCode ?? 502, proxyRes.rawHeaders);
+  (proxyRes as IncomingMessage & Piped)[kPiped] = res;
+  (res as ServerResponse & Piped)[kPiped] = proxyRes;
+  proxyRes.on("error", onPipedSourceFailed);
+  proxyRes.on("close", onPipedSourceFailed);
+  res.on("close", onPipedClientClose);
+  res.on("drain", onPipedDrain);
+  proxyRes.on("end", onPipedEnd);
+  proxyRes.on("data", onPipedData);
 }

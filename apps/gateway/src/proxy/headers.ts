@@ -60,6 +60,74 @@ export function hopByHopStrip<T extends Record<string, unknown>>(
   return out as T;
 }
 
+/** Lower-case header names forward() always sets itself (framing). */
+const FRAMING = new Set(["content-length", "transfer-encoding"]);
+
+function isHopByHop(lower: string): boolean {
+  return HOP_BY_HOP.has(lower) || lower.startsWith("proxy-");
+}
+
+/** Header names listed in Connection values, other than the hop-by-hop ones; undefined when none. */
+function connectionNamed(...values: unknown[]): Set<string> | undefined {
+  let named: Set<string> | undefined;
+  for (const value of values) {
+    if (value === undefined || value === null) continue;
+    const set = new Set<string>();
+    connectionTokens(value, set);
+    for (const name of set) {
+      if (HOP_BY_HOP.has(name) || name === "close") continue;
+      (named ??= new Set()).add(name);
+    }
+  }
+  return named;
+}
+
+/**
+ * Flat `[name, value, name, value, ...]` list of the request headers to forward, from Node's
+ * `rawHeaders` (client spelling and order kept, repeated headers stay separate lines): drops
+ * hop-by-hop headers, headers named in `connection`, Content-Length / Transfer-Encoding (forward()
+ * sets the framing) and every lower-case name in `replaced` (the caller appends its own).
+ */
+export function forwardableRawHeaders(
+  raw: readonly string[],
+  connection: unknown,
+  replaced: ReadonlySet<string>,
+): string[] {
+  const named = connection === undefined ? undefined : connectionNamed(connection);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (isHopByHop(lower) || FRAMING.has(lower) || replaced.has(lower)) continue;
+    if (named !== undefined && named.has(lower)) continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  return out;
+}
+
+/**
+ * The same for a header record (plugins' result): flat list without hop-by-hop headers, headers
+ * named in its Connection header or in `extraConnection`, and framing headers. Undefined values
+ * are dropped, arrays become repeated lines.
+ */
+export function forwardableHeaders(
+  headers: Record<string, unknown>,
+  extraConnection?: unknown,
+): string[] {
+  const named = connectionNamed(headerValue(headers, "connection"), extraConnection);
+  const out: string[] = [];
+  for (const key in headers) {
+    const value = headers[key];
+    if (value === undefined || value === null) continue;
+    const lower = key.toLowerCase();
+    if (isHopByHop(lower) || FRAMING.has(lower)) continue;
+    if (named !== undefined && named.has(lower)) continue;
+    if (Array.isArray(value)) for (const v of value) out.push(key, String(v));
+    else out.push(key, String(value));
+  }
+  return out;
+}
+
 export interface TrustedProxies {
   /** true when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is inside one of the trusted CIDRs */
   contains(address: string): boolean;
@@ -71,8 +139,12 @@ function unmapIPv4(address: string): string {
   return address;
 }
 
+/** The empty list: nobody is trusted, no address parsing per request. */
+const NO_TRUSTED_PROXIES: TrustedProxies = { contains: () => false };
+
 /** Parse trusted proxy CIDRs once (per config snapshot). Throws naming the entry and the reason. */
 export function compileTrustedProxies(cidrs: readonly string[]): TrustedProxies {
+  if (cidrs.length === 0) return NO_TRUSTED_PROXIES;
   const list = new BlockList();
   cidrs.forEach((entry, i) => {
     const [addr = "", prefixText, extra] = entry.trim().split("/");
@@ -153,7 +225,7 @@ export function forwardedHeaders(
 ): ForwardedHeaders {
   const peer = unmapIPv4(req.socket.remoteAddress ?? "");
   const trusted = trustedOf(opts.trustedProxies);
-  const peerTrusted = peer !== "" && trusted.contains(peer);
+  const peerTrusted = peer !== "" && trusted !== NO_TRUSTED_PROXIES && trusted.contains(peer);
   const headers = req.headers;
   const host = hostWithoutPort(firstValue(headers.host) ?? "");
 
@@ -201,6 +273,9 @@ export interface FramingError {
  * Transfer-Encoding other than a single `chunked`.
  */
 export function checkRequestFraming(req: IncomingMessage): FramingError | undefined {
+  // every raw Content-Length / Transfer-Encoding line shows up under these keys
+  const h = req.headers;
+  if (h["content-length"] === undefined && h["transfer-encoding"] === undefined) return undefined;
   const lengths: string[] = [];
   const encodings: string[] = [];
   const raw = req.rawHeaders;
@@ -274,4 +349,28 @@ export function writeResponseHead(
 ): void {
   const clean = hopByHopStrip(headers as Record<string, unknown>) as OutgoingHttpHeaders;
   res.writeHead(status, clean);
+}
+
+/**
+ * writeResponseHead for an upstream response as received: its `rawHeaders` (spelling, order and
+ * repeated lines kept) without hop-by-hop headers and those named in its Connection header.
+ */
+export function writeRawResponseHead(res: ServerResponse, status: number, raw: string[]): void {
+  let connection: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 10 && name.toLowerCase() === "connection") {
+      const v = raw[i + 1] as string;
+      connection = connection === undefined ? v : `${connection}, ${v}`;
+    }
+  }
+  const named = connection === undefined ? undefined : connectionNamed(connection);
+  const out: string[] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const lower = name.toLowerCase();
+    if (isHopByHop(lower) || (named !== undefined && named.has(lower))) continue;
+    out.push(name, raw[i + 1] as string);
+  }
+  res.writeHead(status, out);
 }

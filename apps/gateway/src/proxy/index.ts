@@ -6,9 +6,12 @@ export type { UpstreamErrorKind, UpstreamErrorStatus } from "./errors.js";
 export {
   checkRequestFraming,
   compileTrustedProxies,
+  forwardableHeaders,
+  forwardableRawHeaders,
   forwardedHeaders,
   hopByHopStrip,
   refuseBadFraming,
+  writeRawResponseHead,
   writeResponseHead,
 } from "./headers.js";
 export type { ForwardedHeaders, FramingError, TrustedProxies } from "./headers.js";
