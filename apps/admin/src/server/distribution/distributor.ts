@@ -22,6 +22,11 @@ export interface DistributorOptions {
   /** first retry delay after a failed push, doubled per failure (ms) */
   retryInitialMs?: number;
   retryMaxMs?: number;
+  /**
+   * after a commit, how long to wait for more commits before pushing (ms): a burst of changes
+   * becomes one push of its newest version (default 50)
+   */
+  coalesceMs?: number;
   log?: DistributorLog;
 }
 
@@ -85,6 +90,8 @@ export class Distributor {
   private readonly timeoutMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
+  private readonly coalesceMs: number;
+  private coalesceTimer: NodeJS.Timeout | null = null;
   private readonly log: DistributorLog;
   private readonly planes = new Map<string, PlaneState>();
   private latest: number | null = null;
@@ -103,6 +110,7 @@ export class Distributor {
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.retryInitialMs = opts.retryInitialMs ?? 500;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
+    this.coalesceMs = opts.coalesceMs ?? 50;
     this.log = opts.log ?? consoleLog;
   }
 
@@ -121,14 +129,20 @@ export class Distributor {
   notify(version: number): void {
     if (this.stopped) return;
     if (this.latest === null || version > this.latest) this.latest = version;
-    // a new version is worth trying even where the last one failed: cancel pending backoffs
-    for (const plane of this.planes.values()) {
-      if (plane.retryTimer) {
-        clearTimeout(plane.retryTimer);
-        plane.retryTimer = null;
+    // one window from the first commit of a burst (not reset by later ones: no starvation)
+    if (this.coalesceTimer) return;
+    this.coalesceTimer = setTimeout(() => {
+      this.coalesceTimer = null;
+      // a new version is worth trying even where the last one failed: cancel pending backoffs
+      for (const plane of this.planes.values()) {
+        if (plane.retryTimer) {
+          clearTimeout(plane.retryTimer);
+          plane.retryTimer = null;
+        }
+        this.consider(plane);
       }
-      this.consider(plane);
-    }
+    }, this.coalesceMs);
+    this.coalesceTimer.unref();
   }
 
   /** A data plane registered (or changed): read it and the newest version now, then push. */
@@ -142,6 +156,7 @@ export class Distributor {
     if (this.stopped) return;
     this.stopped = true;
     if (this.pollTimer) clearTimeout(this.pollTimer);
+    if (this.coalesceTimer) clearTimeout(this.coalesceTimer);
     this.abort.abort();
     const pending: Promise<unknown>[] = [];
     for (const plane of this.planes.values()) {

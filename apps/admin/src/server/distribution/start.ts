@@ -14,13 +14,13 @@ export function runningDistributor(): Distributor | undefined {
   return globalDistribution.gatehouseDistributor;
 }
 
-function msFromEnv(name: string, fallback: number): number {
+function msFromEnv(name: string, fallback: number, min = 10): number {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 10 || n > 3_600_000) {
+  if (!Number.isInteger(n) || n < min || n > 3_600_000) {
     console.error(
-      `${name}: must be a number of milliseconds (10..3600000), got ${JSON.stringify(raw)}`,
+      `${name}: must be a number of milliseconds (${min}..3600000), got ${JSON.stringify(raw)}`,
     );
     process.exit(1);
   }
@@ -51,6 +51,7 @@ export function startDistribution(): void {
     pollIntervalMs: msFromEnv("GATEHOUSE_DISTRIBUTION_POLL_MS", 2000),
     requestTimeoutMs: msFromEnv("GATEHOUSE_PUSH_TIMEOUT_MS", 10_000),
     retryInitialMs: msFromEnv("GATEHOUSE_PUSH_RETRY_MS", 500),
+    coalesceMs: msFromEnv("GATEHOUSE_PUSH_COALESCE_MS", 50, 0),
   });
   globalDistribution.gatehouseDistributor = distributor;
   const unsubscribe = onVersionCommitted((version) => distributor.notify(version.version));
