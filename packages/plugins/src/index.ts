@@ -6,6 +6,7 @@ import { botDetection } from "./bot-detection/handler.js";
 import { correlationId } from "./correlation-id/handler.js";
 import { cors } from "./cors/handler.js";
 import { errorPages } from "./error-pages/handler.js";
+import { httpLog } from "./http-log/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
@@ -22,6 +23,7 @@ export { catalogOf };
 export { acl, basicAuth, botDetection, cors, jwt };
 export { errorPages };
 export { mock };
+export { httpLog };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -37,6 +39,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   rateLimiting,
   requestTransformer,
   responseTransformer,
+  httpLog,
   requestTermination,
   errorPages,
   mock,

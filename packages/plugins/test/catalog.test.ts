@@ -22,6 +22,7 @@ test("built-in priorities are unique and Kong's", () => {
     acl: 950,
     "error-pages": 1,
     mock: -1,
+    "http-log": 12,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });

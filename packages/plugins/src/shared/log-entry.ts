@@ -1,0 +1,72 @@
+import type { Kit } from "@gatehouse/plugin-kit";
+
+const REDACTED = new Set(["authorization", "proxy-authorization"]);
+
+function entityRef(e: unknown, fields: readonly string[]): Record<string, unknown> | undefined {
+  if (typeof e !== "object" || e === null) return undefined;
+  const src = e as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (src[f] !== undefined) out[f] = src[f];
+  return out;
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * Kong's log serializer shape (log phase): request, response, route, service, consumer, latencies (ms),
+ * client_ip, started_at (ms since the epoch). Authorization headers are redacted.
+ */
+export function serializeLog(kit: Kit): Record<string, unknown> {
+  const info = kit.logInfo ?? {};
+  const total = num(info.total_ms) ?? 0;
+  const proxy = num(info.upstream_ms);
+  const reqHeaders: Record<string, unknown> = { ...kit.request.getHeaders().headers };
+  for (const k of Object.keys(reqHeaders))
+    if (REDACTED.has(k.toLowerCase())) reqHeaders[k] = "REDACTED";
+  const resHeaders = kit.response.getHeaders().headers;
+  const query = kit.request.getRawQuery();
+  const path = kit.request.getPath();
+  const uri = query === "" ? path : `${path}?${query}`;
+  const host = kit.request.getHost();
+  const port = kit.request.getPort();
+  const consumer = kit.client.getConsumer();
+  const entry: Record<string, unknown> = {
+    request: {
+      method: kit.request.getMethod(),
+      uri,
+      url: `${kit.request.getScheme()}://${host}:${port}${uri}`,
+      querystring: kit.request.getQuery(),
+      headers: reqHeaders,
+      size: Number(kit.request.getHeader("content-length") ?? 0) || 0,
+    },
+    response: {
+      status: num(info.status) ?? kit.response.getStatus(),
+      headers: resHeaders,
+      size: Number(kit.response.getHeader("content-length") ?? 0) || 0,
+    },
+    route: entityRef(kit.router.getRoute(), ["id", "name", "paths", "hosts", "methods"]) ?? null,
+    service:
+      entityRef(kit.router.getService(), ["id", "name", "host", "port", "protocol", "path"]) ??
+      null,
+    latencies: {
+      request: Math.round(total),
+      proxy: proxy === undefined ? -1 : Math.round(proxy),
+      kong: Math.round(proxy === undefined ? total : Math.max(0, total - proxy)),
+    },
+    client_ip: kit.client.getIp(),
+    started_at: Math.round(Date.now() - total),
+    source: kit.response.getSource(),
+  };
+  if (consumer) {
+    entry.consumer = {
+      id: consumer.id,
+      username: consumer.username ?? null,
+      custom_id: consumer.customId ?? null,
+    };
+  }
+  const credential = kit.client.getCredential();
+  if (credential) entry.authenticated_entity = { id: credential.id };
+  return entry;
+}
