@@ -77,9 +77,12 @@ export interface ControlPlane extends Admin {
 export async function startControlPlane(
   opts: { databaseUrl?: string; env?: Record<string, string> } = {},
 ): Promise<ControlPlane> {
-  if (!existsSync(join(adminDir, ".next/BUILD_ID"))) {
-    throw new Error("apps/admin is not built: run `npm run build -w @gatehouse/admin` first");
-  }
+  // another `next build` of the same checkout may be in progress: give it time to finish
+  await waitFor(
+    "apps/admin to be built (`npm run build -w @gatehouse/admin`)",
+    async () => existsSync(join(adminDir, ".next/BUILD_ID")),
+    180_000,
+  );
   const db: TestDatabase | null = opts.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = opts.databaseUrl ?? (db as TestDatabase).url;
   const port = await freePort();

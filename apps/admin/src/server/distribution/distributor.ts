@@ -145,6 +145,12 @@ export class Distributor {
     this.coalesceTimer.unref();
   }
 
+  /** Reads the newest version and the data planes now (and starts the pushes they need). */
+  async sync(): Promise<void> {
+    await this.polling;
+    await this.poll();
+  }
+
   /** A data plane registered (or changed): read it and the newest version now, then push. */
   kick(): void {
     if (this.stopped) return;
