@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { adminStorageState } from "./support/auth.js";
 import { chromiumLaunchOptions } from "./support/chromium.js";
 import { adminUrl } from "./support/env.js";
 
@@ -17,6 +18,8 @@ export default defineConfig({
   reporter: [["list"], ["html", { open: "never", outputFolder: "./playwright-report" }]],
   use: {
     baseURL: adminUrl,
+    // Signed in as the seeded admin (support/global-setup.ts); tests of signing in reset this.
+    storageState: adminStorageState,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
   },

@@ -1,6 +1,10 @@
+import { saveAdminSession } from "./auth.js";
 import { adminUrl } from "./env.js";
 
-/** Fails fast, with the reason, when the admin under test is not up (the suite does not start it). */
+/**
+ * Fails fast, with the reason, when the admin under test is not up (the suite does not start it),
+ * then signs in once as the seeded admin and saves the session for every test.
+ */
 export default async function globalSetup(): Promise<void> {
   const healthUrl = new URL("/api/health", adminUrl).toString();
   let response: Response;
@@ -19,4 +23,5 @@ export default async function globalSetup(): Promise<void> {
       `The admin at ${adminUrl} is not healthy: GET /api/health answered ${response.status}.`,
     );
   }
+  await saveAdminSession();
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { MainNav } from "@/components/main-nav";
+import { SignOutButton } from "@/components/sign-out-button";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -18,6 +19,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="app-header">
           <span className="brand">Gatehouse</span>
           <MainNav />
+          <SignOutButton />
         </header>
         <main id="main" className="app-main">
           {children}

@@ -15,6 +15,7 @@ const items: NavItem[] = [
   { label: "Consumers" },
   { label: "Plugins" },
   { label: "Data planes" },
+  { label: "API reference", href: "/api-reference" },
 ];
 
 export function MainNav() {

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { requirePageSession } from "@/server/auth/page-session";
 import { listServices } from "@/server/services/list-services";
 
 export const dynamic = "force-dynamic";
@@ -6,6 +7,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Services" };
 
 export default async function ServicesPage() {
+  await requirePageSession("/services");
   const services = await listServices();
   return (
     <>
