@@ -123,7 +123,10 @@ export async function startStack(opts = {}) {
         "--cache-dir",
         join(dataDir, "gateway"),
       ],
-      { env },
+      // A registered data plane of the admin: the exported file makes it ready at once (version
+      // 0, same content as the newest version), then the admin pushes the newest version and
+      // every later change (the gateway registers, heartbeats and catches up on its own).
+      { env: { ...env, GATEHOUSE_CONTROL_PLANE_URL: `http://127.0.0.1:${ports.admin}` } },
     );
     children.push(gateway);
 
