@@ -4,7 +4,12 @@ import type {
   NormalizedConsumer,
   NormalizedKeyauthCredential,
 } from "@gatehouse/config";
-import type { Consumer, CredentialLookup } from "@gatehouse/plugin-kit";
+import type {
+  BasicAuthCredential,
+  Consumer,
+  CredentialLookup,
+  JwtCredential,
+} from "@gatehouse/plugin-kit";
 
 interface Entry {
   consumer: Consumer;
@@ -16,7 +21,8 @@ function asConsumer(c: NormalizedConsumer): Consumer {
 }
 
 /**
- * Consumers and key-auth credentials of one snapshot. Plaintext keys (DB-less files) are looked
+ * Consumers, their credentials (key-auth, basic-auth, jwt) and ACL groups of one snapshot.
+ * Plaintext keys (DB-less files) are looked
  * up directly; hashed keys (`key_hash`, pushed by the control plane) as
  * HMAC-SHA256(GATEHOUSE_KEY_HASH_SECRET, key) in lower-case hex.
  */
@@ -27,6 +33,9 @@ export function buildCredentials(
   const plain = new Map<string, Entry>();
   const hashed = new Map<string, Entry>();
   const consumers = new Map<string, Consumer>();
+  const basic = new Map<string, { consumer: Consumer; credential: BasicAuthCredential }>();
+  const jwt = new Map<string, { consumer: Consumer; credential: JwtCredential }>();
+  const groups = new Map<string, readonly string[]>();
   for (const c of config.consumers) {
     const consumer = asConsumer(c);
     consumers.set(c.id, consumer);
@@ -37,6 +46,37 @@ export function buildCredentials(
       if (k.key !== null) plain.set(k.key, entry);
       if (k.keyHash !== null) hashed.set(k.keyHash, entry);
     }
+    // basic-auth: the plugin checks `password` (plaintext) or `passwordHash` (@gatehouse/secrets scrypt)
+    for (const b of c.basicauthCredentials) {
+      basic.set(b.username, {
+        consumer,
+        credential: {
+          id: b.id,
+          consumerId: c.id,
+          username: b.username,
+          password: b.password,
+          passwordHash: b.passwordHash,
+        },
+      });
+    }
+    for (const j of c.jwtSecrets) {
+      jwt.set(j.key, {
+        consumer,
+        credential: {
+          id: j.id,
+          consumerId: c.id,
+          key: j.key,
+          algorithm: j.algorithm,
+          secret: j.secret,
+          rsaPublicKey: j.rsaPublicKey,
+        },
+      });
+    }
+    if (c.acls.length > 0)
+      groups.set(
+        c.id,
+        c.acls.map((a) => a.group),
+      );
   }
   const canHash = hashed.size > 0 && keyHashSecret !== undefined && keyHashSecret !== "";
   return {
@@ -50,5 +90,8 @@ export function buildCredentials(
       );
     },
     consumer: (idOrUsername: string) => consumers.get(idOrUsername),
+    basicAuth: (username: string) => basic.get(username),
+    jwtSecret: (key: string) => jwt.get(key),
+    consumerGroups: (consumerId: string) => groups.get(consumerId),
   };
 }

@@ -189,6 +189,11 @@ export const jwtSecretSchema = z.strictObject({
   rsa_public_key: z.string().optional(),
 });
 
+export const aclSchema = z.strictObject({
+  ...credTags,
+  group: z.string().min(1, "must not be empty"),
+});
+
 export const consumerSchema = z.strictObject({
   id: idSchema.optional(),
   username: z.string().min(1, "must not be empty").optional(),
@@ -197,6 +202,7 @@ export const consumerSchema = z.strictObject({
   keyauth_credentials: z.array(keyauthCredentialSchema).optional(),
   basicauth_credentials: z.array(basicauthCredentialSchema).optional(),
   jwt_secrets: z.array(jwtSecretSchema).optional(),
+  acls: z.array(aclSchema).optional(),
   plugins: z.array(pluginSchema).optional(),
 });
 export type ConsumerDoc = z.infer<typeof consumerSchema>;

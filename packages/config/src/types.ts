@@ -99,6 +99,13 @@ export interface NormalizedJwtSecret {
   tags: string[];
 }
 
+export interface NormalizedAcl {
+  id: string;
+  /** ACL group of the consumer (decK `consumers[].acls[].group`), for the acl plugin */
+  group: string;
+  tags: string[];
+}
+
 export interface NormalizedConsumer {
   id: string;
   username: string | null;
@@ -107,6 +114,7 @@ export interface NormalizedConsumer {
   keyauthCredentials: NormalizedKeyauthCredential[];
   basicauthCredentials: NormalizedBasicauthCredential[];
   jwtSecrets: NormalizedJwtSecret[];
+  acls: NormalizedAcl[];
 }
 
 export interface NormalizedPlugin {

@@ -256,6 +256,10 @@ function crossCheck(
         err(p, 'must set exactly one of "password" or "password_hash"');
       }
     });
+    const groups = new Map<string, string>();
+    arr(c.acls).forEach((a, j) => {
+      if (isObj(a)) unique(groups, str(a.group), `${base}.acls[${j}].group`, "acl group");
+    });
     arr(c.jwt_secrets).forEach((s, j) => {
       if (!isObj(s)) return;
       const p = `${base}.jwt_secrets[${j}]`;
@@ -497,6 +501,11 @@ function normalize(
         algorithm: s.algorithm ?? "HS256",
         rsaPublicKey: s.rsa_public_key ?? null,
         tags: s.tags ?? [],
+      })),
+      acls: (c.acls ?? []).map((a) => ({
+        id: a.id ?? stableId(`acl:${id}:${a.group}`),
+        group: a.group,
+        tags: a.tags ?? [],
       })),
     };
     consumers.push(consumer);
