@@ -90,6 +90,8 @@ export async function startStack(opts = {}) {
 
     const clusterToken =
       process.env.GATEHOUSE_CLUSTER_TOKEN || persistentSecret(join(dataDir, "cluster-token"));
+    const keyHashSecret =
+      process.env.GATEHOUSE_KEY_HASH_SECRET || persistentSecret(join(dataDir, "key-hash-secret"));
     const configFile = join(dataDir, "gateway", "declarative.json");
     writeFileSync(configFile, JSON.stringify(declarative, null, 2) + "\n", { mode: 0o600 });
 
@@ -97,6 +99,7 @@ export async function startStack(opts = {}) {
       ...process.env,
       DATABASE_URL: databaseUrl,
       GATEHOUSE_CLUSTER_TOKEN: clusterToken,
+      GATEHOUSE_KEY_HASH_SECRET: keyHashSecret,
       NEXT_TELEMETRY_DISABLED: "1",
     };
     const gatewayDist = join(root, "apps/gateway/dist");
