@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { hashPassword } from "@gatehouse/secrets";
+import type { Echo } from "./auth-e2e.helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+
+const basic = (user: string, pw: string) =>
+  `Basic ${Buffer.from(`${user}:${pw}`).toString("base64")}`;
+
+test("basic-auth through a gateway: 401 + WWW-Authenticate without credentials, upstream with them", async (t) => {
+  const up = await echoUpstream(t);
+  const hash = await hashPassword("builder", { N: 1024, r: 8, p: 1 });
+  const url = await gatewayWith(
+    t,
+    oneRoute(
+      up,
+      [{ name: "basic-auth", config: { hide_credentials: true } }],
+      [
+        {
+          username: "alice",
+          basicauth_credentials: [{ username: "alice", password: "wonderland" }],
+        },
+        { username: "bob", basicauth_credentials: [{ username: "bob", password_hash: hash }] },
+      ],
+    ),
+  );
+  const none = await call(`${url}/api`);
+  assert.equal(none.status, 401);
+  assert.equal(none.headers.get("www-authenticate"), 'Basic realm="gatehouse"');
+  assert.deepEqual(JSON.parse(none.text), { message: "Unauthorized" });
+
+  const wrong = await call(`${url}/api`, { headers: { authorization: basic("alice", "x") } });
+  assert.equal(wrong.status, 401);
+  assert.deepEqual(JSON.parse(wrong.text), { message: "Invalid authentication credentials" });
+
+  const ok = await call(`${url}/api`, { headers: { authorization: basic("alice", "wonderland") } });
+  assert.equal(ok.status, 200);
+  const seen = JSON.parse(ok.text) as Echo;
+  assert.equal(seen.headers["x-consumer-username"], "alice");
+  assert.equal(seen.headers["x-credential-identifier"], "alice");
+  assert.equal(seen.headers.authorization, undefined, "hide_credentials");
+
+  const hashed = await call(`${url}/api`, { headers: { authorization: basic("bob", "builder") } });
+  assert.equal(hashed.status, 200, "password_hash pushed by the control plane");
+});

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
+import { test } from "node:test";
+import { SignJWT } from "jose";
+import type { Echo } from "./auth-e2e.helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+
+test("jwt through a gateway: 401 + WWW-Authenticate without a token, upstream with HS256 / RS256", async (t) => {
+  const up = await echoUpstream(t);
+  const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const secret = "a-long-enough-hs256-secret-value!";
+  const url = await gatewayWith(
+    t,
+    oneRoute(
+      up,
+      [{ name: "jwt", config: { claims_to_verify: ["exp"] } }],
+      [
+        {
+          username: "alice",
+          jwt_secrets: [
+            { key: "alice-hs", algorithm: "HS256", secret },
+            {
+              key: "alice-rs",
+              algorithm: "RS256",
+              rsa_public_key: rsa.publicKey.export({ type: "spki", format: "pem" }).toString(),
+            },
+          ],
+        },
+      ],
+    ),
+  );
+  const none = await call(`${url}/api`);
+  assert.equal(none.status, 401);
+  assert.equal(none.headers.get("www-authenticate"), 'Bearer realm="gatehouse"');
+
+  const exp = Math.floor(Date.now() / 1000) + 60;
+  const hs = await new SignJWT({ iss: "alice-hs", exp })
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(new TextEncoder().encode(secret));
+  const ok = await call(`${url}/api`, { headers: { authorization: `Bearer ${hs}` } });
+  assert.equal(ok.status, 200);
+  assert.equal((JSON.parse(ok.text) as Echo).headers["x-consumer-username"], "alice");
+
+  const rs = await new SignJWT({ iss: "alice-rs", exp })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(rsa.privateKey);
+  assert.equal((await call(`${url}/api?jwt=${rs}`)).status, 200);
+
+  const expired = await new SignJWT({ iss: "alice-hs", exp: exp - 120 })
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(new TextEncoder().encode(secret));
+  const old = await call(`${url}/api`, { headers: { authorization: `Bearer ${expired}` } });
+  assert.equal(old.status, 401);
+  assert.deepEqual(JSON.parse(old.text), { exp: "token expired" });
+});
