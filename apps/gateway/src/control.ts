@@ -10,7 +10,8 @@ export interface ControlOptions<S extends CompiledSnapshot> {
   metrics: GatewayMetrics;
   /** GATEHOUSE_CLUSTER_TOKEN; undefined → writes refused, reads from loopback only */
   clusterToken: string | undefined;
-  plugins: { name: string; version: string }[];
+  /** the data plane's plugins; source: "builtin" or the GATEHOUSE_PLUGINS entry */
+  plugins: { name: string; version: string; source?: string }[];
   startedAt: Date;
   logger: FastifyBaseLogger;
   /** extra fields for /v1/status */

@@ -10,7 +10,8 @@ import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { formatErrors } from "@gatehouse/config";
 import { parseHostPort } from "./listen.js";
-import { selectPlugins } from "./plugin-set.js";
+import { loadPlugins } from "./plugins.js";
+import type { LoadedPlugin } from "./plugins.js";
 import { buildGateway } from "./server.js";
 
 interface CliOptions {
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     .option("--shutdown-grace <ms>", "time in-flight requests get to finish at shutdown", "10000")
     .option(
       "--plugins <list>",
-      'plugins this data plane loads: "bundled" (all built-ins), names, "-name" to leave one out (env GATEHOUSE_PLUGINS)',
+      'plugins this data plane loads: "bundled" (all built-ins), built-in names, "-name" to leave one out, third-party package names or paths (env GATEHOUSE_PLUGINS)',
     )
     .parse();
   const o = program.opts<CliOptions>();
@@ -71,12 +72,16 @@ async function main(): Promise<void> {
     fail("--control must differ from --listen: the control endpoint is never on the proxy port");
   }
   const env = process.env;
-  let plugins;
+  let loaded: LoadedPlugin[];
   try {
-    plugins = selectPlugins(o.plugins ?? env.GATEHOUSE_PLUGINS ?? "bundled");
+    loaded = await loadPlugins(o.plugins ?? env.GATEHOUSE_PLUGINS ?? "bundled");
   } catch (err) {
-    fail(`--plugins: ${(err as Error).message}`);
+    fail(`--plugins: ${(err as Error).message}`, 1);
   }
+  const plugins = new Map(loaded.map((p) => [p.def.name, p.def]));
+  const pluginSources = new Map(
+    loaded.filter((p) => p.source !== "builtin").map((p) => [p.def.name, p.source]),
+  );
   const advertise = env.GATEHOUSE_ADVERTISE_CONTROL_URL || undefined;
   if (advertise !== undefined && !/^https?:\/\/[^/]+/.test(advertise)) {
     fail(
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
     advertiseControlUrl: advertise,
     heartbeatIntervalMs: heartbeat,
     plugins,
+    pluginSources,
     keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET || undefined,
     trustedProxies: (env.GATEHOUSE_TRUSTED_PROXIES ?? "")
       .split(",")

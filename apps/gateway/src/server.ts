@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { formatErrors, parseDeclarative } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
+import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { builtinCatalog } from "@gatehouse/plugins";
 import Fastify, { LogController } from "fastify";
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** plugin set of this data plane (default: the built-in plugins) */
   plugins?: ReadonlyMap<string, PluginDefinition>;
+  /** where each non-built-in plugin came from (its GATEHOUSE_PLUGINS entry), for /v1/status */
+  pluginSources?: ReadonlyMap<string, string>;
   limits?: {
     /** bytes of request line + headers; above → 431 (default 16 KiB) */
     maxHeaderSize?: number;
@@ -140,6 +143,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     onApplied: (s) => {
       metrics.configApplies.inc();
       metrics.configVersion.set(s.meta.version);
+      // plugins release resources (connections, queues) of configs that are gone; never throws
+      void retainPluginResources(defs, s.chains, log);
     },
     onRejected: () => metrics.configRejections.inc(),
     onPersistError: (err) => log.error({ err }, "could not write the config cache"),
@@ -188,7 +193,11 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     state,
     metrics,
     clusterToken: opts.clusterToken,
-    plugins: [...defs.values()].map((d) => ({ name: d.name, version: d.version })),
+    plugins: [...defs.values()].map((d) => ({
+      name: d.name,
+      version: d.version,
+      source: opts.pluginSources?.get(d.name) ?? "builtin",
+    })),
     startedAt,
     logger: log as FastifyBaseLogger,
     status: () => ({
@@ -302,6 +311,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       clearTimeout(timer);
       await control.close();
       state.current?.pool.destroy();
+      // flush log queues, close plugin connections; never throws
+      await disposePlugins(defs, log);
     },
   };
 }
