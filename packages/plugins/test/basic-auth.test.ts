@@ -178,3 +178,14 @@ test("the authenticated consumer's own plugins apply (consumer-scoped request-te
   });
   assert.equal(b.response.status, 200);
 });
+
+test("many concurrent hashed-password checks all get their own right answer", async () => {
+  const attempts = Array.from({ length: 12 }, (_, i) =>
+    run({}, { authorization: basic("bob", i === 7 ? "builder" : `guess-${i}`) }),
+  );
+  const statuses = (await Promise.all(attempts)).map((r) => r.response.status);
+  assert.deepEqual(
+    statuses,
+    statuses.map((_, i) => (i === 7 ? 200 : 401)),
+  );
+});

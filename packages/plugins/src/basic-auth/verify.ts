@@ -12,6 +12,27 @@ const verdicts = new Map<string, { ok: boolean; until: number }>();
 // concurrent verifications of the same pair share one scrypt run
 const pending = new Map<string, Promise<boolean>>();
 
+// scrypt runs on libuv's thread pool, which dns.lookup (upstream connections) and fs share: at most
+// SCRYPT_CONCURRENCY at once; beyond SCRYPT_QUEUE waiting, a verification fails (closed) at once.
+const SCRYPT_CONCURRENCY = 2;
+const SCRYPT_QUEUE = 1000;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited(password: string, hash: string): Promise<boolean> {
+  if (running < SCRYPT_CONCURRENCY) running++;
+  else if (waiting.length >= SCRYPT_QUEUE) return false;
+  // the finishing run hands its slot over directly
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await verifyPassword(password, hash);
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
 function sha256(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
 }
@@ -39,7 +60,7 @@ export async function checkPassword(cred: BasicAuthCredential, given: string): P
   if (hit && hit.until > now) return hit.ok;
   let run = pending.get(key);
   if (!run) {
-    run = verifyPassword(given, hash).finally(() => pending.delete(key));
+    run = limited(given, hash).finally(() => pending.delete(key));
     pending.set(key, run);
   }
   const ok = await run;
