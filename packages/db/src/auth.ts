@@ -7,95 +7,19 @@ import {
   createHash,
   createHmac,
   randomBytes,
-  scrypt,
   timingSafeEqual,
 } from "node:crypto";
 
-/** scrypt parameters (one of OWASP's equivalent settings: N=2^15, r=8, p=3; 32 MiB). Stored in every
- * hash, so they can change later. */
-export const SCRYPT_DEFAULTS = { N: 32768, r: 8, p: 3, keyLength: 32, saltLength: 16 } as const;
-
-export interface ScryptParams {
-  N: number;
-  r: number;
-  p: number;
-}
-
-function scryptAsync(
-  password: string,
-  salt: Buffer,
-  keyLength: number,
-  params: ScryptParams,
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(
-      password.normalize("NFKC"),
-      salt,
-      keyLength,
-      { ...params, maxmem: 256 * params.N * params.r + 1024 * 1024 },
-      (error, key) => (error ? reject(error) : resolve(key)),
-    );
-  });
-}
-
-/**
- * Hashes a password with scrypt. Format (self-describing, PHC-like):
- * `$scrypt$N=32768,r=8,p=3$<salt base64url>$<hash base64url>`.
- */
-export async function hashPassword(
-  password: string,
-  params: ScryptParams = SCRYPT_DEFAULTS,
-): Promise<string> {
-  if (typeof password !== "string" || password.length === 0) {
-    throw new TypeError("password: must be a non-empty string");
-  }
-  const salt = randomBytes(SCRYPT_DEFAULTS.saltLength);
-  const key = await scryptAsync(password, salt, SCRYPT_DEFAULTS.keyLength, params);
-  return `$scrypt$N=${params.N},r=${params.r},p=${params.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;
-}
-
-const SCRYPT_FORMAT = /^\$scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
-
-/** Verifies a password against a `hashPassword` string in constant time. False for malformed hashes. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  if (typeof password !== "string" || typeof stored !== "string") return false;
-  const match = SCRYPT_FORMAT.exec(stored);
-  if (!match) return false;
-  const [, n, r, p, saltText, keyText] = match;
-  const params = { N: Number(n), r: Number(r), p: Number(p) };
-  // Refuse absurd parameters from a tampered row instead of burning CPU / memory.
-  if (
-    params.N < 2 ||
-    params.N > 2 ** 20 ||
-    params.r < 1 ||
-    params.r > 32 ||
-    params.p < 1 ||
-    params.p > 16
-  ) {
-    return false;
-  }
-  const salt = Buffer.from(saltText ?? "", "base64url");
-  const expected = Buffer.from(keyText ?? "", "base64url");
-  if (expected.length < 16) return false;
-  let actual: Buffer;
-  try {
-    actual = await scryptAsync(password, salt, expected.length, params);
-  } catch {
-    return false;
-  }
-  return timingSafeEqual(actual, expected);
-}
-
-/** True when a stored hash uses weaker parameters than the current defaults (re-hash on login). */
-export function passwordNeedsRehash(stored: string): boolean {
-  const match = SCRYPT_FORMAT.exec(stored);
-  if (!match) return true;
-  return (
-    Number(match[1]) < SCRYPT_DEFAULTS.N ||
-    Number(match[2]) < SCRYPT_DEFAULTS.r ||
-    Number(match[3]) < SCRYPT_DEFAULTS.p
-  );
-}
+// Password hashing lives in @gatehouse/secrets so the data plane (basic-auth) verifies the very
+// same format without depending on Prisma.
+export {
+  SCRYPT_DEFAULTS,
+  hashPassword,
+  isPasswordHash,
+  passwordNeedsRehash,
+  verifyPassword,
+} from "@gatehouse/secrets";
+export type { ScryptParams } from "@gatehouse/secrets";
 
 /**
  * A random token: `<prefix>_<43 chars base64url>` (32 random bytes), e.g. `ghp_...` style.
