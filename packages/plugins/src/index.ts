@@ -6,6 +6,7 @@ import { botDetection } from "./bot-detection/handler.js";
 import { correlationId } from "./correlation-id/handler.js";
 import { cors } from "./cors/handler.js";
 import { errorPages } from "./error-pages/handler.js";
+import { fileLog } from "./file-log/handler.js";
 import { httpLog } from "./http-log/handler.js";
 import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
@@ -24,6 +25,7 @@ export { acl, basicAuth, botDetection, cors, jwt };
 export { errorPages };
 export { mock };
 export { httpLog };
+export { fileLog };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -40,6 +42,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   requestTransformer,
   responseTransformer,
   httpLog,
+  fileLog,
   requestTermination,
   errorPages,
   mock,

@@ -23,6 +23,7 @@ test("built-in priorities are unique and Kong's", () => {
     "error-pages": 1,
     mock: -1,
     "http-log": 12,
+    "file-log": 9,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });

@@ -1,0 +1,40 @@
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+
+// Kong's rule (match = [[^[^*&%%\`]+$]]): no *, &, %, or backtick. Control characters (NUL, CR, LF...)
+// are refused as well: no file system takes a NUL and a newline in a log path is always a mistake.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+const BAD_CHARS = /[*&%`\x00-\x1f\x7f]/;
+
+export const fileLogSchema = z
+  .object({
+    path: z
+      .string({ error: "required field missing" })
+      .superRefine((s, ctx) => {
+        if (s === "" || BAD_CHARS.test(s) || s.endsWith("/")) {
+          ctx.addIssue({ code: "custom", message: "not a valid filename" });
+          return;
+        }
+        if (!isAbsolute(s)) ctx.addIssue({ code: "custom", message: "must be an absolute path" });
+      })
+      .describe(
+        "Absolute path of the log file. The file is created if it does not exist; its directory must exist.",
+      ),
+    reopen: z
+      .boolean({ error: "expected a boolean" })
+      .default(false)
+      .describe(
+        "Close and reopen the file for every batch of entries (so a file renamed by logrotate is recreated).",
+      ),
+    custom_fields_by_lua: z
+      .unknown()
+      .optional()
+      .superRefine((v, ctx) => {
+        if (v !== undefined && v !== null)
+          ctx.addIssue({ code: "custom", message: "not supported in Gatehouse (no Lua runtime)" });
+      })
+      .describe("Kong's Lua-computed fields: not supported (refused when set)."),
+  })
+  .strict();
+
+export type FileLogConfig = z.output<typeof fileLogSchema>;

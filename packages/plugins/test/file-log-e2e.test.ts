@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { rename } from "node:fs/promises";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { TestContext } from "node:test";
+import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import pino from "pino";
+import { fileLog } from "../src/index.js";
+import { jsonLines, tempDir, uri, waitForLines } from "./file-log-helpers.js";
+import { doc, echoUpstream } from "./rate-limiting-helpers.js";
+
+type StartGateway = (
+  config: unknown,
+  opts?: { plugins?: ReadonlyMap<string, PluginDefinition>; logger?: unknown },
+) => Promise<{ url: string; close(): Promise<void> }>;
+
+/** A real gateway (apps/gateway's startGateway, built) running file-log; its log records are kept. */
+async function gateway(t: TestContext, config: unknown) {
+  const { startGateway } = (await import("@gatehouse/gateway/testing" as string)) as {
+    startGateway: StartGateway;
+  };
+  const records: { level: number; msg: string }[] = [];
+  const logger = pino(
+    { level: "info" },
+    { write: (s: string) => void records.push(JSON.parse(s) as { level: number; msg: string }) },
+  );
+  const gw = await startGateway(config, { plugins: new Map([["file-log", fileLog]]), logger });
+  t.after(() => gw.close());
+  return { url: gw.url, records };
+}
+
+test("file-log through a gateway: one JSON line per request with route, status, client_ip, latencies", async (t) => {
+  const up = await echoUpstream(t);
+  const file = join(await tempDir(t), "access.log");
+  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]));
+  const r = await fetch(`${gw.url}/api/orders?page=2`, {
+    headers: { authorization: "Basic eA==" },
+  });
+  assert.equal(r.status, 200);
+  await r.arrayBuffer();
+  const missing = await fetch(`${gw.url}/api/missing`, { method: "DELETE" });
+  await missing.arrayBuffer();
+  const [a, b] = await waitForLines(file, 2);
+  const req = a?.request as { method: string; uri: string; headers: Record<string, string> };
+  assert.equal(req.method, "GET");
+  assert.equal(req.uri, "/api/orders?page=2");
+  assert.equal(req.headers.authorization, "REDACTED");
+  assert.equal((a?.response as { status: number }).status, 200);
+  assert.equal((a?.route as { name: string }).name, "r");
+  assert.deepEqual((a?.route as { paths: string[] }).paths, ["/api"]);
+  assert.equal((a?.service as { name: string }).name, "svc");
+  assert.equal(a?.client_ip, "127.0.0.1");
+  const lat = a?.latencies as { request: number; proxy: number; kong: number };
+  assert.ok(lat.proxy >= 0 && lat.request >= lat.proxy && lat.kong >= 0, JSON.stringify(lat));
+  assert.equal(a?.source, "service");
+  assert.equal((b?.request as { method: string }).method, "DELETE");
+  assert.equal(uri(b ?? {}), "/api/missing");
+});
+
+test("rotation through a gateway: with reopen, a renamed file is recreated by the next request", async (t) => {
+  const up = await echoUpstream(t);
+  const dir = await tempDir(t);
+  const file = join(dir, "access.log");
+  const gw = await gateway(
+    t,
+    doc(up.url, [{ name: "file-log", config: { path: file, reopen: true } }]),
+  );
+  await (await fetch(`${gw.url}/api/one`)).arrayBuffer();
+  await waitForLines(file, 1);
+  await rename(file, join(dir, "access.log.1"));
+  await (await fetch(`${gw.url}/api/two`)).arrayBuffer();
+  assert.deepEqual((await waitForLines(file, 1)).map(uri), ["/api/two"]);
+  assert.deepEqual((await jsonLines(join(dir, "access.log.1"))).map(uri), ["/api/one"]);
+});
+
+test("missing directory through a gateway: the request succeeds and the gateway logs a clear error", async (t) => {
+  const up = await echoUpstream(t);
+  const dir = join(await tempDir(t), "no-such-dir");
+  const file = join(dir, "access.log");
+  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]));
+  const r = await fetch(`${gw.url}/api/x`);
+  assert.equal(r.status, 200);
+  assert.equal(((await r.json()) as { url: string }).url, "/x");
+  const want = `file-log: cannot write to ${file}: directory ${dir} does not exist (ENOENT); dropped 1 entries`;
+  const deadline = Date.now() + 5000;
+  while (!gw.records.some((l) => l.msg === want) && Date.now() < deadline)
+    await new Promise((res) => setTimeout(res, 10));
+  assert.deepEqual(
+    gw.records.filter((l) => l.level >= 50).map((l) => l.msg),
+    [want],
+  );
+});

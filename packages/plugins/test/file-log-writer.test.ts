@@ -1,0 +1,72 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { KitLogger } from "@gatehouse/plugin-kit";
+import { FileLogWriter } from "../src/file-log/writer.js";
+import { tempDir } from "./file-log-helpers.js";
+
+function recorder(): { log: KitLogger; records: { level: string; msg: string }[] } {
+  const records: { level: string; msg: string }[] = [];
+  const at =
+    (level: string) =>
+    (a: unknown, b?: string): void => {
+      records.push({ level, msg: typeof a === "string" ? a : (b ?? "") });
+    };
+  return {
+    records,
+    log: {
+      debug: at("debug"),
+      info: at("info"),
+      warn: at("warn"),
+      error: at("error"),
+    } as KitLogger,
+  };
+}
+
+test("a slow file: push() never waits; past the bound the oldest entries are dropped with a counted warning", async (t) => {
+  // a FIFO with no reader yet: opening it for writing does not complete, like a stalled disk
+  const fifo = join(await tempDir(t), "slow.log");
+  execFileSync("mkfifo", [fifo]);
+  let text = "";
+  const reader = () => {
+    const s = createReadStream(fifo, "utf8");
+    s.on("data", (c) => (text += String(c)));
+    return new Promise<void>((r) => s.on("close", () => r()));
+  };
+  const rec = recorder();
+  const w = new FileLogWriter(fifo, rec.log, 3);
+  let read: Promise<void> | undefined;
+  t.after(async () => {
+    read ??= reader(); // never leave a thread blocked on the FIFO
+    await w.close();
+    await read;
+  });
+  const t0 = performance.now();
+  for (const line of ["1", "2", "3", "4", "5", "6"]) w.push(line, false);
+  assert.ok(performance.now() - t0 < 50, "push() returned at once");
+  assert.equal(w.size, 3);
+  assert.equal(w.dropped, 2);
+  assert.deepEqual(
+    rec.records.filter((r) => r.level === "warn").map((r) => r.msg),
+    [`file-log: ${fifo} is slow: backlog full (3 entries), dropped the oldest 1 entries`],
+  );
+  read = reader();
+  await w.close();
+  await read;
+  assert.equal(text, "1\n4\n5\n6\n");
+});
+
+test("entries queued during a write are appended together in the next batch, in order", async (t) => {
+  const file = join(await tempDir(t), "batch.log");
+  const w = new FileLogWriter(file, recorder().log);
+  t.after(() => w.close());
+  for (let i = 0; i < 50; i++) w.push(String(i), i % 2 === 0);
+  await w.idle();
+  const { readFile } = await import("node:fs/promises");
+  assert.deepEqual(
+    (await readFile(file, "utf8")).split("\n").slice(0, -1),
+    Array.from({ length: 50 }, (_, i) => String(i)),
+  );
+});
