@@ -14,6 +14,7 @@ import {
   forward,
   forwardableRawHeaders,
   forwardedHeaders,
+  hopByHopStrip,
   pipeResponse,
   refuseBadFraming,
   writeResponseHead,
@@ -141,6 +142,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("end", onEnd);
     req.on("error", onError);
   });
+}
+
+/** `{ name: value | values }` → `[name, value, name, value, ...]` (what writeHead takes as is). */
+function flatHeaders(h: Record<string, string | string[] | number | undefined>): string[] {
+  const out: string[] = [];
+  for (const k in h) {
+    const v = h[k];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out.push(k, x);
+    else out.push(k, String(v));
+  }
+  return out;
 }
 
 function nodeHeaders(
@@ -292,6 +305,14 @@ export class Handler {
         });
         return;
       }
+    }
+    const fixed = entry.staticResponse;
+    if (fixed !== null && !ex.trace) {
+      // a request-termination answer recorded from an earlier run of this chain
+      ex.source = "exit";
+      res.writeHead(fixed.status, fixed.headers);
+      res.end(method === "HEAD" ? undefined : fixed.body);
+      return;
     }
     const fwd = forwardedHeaders(req, {
       trustedProxies: snap.trustedProxies,
@@ -462,6 +483,19 @@ export class Handler {
     const head = tx.responseHead;
     if (ex.trace) head.headers[TRACE_HEADER] = ex.traceValue();
     if (res.destroyed) return;
+    const entry = ex.entry;
+    if (
+      entry?.staticAnswer &&
+      entry.staticResponse === null &&
+      ex.req.method !== "HEAD" &&
+      !ex.trace
+    ) {
+      entry.staticResponse = {
+        status: head.status,
+        headers: flatHeaders(hopByHopStrip(head.headers)),
+        body: tx.noBody ? undefined : body,
+      };
+    }
     writeResponseHead(res, head.status, head.headers);
     res.end(tx.noBody ? undefined : body);
     void tx.runLog(this.logInfo(ex, head.status));

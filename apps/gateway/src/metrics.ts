@@ -1,34 +1,104 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { Counter as CounterT, Histogram as HistogramT } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import type { Counter as CounterT } from "prom-client";
 
+/** Latency buckets, seconds (exported) and milliseconds (compared per request). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const BUCKETS_MS = BUCKETS.map((b) => b * 1000);
 
-/** Label children cached per route, so the hot path does one Map lookup and no label hashing. */
+/** One histogram series: plain counters per request, turned into Prometheus buckets at scrape time. */
+class Series {
+  /** per bucket (not cumulative), last slot = above the largest bound */
+  readonly counts = new Float64Array(BUCKETS.length + 1);
+  sum = 0;
+  count = 0;
+
+  observeMs(ms: number): void {
+    let i = 0;
+    while (i < BUCKETS_MS.length && ms > (BUCKETS_MS[i] as number)) i++;
+    (this.counts[i] as number)++;
+    this.sum += ms;
+    this.count++;
+  }
+}
+
+/**
+ * Per-route request statistics, updated on the request path with a few additions (no label
+ * hashing per request); the registry reads them when /metrics is scraped.
+ */
 export class RouteMetrics {
-  private readonly byStatus = new Map<number, CounterT.Internal>();
-  constructor(
-    private readonly m: GatewayMetrics,
-    readonly route: string,
-    readonly upstream: HistogramT.Internal<"route">,
-    readonly total: HistogramT.Internal<"route">,
-  ) {}
+  /** status → count */
+  readonly byStatus = new Map<number, number>();
+  upstream: Series | undefined;
+  total: Series | undefined;
+  constructor(readonly route: string) {}
+
   request(status: number, totalMs: number, upstreamMs: number | undefined): void {
-    let c = this.byStatus.get(status);
-    if (c === undefined) {
-      c = this.m.requests.labels(this.route, String(status));
-      this.byStatus.set(status, c);
+    const byStatus = this.byStatus;
+    byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    (this.total ??= new Series()).observeMs(totalMs);
+    if (upstreamMs !== undefined) (this.upstream ??= new Series()).observeMs(upstreamMs);
+  }
+}
+
+interface MetricValue {
+  labels: Record<string, string | number>;
+  value: number;
+  metricName?: string;
+}
+
+/** A prom-client registry entry computed from the route statistics at scrape time. */
+class RouteCollector {
+  readonly aggregator = "sum";
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: "counter" | "histogram",
+    private readonly routes: Map<string, RouteMetrics>,
+    private readonly pick: (r: RouteMetrics) => Series | undefined,
+  ) {}
+
+  get(): { name: string; help: string; type: string; aggregator: string; values: MetricValue[] } {
+    const values: MetricValue[] = [];
+    for (const r of this.routes.values()) {
+      if (this.type === "counter") {
+        for (const [status, n] of r.byStatus) {
+          values.push({ labels: { route: r.route, status: String(status) }, value: n });
+        }
+        continue;
+      }
+      const s = this.pick(r);
+      if (s === undefined) continue;
+      let acc = 0;
+      BUCKETS.forEach((le, i) => {
+        acc += s.counts[i] as number;
+        values.push({
+          labels: { route: r.route, le },
+          value: acc,
+          metricName: `${this.name}_bucket`,
+        });
+      });
+      values.push(
+        {
+          labels: { route: r.route, le: "+Inf" },
+          value: s.count,
+          metricName: `${this.name}_bucket`,
+        },
+        { labels: { route: r.route }, value: s.sum / 1000, metricName: `${this.name}_sum` },
+        { labels: { route: r.route }, value: s.count, metricName: `${this.name}_count` },
+      );
     }
-    c.inc();
-    this.total.observe(totalMs / 1000);
-    if (upstreamMs !== undefined) this.upstream.observe(upstreamMs / 1000);
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      aggregator: this.aggregator,
+      values,
+    };
   }
 }
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly requests: CounterT<"route" | "status">;
-  readonly upstreamLatency: HistogramT<"route">;
-  readonly totalLatency: HistogramT<"route">;
   readonly configVersion: Gauge;
   readonly configApplies: CounterT;
   readonly configRejections: CounterT;
@@ -36,26 +106,31 @@ export class GatewayMetrics {
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.requests = new Counter({
-      name: "gatehouse_requests_total",
-      help: "Proxied requests by route and response status",
-      labelNames: ["route", "status"],
-      registers,
-    });
-    this.upstreamLatency = new Histogram({
-      name: "gatehouse_upstream_latency_seconds",
-      help: "Time from sending the request upstream to the upstream's response head",
-      labelNames: ["route"],
-      buckets: BUCKETS,
-      registers,
-    });
-    this.totalLatency = new Histogram({
-      name: "gatehouse_request_latency_seconds",
-      help: "Total time from the request's arrival to the end of the response",
-      labelNames: ["route"],
-      buckets: BUCKETS,
-      registers,
-    });
+    const routes = this.routes;
+    const collectors = [
+      new RouteCollector(
+        "gatehouse_requests_total",
+        "Proxied requests by route and response status",
+        "counter",
+        routes,
+        () => undefined,
+      ),
+      new RouteCollector(
+        "gatehouse_upstream_latency_seconds",
+        "Time from sending the request upstream to the upstream's response head",
+        "histogram",
+        routes,
+        (r) => r.upstream,
+      ),
+      new RouteCollector(
+        "gatehouse_request_latency_seconds",
+        "Total time from the request's arrival to the end of the response",
+        "histogram",
+        routes,
+        (r) => r.total,
+      ),
+    ];
+    for (const c of collectors) this.registry.registerMetric(c as unknown as Counter);
     this.configVersion = new Gauge({
       name: "gatehouse_config_version",
       help: "Version of the running config snapshot (0 = none)",
@@ -79,12 +154,7 @@ export class GatewayMetrics {
   forRoute(route: string): RouteMetrics {
     let r = this.routes.get(route);
     if (r === undefined) {
-      r = new RouteMetrics(
-        this,
-        route,
-        this.upstreamLatency.labels(route),
-        this.totalLatency.labels(route),
-      );
+      r = new RouteMetrics(route);
       this.routes.set(route, r);
     }
     return r;

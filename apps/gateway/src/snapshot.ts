@@ -28,6 +28,30 @@ export interface RouteEntry {
   /** host header sent upstream when preserve_host is off */
   upstreamHost: string;
   maxBodySize: number | null;
+  /**
+   * The chain is only a request-termination without trigger or echo: every request gets the same
+   * answer. The handler records that answer once (from a real run of the chain) in `staticResponse`
+   * and replays it without running the chain again.
+   */
+  staticAnswer: boolean;
+  staticResponse: StaticResponse | null;
+}
+
+/** A recorded, request-independent response: status, cleaned header lines, body (undefined = none). */
+export interface StaticResponse {
+  status: number;
+  headers: string[];
+  body: Buffer | undefined;
+}
+
+/** Plugins whose answer depends only on their config (given these config fields are off). */
+function answersStatically(chain: Chain, config: NormalizedConfig): boolean {
+  if (chain.plugins.length !== 1) return false;
+  const p = chain.plugins[0];
+  if (p === undefined || p.name !== "request-termination") return false;
+  const conf = config.plugins.find((c) => c.id === p.instanceId)?.config;
+  if (conf === undefined) return false;
+  return !conf.echo && !conf.trigger && !conf.echo_trigger;
 }
 
 export interface GatewaySnapshot extends CompiledSnapshot {
@@ -106,15 +130,18 @@ export function compileSnapshot(
     const entries: RouteEntry[] = config.routes.map((route) => {
       const service = route.service;
       const label = route.name ?? route.id;
+      const chain = chains.forRoute(route.id, service?.id ?? null);
       return {
         route,
         service,
         label,
         metrics: ctx.metrics.forRoute(label),
-        chain: chains.forRoute(route.id, service?.id ?? null),
+        chain,
         upstream: service ? (upstreams.get(service.id) ?? null) : null,
         upstreamHost: service ? hostHeader(service) : "",
         maxBodySize: route.maxBodySize,
+        staticAnswer: answersStatically(chain, config),
+        staticResponse: null,
       };
     });
     const router = compileRoutes(

@@ -67,11 +67,14 @@ function isHopByHop(lower: string): boolean {
   return HOP_BY_HOP.has(lower) || lower.startsWith("proxy-");
 }
 
+const PLAIN_CONNECTION = /^\s*(?:keep-alive|close)\s*$/i;
+
 /** Header names listed in Connection values, other than the hop-by-hop ones; undefined when none. */
 function connectionNamed(...values: unknown[]): Set<string> | undefined {
   let named: Set<string> | undefined;
   for (const value of values) {
     if (value === undefined || value === null) continue;
+    if (typeof value === "string" && PLAIN_CONNECTION.test(value)) continue; // the common case
     const set = new Set<string>();
     connectionTokens(value, set);
     for (const name of set) {
