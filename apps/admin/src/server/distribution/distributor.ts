@@ -289,16 +289,18 @@ export class Distributor {
 
   private async load(version: number): Promise<LoadedVersion | null> {
     if (this.loaded?.version === version) return this.loaded;
-    const row = await this.prisma.configVersion.findUnique({
-      where: { version },
-      select: { version: true, hash: true, snapshot: true },
-    });
+    // the snapshot as PostgreSQL's JSON text: no object round trip through the ORM for a
+    // 10,000-route document, and the request body is built around the text as is
+    const rows = await this.prisma.$queryRaw<{ version: number; hash: string; snapshot: string }[]>`
+      SELECT "version", "hash", "snapshot"::text AS "snapshot" FROM "ConfigVersion"
+      WHERE "version" = ${version}`;
+    const row = rows[0];
     if (!row) return null;
     const loaded: LoadedVersion = {
       version: row.version,
       hash: row.hash,
-      used: pluginsUsed(row.snapshot),
-      body: JSON.stringify({ version: row.version, config: row.snapshot }),
+      used: pluginsUsed(JSON.parse(row.snapshot)),
+      body: `{"version":${row.version},"config":${row.snapshot}}`,
     };
     if (this.loaded === null || loaded.version >= this.loaded.version) this.loaded = loaded;
     return loaded;
