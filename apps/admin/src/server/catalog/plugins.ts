@@ -123,3 +123,41 @@ export function unmaskPluginConfig(
   }
   return copy;
 }
+
+type Doc = Record<string, unknown>;
+const entries = (value: unknown): Doc[] => (Array.isArray(value) ? (value as Doc[]) : []);
+
+/** Every plugin entry of a declarative document, wherever it is nested. */
+export function documentPlugins(doc: unknown): Doc[] {
+  const root = (doc ?? {}) as Doc;
+  const out: Doc[] = [...entries(root.plugins)];
+  for (const s of entries(root.services)) {
+    out.push(...entries(s.plugins));
+    for (const r of entries(s.routes)) out.push(...entries(r.plugins));
+  }
+  for (const r of entries(root.routes)) out.push(...entries(r.plugins));
+  for (const c of entries(root.consumers)) out.push(...entries(c.plugins));
+  return out;
+}
+
+/** A copy of a declarative document with every plugin's secret fields masked. */
+export function maskDocumentSecrets<T>(doc: T): T {
+  const copy = structuredClone(doc);
+  for (const plugin of documentPlugins(copy)) {
+    if (typeof plugin.name === "string" && plugin.config && typeof plugin.config === "object") {
+      plugin.config = maskPluginConfig(plugin.name, plugin.config);
+    }
+  }
+  return copy;
+}
+
+/** Paths (e.g. "redis.password") of secret fields still holding SECRET_MASK. */
+export function maskedSecretFields(name: string, config: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const path of secretPaths(name)) {
+    mapAt(config, path, (value) => {
+      if (value === SECRET_MASK) out.push(path.join("."));
+    });
+  }
+  return out;
+}

@@ -4,6 +4,7 @@ import { parseDeclarative } from "@gatehouse/config";
 import { exportDeclarative } from "@gatehouse/db/export";
 import { stringify } from "yaml";
 import type { Caller } from "@/server/entities/resource";
+import { maskDocumentSecrets } from "@/server/catalog/plugins";
 import { applyChange, CHANGE_LOCK_KEY, commitChange } from "@/server/changes/commit-change";
 import type { CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
@@ -36,8 +37,13 @@ export function validateConfig(doc: unknown): {
   };
 }
 
-export async function exportConfig(format: "json" | "yaml"): Promise<string> {
-  const doc = await exportDeclarative(db());
+/** The whole configuration as a file; plugin secrets masked unless `includeSecrets`. */
+export async function exportConfig(
+  format: "json" | "yaml",
+  includeSecrets = false,
+): Promise<string> {
+  const exported = await exportDeclarative(db());
+  const doc = includeSecrets ? exported : maskDocumentSecrets(exported);
   return format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
 }
 

@@ -3,7 +3,12 @@ import type { NormalizedConfig } from "@gatehouse/config";
 import { canonicalJson, stableId, validateDeclarative } from "@gatehouse/config";
 import { hashApiKey, hashPassword, verifyPassword } from "@gatehouse/db/auth";
 import type { Prisma } from "@gatehouse/db/client";
-import { maskPluginConfig, validationCatalog } from "@/server/catalog/plugins";
+import {
+  maskedSecretFields,
+  maskPluginConfig,
+  unmaskPluginConfig,
+  validationCatalog,
+} from "@/server/catalog/plugins";
 import type { AuditEntry, Tx } from "@/server/changes/types";
 import { keyHashSecret } from "@/server/entities/credentials";
 import type { FieldError } from "@/server/http/errors";
@@ -252,6 +257,7 @@ export async function importDocument(
   }
 
   const plugins = new Map<string, Obj>();
+  const maskErrors: FieldError[] = [];
   for (const p of config.plugins) {
     const serviceId = p.serviceId ? (serviceIds.get(p.serviceId) ?? null) : null;
     const routeId = p.routeId ? (routeIds.get(p.routeId) ?? null) : null;
@@ -265,11 +271,21 @@ export async function importDocument(
           x.consumerId === consumerId,
       )?.id ?? p.id;
     const raw = at(doc, p.source);
+    // A masked secret (from an export without include_secrets) keeps the stored value.
+    const stored = curPlugins.find((x) => x.id === id && x.name === p.name)?.config as
+      Record<string, unknown> | undefined;
+    const config = unmaskPluginConfig(p.name, p.config, stored);
+    for (const field of maskedSecretFields(p.name, config)) {
+      maskErrors.push({
+        path: `${p.source}.config.${field}`,
+        message: "is masked: give the real value (export with include_secrets=true)",
+      });
+    }
     plugins.set(id, {
       id,
       name: p.name,
       instanceName: typeof raw.instance_name === "string" ? raw.instance_name : null,
-      config: p.config,
+      config,
       enabled: p.enabled,
       serviceId,
       routeId,
@@ -278,6 +294,9 @@ export async function importDocument(
       tags: p.tags,
     });
   }
+
+  if (maskErrors.length > 0)
+    throw validationError(maskErrors, "the configuration cannot be imported");
 
   const tables: Table[] = [
     { type: "service", delegate: (t) => t.service as never, desired: services },

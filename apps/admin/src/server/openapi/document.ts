@@ -181,7 +181,13 @@ export const OPERATIONS: Operation[] = [
     tag: "Declarative config",
     role: "viewer",
     response: "Declarative",
-    query: [{ name: "format", description: "`yaml` (default) or `json`." }],
+    query: [
+      { name: "format", description: "`yaml` (default) or `json`." },
+      {
+        name: "include_secrets",
+        description: "true: plugin secret fields in clear (admins only); masked otherwise.",
+      },
+    ],
   },
   {
     method: "post",

@@ -1,4 +1,5 @@
 import "server-only";
+import { maskDocumentSecrets } from "@/server/catalog/plugins";
 import type { ConfigVersion } from "@gatehouse/db/client";
 import type { Caller } from "@/server/entities/resource";
 import { importConfig } from "@/server/declarative/config-actions";
@@ -43,7 +44,8 @@ export async function getVersion(version: number): Promise<ConfigVersion> {
 
 export async function showVersion(version: number) {
   const row = await getVersion(version);
-  return { ...summary(row), snapshot: row.snapshot };
+  // Plugin secrets are masked here like in every other read.
+  return { ...summary(row), snapshot: maskDocumentSecrets(row.snapshot) };
 }
 
 export async function diffVersions(from: number, to: number) {
