@@ -4,10 +4,12 @@
 // http-proxy with a keep-alive agent, Gatehouse with 0 plugins, a request-termination route and
 // Gatehouse with 10,000 routes loaded. wrk drives the load. Proxies under test are pinned to core 0,
 // wrk and the origin to core 1 where the machine has two cores or more.
-// Prints a table and writes bench/results.json.
+// Prints a table and writes bench/results.json. Ratios are medians of per-round ratios; the CPU
+// time each proxy process spent per request (/proc) is reported next to them, as the steadier
+// measure on a shared machine. A wrk run with socket errors or non-2xx answers fails the run.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -17,8 +19,8 @@ import { benchPush } from "./push.mjs";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: "string", default: "3" },
-    duration: { type: "string", default: "5" },
+    rounds: { type: "string", default: "5" },
+    duration: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     routes: { type: "string", default: "10000" },
   },
@@ -201,9 +203,9 @@ const token = "bench-token";
 const gwEnv = { ...process.env, GATEHOUSE_CLUSTER_TOKEN: token, NODE_ENV: "production" };
 
 try {
-  launch("nginx origin", 1, tools.nginx, ["-c", nginxConf, "-p", work]);
-  launch("nginx proxy", 0, tools.nginx, ["-c", nginxProxyConf, "-p", work]);
-  launch("http-proxy", 0, process.execPath, [
+  const originProc = launch("nginx origin", 1, tools.nginx, ["-c", nginxConf, "-p", work]);
+  const nginxProxy = launch("nginx proxy", 0, tools.nginx, ["-c", nginxProxyConf, "-p", work]);
+  const httpProxy = launch("http-proxy", 0, process.execPath, [
     join(root, "bench/bare-http-proxy.mjs"),
     String(PORTS.httpProxy),
     origin,
@@ -221,14 +223,14 @@ try {
     "--log-level",
     "warn",
   ];
-  launch(
+  const gateway = launch(
     "gatehouse",
     0,
     process.execPath,
     gwArgs(smallFile, PORTS.gateway, PORTS.gatewayControl),
     gwEnv,
   );
-  launch(
+  const gateway10k = launch(
     "gatehouse 10k",
     0,
     process.execPath,
@@ -245,37 +247,50 @@ try {
   ]);
 
   const scenarios = [
-    { key: "origin", label: "origin direct (nginx return 200)", url: `${origin}/proxied` },
+    {
+      key: "origin",
+      label: "origin direct (nginx return 200)",
+      url: `${origin}/proxied`,
+      pid: originProc.pid,
+    },
     {
       key: "nginx_proxy",
       label: "nginx proxy_pass, keepalive",
       url: `http://127.0.0.1:${PORTS.nginxProxy}/proxied`,
+      pid: nginxProxy.pid,
     },
     {
       key: "http_proxy",
       label: "bare http-proxy, keep-alive agent",
       url: `http://127.0.0.1:${PORTS.httpProxy}/proxied`,
+      pid: httpProxy.pid,
     },
     {
       key: "gateway",
       label: "Gatehouse, 1 route, 0 plugins",
       url: `http://127.0.0.1:${PORTS.gateway}/proxied`,
+      pid: gateway.pid,
     },
     {
       key: "termination",
       label: "Gatehouse, request-termination",
       url: `http://127.0.0.1:${PORTS.gateway}/terminated`,
+      pid: gateway.pid,
     },
     {
       key: "gateway_10k",
       label: `Gatehouse, ${routeCount} routes, 0 plugins`,
       url: `http://127.0.0.1:${PORTS.gateway10k}/proxied`,
+      pid: gateway10k.pid,
     },
   ];
   for (const s of scenarios) {
     const res = await fetch(s.url);
+    const body = await res.text();
     if (res.status !== 200)
-      throw new Error(`${s.label}: expected 200 from ${s.url}, got ${res.status}`);
+      throw new Error(
+        `${s.label}: expected 200 from ${s.url}, got ${res.status}: ${body.slice(0, 200)}`,
+      );
   }
 
   const samples = Object.fromEntries(scenarios.map((s) => [s.key, []]));
@@ -289,15 +304,25 @@ try {
     ]);
     return execFileSync(cmd, a, { encoding: "utf8" });
   };
+  const failures = [];
   for (const s of scenarios) wrk(s.url, 1); // warm-up (JIT, keep-alive pools)
   for (let r = 1; r <= rounds; r++) {
     for (const s of scenarios) {
+      const cpu0 = cpuSeconds(s.pid);
       const out = wrk(s.url, duration);
+      const cpu1 = cpuSeconds(s.pid);
       const sample = parseWrk(out);
-      if (sample.errors > 0) console.error(`${s.label}: ${sample.errors} socket errors / non-2xx`);
+      sample.cpuUsPerReq =
+        cpu0 === null || cpu1 === null ? NaN : ((cpu1 - cpu0) * 1e6) / sample.requests;
+      if (sample.errors > 0) {
+        failures.push(
+          `${s.label}: ${sample.errors} socket errors / non-2xx responses in round ${r}`,
+        );
+        console.error(failures.at(-1));
+      }
       samples[s.key].push(sample);
     }
-    console.log(`round ${r}/${rounds} done`);
+    console.log(`round ${r}/${rounds} done (load average ${loadavg()[0].toFixed(1)})`);
   }
 
   const median = (xs) => {
@@ -312,13 +337,32 @@ try {
         rps: median(samples[s.key].map((x) => x.rps)),
         p50_ms: median(samples[s.key].map((x) => x.p50)),
         p99_ms: median(samples[s.key].map((x) => x.p99)),
+        cpu_us_per_req: round(median(samples[s.key].map((x) => x.cpuUsPerReq))),
+        rounds: samples[s.key].map((x) => ({
+          rps: round(x.rps),
+          cpu_us_per_req: round(x.cpuUsPerReq),
+          errors: x.errors,
+        })),
       },
     ]),
   );
+  // Each ratio is the median of the per-round ratios: the scenarios of one round ran back to back,
+  // so a shared, noisy machine skews both sides of a round's ratio alike.
+  const ratioOf = (a, b) =>
+    round(median(samples[a].map((x, i) => x.rps / (samples[b][i]?.rps ?? NaN))));
+  // The same comparison by CPU time the proxy process spent per request (lower cost = higher
+  // ratio): steadier than rps when other work competes for the cores. Informational.
+  const cpuRatioOf = (a, b) =>
+    round(median(samples[b].map((x, i) => x.cpuUsPerReq / (samples[a][i]?.cpuUsPerReq ?? NaN))));
   const ratios = {
-    gateway_vs_http_proxy: round(summary.gateway.rps / summary.http_proxy.rps),
-    routes_10k_vs_1: round(summary.gateway_10k.rps / summary.gateway.rps),
-    termination_vs_proxied: round(summary.termination.rps / summary.gateway.rps),
+    gateway_vs_http_proxy: ratioOf("gateway", "http_proxy"),
+    routes_10k_vs_1: ratioOf("gateway_10k", "gateway"),
+    termination_vs_proxied: ratioOf("termination", "gateway"),
+  };
+  const cpuRatios = {
+    gateway_vs_http_proxy: cpuRatioOf("gateway", "http_proxy"),
+    routes_10k_vs_1: cpuRatioOf("gateway_10k", "gateway"),
+    termination_vs_proxied: cpuRatioOf("termination", "gateway"),
   };
   const targets = {
     gateway_vs_http_proxy: 0.95,
@@ -327,18 +371,20 @@ try {
   };
 
   console.log(
-    `\n${"scenario".padEnd(42)} ${"rps".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)}`,
+    `\n${"scenario".padEnd(42)} ${"rps".padStart(9)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"cpu µs/req".padStart(11)}`,
   );
   for (const s of scenarios) {
     const x = summary[s.key];
     console.log(
-      `${x.label.padEnd(42)} ${x.rps.toFixed(0).padStart(9)} ${x.p50_ms.toFixed(2).padStart(8)} ${x.p99_ms.toFixed(2).padStart(8)}`,
+      `${x.label.padEnd(42)} ${x.rps.toFixed(0).padStart(9)} ${x.p50_ms.toFixed(2).padStart(8)} ${x.p99_ms.toFixed(2).padStart(8)} ${x.cpu_us_per_req.toFixed(1).padStart(11)}`,
     );
   }
-  console.log("");
+  console.log(
+    `\n${"ratio (median of rounds)".padEnd(24)} ${"rps".padStart(6)}  ${"by cpu".padStart(6)}`,
+  );
   for (const [k, v] of Object.entries(ratios)) {
     console.log(
-      `${k.padEnd(24)} ${v.toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
+      `${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
     );
   }
   // config distribution: committed change -> applied on two data planes, 10k routes (bench/push.mjs)
@@ -359,15 +405,34 @@ try {
       routes: routeCount,
       pinned: Boolean(tools.taskset && cores >= 2),
     },
+    load_average: loadavg().map(round),
     ratios,
+    cpu_ratios: cpuRatios,
     targets,
     scenarios: summary,
     push: push?.details ?? null,
+    errors: failures,
   };
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(result, null, 2) + "\n");
   console.log("\nwrote bench/results.json");
+  if (failures.length > 0) {
+    console.error(
+      `\nFAILED: ${failures.length} wrk run(s) saw errors, the numbers above are not valid:\n  ${failures.join("\n  ")}`,
+    );
+    process.exitCode = 1;
+  }
 } finally {
   await stopAll();
+}
+
+/** user + system CPU seconds of a process (Linux /proc), null when unavailable */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in USER_HZ (100)
+  } catch {
+    return null;
+  }
 }
 
 function round(x) {
@@ -400,6 +465,7 @@ function parseWrk(out) {
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const errors =
     non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   if (!Number.isFinite(rps)) throw new Error(`could not parse wrk output:\n${out}`);
-  return { rps, p50: lat(50), p99: lat(99), errors };
+  return { rps, requests, p50: lat(50), p99: lat(99), errors };
 }
