@@ -2,7 +2,7 @@ export { parseDeclarative } from "./parse.js";
 export type { ParseResult } from "./parse.js";
 export { validateDeclarative, formatErrors, parseServiceUrl, parseTarget } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";
-export { hashConfig, canonicalJson } from "./hash.js";
+export { hashConfig, hashCanonical, canonicalJson } from "./hash.js";
 export { stableId } from "./ids.js";
 export { formatPath } from "./errors.js";
 export { documentSchema } from "./schema.js";
