@@ -19,17 +19,37 @@ export type CacheReadResult =
   | { kind: "ok"; snapshot: CachedSnapshot }
   | { kind: "corrupt"; reason: string };
 
-function checksum(snapshot: CachedSnapshot): string {
-  return createHash("sha256").update(canonicalJson(snapshot)).digest("hex");
+/**
+ * canonicalJson(snapshot), built around the document's canonical JSON when the caller has it
+ * (keys in sorted order: doc, hash, savedAt, version).
+ */
+function canonicalSnapshot(snapshot: CachedSnapshot, canonicalDoc?: string): string {
+  if (canonicalDoc === undefined) return canonicalJson(snapshot);
+  return (
+    `{"doc":${canonicalDoc},"hash":${JSON.stringify(snapshot.hash)},` +
+    `"savedAt":${JSON.stringify(snapshot.savedAt)},"version":${canonicalJson(snapshot.version)}}`
+  );
+}
+
+function checksum(snapshot: CachedSnapshot, canonicalDoc?: string): string {
+  return createHash("sha256").update(canonicalSnapshot(snapshot, canonicalDoc)).digest("hex");
 }
 
 /**
  * Atomically write the snapshot: temp file in the same directory, fsync, rename over
  * the old file, fsync the directory. A crash leaves either the old or the new file.
  */
-export async function writeCache(dir: string, snapshot: CachedSnapshot): Promise<void> {
+export async function writeCache(
+  dir: string,
+  snapshot: CachedSnapshot,
+  /** canonicalJson(snapshot.doc) when already computed (saves serializing the document twice) */
+  canonicalDoc?: string,
+): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const body = JSON.stringify({ format: FORMAT, checksum: checksum(snapshot), snapshot });
+  const canonical = canonicalSnapshot(snapshot, canonicalDoc);
+  const sum = createHash("sha256").update(canonical).digest("hex");
+  // the canonical text is valid JSON of the same snapshot: written as is
+  const body = `{"format":${JSON.stringify(FORMAT)},"checksum":"${sum}","snapshot":${canonical}}`;
   const final = join(dir, CACHE_FILE);
   const tmp = join(dir, `.${CACHE_FILE}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const fh = await open(tmp, "wx", 0o600);

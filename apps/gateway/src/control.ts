@@ -105,7 +105,11 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
         );
     }
     req.log.info(
-      { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash },
+      {
+        version: result.snapshot.meta.version,
+        hash: result.snapshot.meta.hash,
+        timings: state.lastApplyTimings,
+      },
       "config applied",
     );
     return { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash };
@@ -137,6 +141,7 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
           }
         : null,
       cache_error: state.lastPersistError,
+      last_apply_ms: state.lastApplyTimings,
       ...opts.status?.(),
     };
   });

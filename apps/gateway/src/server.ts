@@ -139,7 +139,9 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         previous,
       ),
     persist:
-      opts.cacheDir !== undefined ? (s) => writeCache(opts.cacheDir as string, s) : undefined,
+      opts.cacheDir !== undefined
+        ? (s, canonical) => writeCache(opts.cacheDir as string, s, canonical)
+        : undefined,
     onApplied: (s) => {
       metrics.configApplies.inc();
       metrics.configVersion.set(s.meta.version);

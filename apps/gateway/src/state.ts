@@ -1,4 +1,4 @@
-import { formatErrors, hashConfig, validateDeclarative } from "@gatehouse/config";
+import { canonicalJson, formatErrors, hashCanonical, validateDeclarative } from "@gatehouse/config";
 import type { ConfigError, NormalizedConfig, PluginCatalog } from "@gatehouse/config";
 import type { CachedSnapshot } from "./cache.js";
 
@@ -10,7 +10,6 @@ export interface SnapshotMeta {
   hash: string;
   source: SnapshotSource;
   appliedAt: Date;
-  doc: unknown;
 }
 
 /** A fully compiled config: everything the request path needs, immutable once swapped in. */
@@ -28,12 +27,26 @@ export interface ConfigStateOptions<S extends CompiledSnapshot> {
   catalog: PluginCatalog;
   /** compile a validated config completely; throw ConfigCompileError for user-facing errors */
   compile(config: NormalizedConfig, meta: SnapshotMeta, previous: S | null): S;
-  /** persist the applied snapshot (cache); errors are reported, never undo the swap */
-  persist?(snapshot: CachedSnapshot): Promise<void>;
+  /**
+   * persist the applied snapshot (cache); errors are reported, never undo the swap.
+   * `canonicalDoc` is canonicalJson(snapshot.doc), already computed for the hash.
+   */
+  persist?(snapshot: CachedSnapshot, canonicalDoc: string): Promise<void>;
   onApplied?(snapshot: S): void;
   onRejected?(source: SnapshotSource, errors: ConfigError[]): void;
   onPersistError?(err: Error): void;
 }
+
+/** Durations (ms) of the stages of one apply. */
+export interface ApplyTimings {
+  validateMs: number;
+  hashMs: number;
+  compileMs: number;
+  /** validate + hash + compile + swap */
+  totalMs: number;
+}
+
+const ms = (from: number): number => Math.round((performance.now() - from) * 10) / 10;
 
 export class ConfigCompileError extends Error {
   constructor(readonly errors: ConfigError[]) {
@@ -51,25 +64,52 @@ export class ConfigState<S extends CompiledSnapshot> {
   current: S | null = null;
   lastError: { at: Date; source: SnapshotSource; errors: ConfigError[] } | null = null;
   lastPersistError: string | null = null;
+  /** how long the stages of the last successful apply took (ms) */
+  lastApplyTimings: ApplyTimings | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: ConfigStateOptions<S>) {}
 
   /** Validate + compile without touching the running snapshot. */
   prepare(doc: unknown, version: number, source: SnapshotSource): ApplyResult<S> {
+    return this.prepareCanonical(doc, version, source).result;
+  }
+
+  /** `prepare`, also returning the document's canonical JSON (hashed once, reused by the cache). */
+  private prepareCanonical(
+    doc: unknown,
+    version: number,
+    source: SnapshotSource,
+  ): { result: ApplyResult<S>; canonical: string; timings: ApplyTimings } {
+    const t0 = performance.now();
+    const timings: ApplyTimings = { validateMs: 0, hashMs: 0, compileMs: 0, totalMs: 0 };
     const validated = validateDeclarative(doc, { plugins: this.opts.catalog });
-    if (!validated.ok) return { ok: false, status: 400, errors: validated.errors };
+    timings.validateMs = ms(t0);
+    if (!validated.ok) {
+      return {
+        result: { ok: false, status: 400, errors: validated.errors },
+        canonical: "",
+        timings,
+      };
+    }
+    const t1 = performance.now();
+    const canonical = canonicalJson(doc);
     const meta: SnapshotMeta = {
       version,
-      hash: hashConfig(doc),
+      hash: hashCanonical(canonical),
       source,
       appliedAt: new Date(),
-      doc,
     };
+    timings.hashMs = ms(t1);
+    const t2 = performance.now();
     try {
-      return { ok: true, snapshot: this.opts.compile(validated.config, meta, this.current) };
+      const snapshot = this.opts.compile(validated.config, meta, this.current);
+      timings.compileMs = ms(t2);
+      return { result: { ok: true, snapshot }, canonical, timings };
     } catch (err) {
-      if (err instanceof ConfigCompileError) return { ok: false, status: 400, errors: err.errors };
+      if (err instanceof ConfigCompileError) {
+        return { result: { ok: false, status: 400, errors: err.errors }, canonical, timings };
+      }
       throw err;
     }
   }
@@ -96,7 +136,8 @@ export class ConfigState<S extends CompiledSnapshot> {
         this.reject(source, errors);
         return { ok: false, status: 409, errors };
       }
-      const prepared = this.prepare(doc, version, source);
+      const t0 = performance.now();
+      const { result: prepared, canonical, timings } = this.prepareCanonical(doc, version, source);
       if (!prepared.ok) {
         this.reject(source, prepared.errors);
         return prepared;
@@ -104,16 +145,21 @@ export class ConfigState<S extends CompiledSnapshot> {
       const next = prepared.snapshot;
       this.current = next; // the single swap
       this.lastError = null;
+      timings.totalMs = ms(t0);
+      this.lastApplyTimings = timings;
       running?.retire();
       this.opts.onApplied?.(next);
       if (this.opts.persist && source !== "cache") {
         try {
-          await this.opts.persist({
-            version: next.meta.version,
-            hash: next.meta.hash,
-            savedAt: next.meta.appliedAt.toISOString(),
-            doc,
-          });
+          await this.opts.persist(
+            {
+              version: next.meta.version,
+              hash: next.meta.hash,
+              savedAt: next.meta.appliedAt.toISOString(),
+              doc,
+            },
+            canonical,
+          );
           this.lastPersistError = null;
         } catch (err) {
           this.lastPersistError = (err as Error).message;
