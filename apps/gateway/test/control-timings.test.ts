@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { control, doc, gateway } from "./helpers.js";
 
 test("status reports how long the stages of the last applied push took", async (t) => {
-  const gw = await gateway(t);
+  const gw = await gateway(t, undefined);
   const config = doc([], { routes: [{ name: "r", paths: ["/x"] }] });
   assert.equal((await control(gw, "PUT", "/v1/config", { version: 3, config })).status, 200);
   const status = (await control(gw, "GET", "/v1/status")).json() as {
