@@ -307,7 +307,8 @@ try {
   const failures = [];
   for (const s of scenarios) wrk(s.url, 1); // warm-up (JIT, keep-alive pools)
   for (let r = 1; r <= rounds; r++) {
-    for (const s of scenarios) {
+    // ABBA order: even rounds run the scenarios in reverse, so no scenario always follows the same one
+    for (const s of r % 2 === 1 ? scenarios : [...scenarios].reverse()) {
       const cpu0 = cpuSeconds(s.pid);
       const out = wrk(s.url, duration);
       const cpu1 = cpuSeconds(s.pid);

@@ -113,6 +113,20 @@ function decodeUnreserved(raw: string, regexMode: boolean): PathResult {
 }
 
 /**
+ * True when decodeUnreserved would return `raw` unchanged: no `%`, backslash, `#`, control or
+ * non-ASCII character, nothing it would percent-encode.
+ */
+function isPlainPath(raw: string): boolean {
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || code === 0x25 || code === 0x5c || code === 0x23)
+      return false;
+    if (ENCODE_AS_IS.has(code)) return false;
+  }
+  return true;
+}
+
+/**
  * Steps 3 and 4 on an already decoded path that starts with `/`: merge duplicate slashes and
  * remove dot segments (RFC 3986 5.2.4). A `..` with nothing left to pop escapes the root.
  */
@@ -144,6 +158,7 @@ function removeDotSegments(path: string): PathResult {
 
 /** Full normalization of a path (no query) that must start with `/`. */
 export function normalizePathOnly(rawPath: string): PathResult {
+  if (isPlainPath(rawPath)) return removeDotSegments(rawPath); // nothing to decode or reject
   const decoded = decodeUnreserved(rawPath, false);
   if (!decoded.ok) return decoded;
   return removeDotSegments(decoded.path);
