@@ -140,9 +140,14 @@ export function documentPlugins(doc: unknown): Doc[] {
   return out;
 }
 
-/** A copy of a declarative document with every plugin's secret fields masked. */
+/** A copy of a declarative document with every plugin's secret fields and jwt secrets masked. */
 export function maskDocumentSecrets<T>(doc: T): T {
   const copy = structuredClone(doc);
+  for (const consumer of entries((copy as Doc | null)?.consumers)) {
+    for (const jwt of entries(consumer.jwt_secrets)) {
+      if (typeof jwt.secret === "string") jwt.secret = SECRET_MASK;
+    }
+  }
   for (const plugin of documentPlugins(copy)) {
     if (typeof plugin.name === "string" && plugin.config && typeof plugin.config === "object") {
       plugin.config = maskPluginConfig(plugin.name, plugin.config);

@@ -4,6 +4,7 @@ import { hashConfig, validateDeclarative } from "@gatehouse/config";
 import type { Prisma } from "@gatehouse/db/client";
 import { validationCatalog } from "@/server/catalog/plugins";
 import { notifyVersionCommitted } from "@/server/changes/hooks";
+import { jwtSecretKey } from "@/server/entities/credentials";
 import type { AuditEntry, ChangeActor, CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
 import { validationError } from "@/server/http/errors";
@@ -35,7 +36,8 @@ export async function commitChange(
       })),
     });
   }
-  const snapshot = await exportInTransaction(tx);
+  // With the jwt secrets in clear: the snapshot is what data planes receive.
+  const snapshot = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
   if (!checked.ok) {
     throw validationError(

@@ -8,6 +8,7 @@ import { maskDocumentSecrets } from "@/server/catalog/plugins";
 import { applyChange, CHANGE_LOCK_KEY, commitChange } from "@/server/changes/commit-change";
 import type { CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
+import { jwtSecretKey } from "@/server/entities/credentials";
 import type { ConfigDiff } from "@/server/declarative/diff";
 import { diffDocuments } from "@/server/declarative/diff";
 import type { ImportOptions } from "@/server/declarative/import";
@@ -42,7 +43,7 @@ export async function exportConfig(
   format: "json" | "yaml",
   includeSecrets = false,
 ): Promise<string> {
-  const exported = await exportDeclarative(db());
+  const exported = await exportDeclarative(db(), { secretKey: jwtSecretKey() });
   const doc = includeSecrets ? exported : maskDocumentSecrets(exported);
   return format === "json" ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
 }
@@ -60,9 +61,9 @@ export interface ImportOutcome {
 }
 
 async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions) {
-  const before = await exportInTransaction(tx);
+  const before = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   const audit = await importDocument(tx, doc, options);
-  const after = await exportInTransaction(tx);
+  const after = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   return { audit, diff: diffDocuments(before, after) };
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import type { DeclarativeDocument } from "@gatehouse/db/export";
+import type { DeclarativeDocument, ExportOptions } from "@gatehouse/db/export";
 import { exportDeclarative } from "@gatehouse/db/export";
 import type { Tx } from "@/server/changes/types";
 
@@ -8,10 +8,13 @@ import type { Tx } from "@/server/changes/types";
  * `$transaction` is hidden: given a client that has it, exportDeclarative opens a separate
  * transaction and would read the committed state instead.
  */
-export function exportInTransaction(tx: Tx): Promise<DeclarativeDocument> {
+export function exportInTransaction(
+  tx: Tx,
+  options: ExportOptions = {},
+): Promise<DeclarativeDocument> {
   const withoutTransaction = new Proxy(tx, {
     get: (target, key, receiver) =>
       key === "$transaction" ? undefined : (Reflect.get(target, key, receiver) as unknown),
   });
-  return exportDeclarative(withoutTransaction as Parameters<typeof exportDeclarative>[0]);
+  return exportDeclarative(withoutTransaction as Parameters<typeof exportDeclarative>[0], options);
 }

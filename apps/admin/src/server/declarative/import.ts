@@ -1,16 +1,22 @@
 import "server-only";
 import type { NormalizedConfig } from "@gatehouse/config";
 import { canonicalJson, stableId, validateDeclarative } from "@gatehouse/config";
-import { hashApiKey, hashPassword, verifyPassword } from "@gatehouse/db/auth";
+import { decryptSecret, hashApiKey, hashPassword, verifyPassword } from "@gatehouse/db/auth";
 import type { Prisma } from "@gatehouse/db/client";
 import {
+  SECRET_MASK,
   maskedSecretFields,
   maskPluginConfig,
   unmaskPluginConfig,
   validationCatalog,
 } from "@/server/catalog/plugins";
 import type { AuditEntry, Tx } from "@/server/changes/types";
-import { keyHashSecret } from "@/server/entities/credentials";
+import {
+  encryptJwtSecret,
+  JWT_ALGORITHMS,
+  jwtSecretKey,
+  keyHashSecret,
+} from "@/server/entities/credentials";
 import type { FieldError } from "@/server/http/errors";
 import { validationError } from "@/server/http/errors";
 
@@ -73,12 +79,21 @@ function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions)
     }
   }
   ((doc.consumers ?? []) as Obj[]).forEach((c, i) => {
-    if (Array.isArray(c.jwt_secrets) && c.jwt_secrets.length > 0) {
+    if (Array.isArray(c.acls) && c.acls.length > 0) {
       errors.push({
-        path: `consumers[${i}].jwt_secrets`,
-        message: "jwt credentials are not supported by the admin yet",
+        path: `consumers[${i}].acls`,
+        message: "ACL groups are not stored by the admin yet",
       });
     }
+    ((c.jwt_secrets ?? []) as Obj[]).forEach((j, k) => {
+      const algorithm = (j.algorithm as string | undefined) ?? "HS256";
+      if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
+        errors.push({
+          path: `consumers[${i}].jwt_secrets[${k}].algorithm`,
+          message: `must be one of ${JWT_ALGORITHMS.join(", ")} (the admin stores no others)`,
+        });
+      }
+    });
   });
   const hosts = new Set(config.services.map((s) => s.host));
   config.upstreams.forEach((u, i) => {
@@ -149,6 +164,7 @@ export async function importDocument(
       tx.basicAuthCredential.findMany(),
       tx.plugin.findMany(),
     ]);
+  const curJwts = await tx.jwtCredential.findMany();
 
   const serviceIds = new Map<string, string>();
   const services = new Map<string, Obj>();
@@ -223,6 +239,8 @@ export async function importDocument(
   const consumers = new Map<string, Obj>();
   const keys = new Map<string, Obj>();
   const basics = new Map<string, Obj>();
+  const jwts = new Map<string, Obj>();
+  const maskErrors: FieldError[] = [];
   for (const c of config.consumers) {
     const id =
       (c.username !== null ? curConsumers.find((x) => x.username === c.username)?.id : undefined) ??
@@ -236,6 +254,38 @@ export async function importDocument(
       const prefix =
         curKeys.find((x) => x.id === kid)?.keyPrefix ?? (k.key ? k.key.slice(0, 4) : "");
       keys.set(kid, { id: kid, consumerId: id, keyHash, keyPrefix: prefix, tags: k.tags });
+    }
+    for (const j of c.jwtSecrets) {
+      const existing = curJwts.find((x) => x.key === j.key);
+      const hs = j.algorithm.startsWith("HS");
+      let secretEncrypted: string | null = null;
+      if (hs && j.secret === SECRET_MASK) {
+        if (existing?.secretEncrypted) secretEncrypted = existing.secretEncrypted;
+        else {
+          maskErrors.push({
+            path: `consumers[${config.consumers.indexOf(c)}].jwt_secrets[${c.jwtSecrets.indexOf(j)}].secret`,
+            message: "is masked: give the real value (export with include_secrets=true)",
+          });
+        }
+      } else if (hs && j.secret !== null) {
+        // Encryption is randomized: keep the stored ciphertext when it holds the same secret.
+        const key = jwtSecretKey();
+        const same =
+          existing?.secretEncrypted &&
+          key !== undefined &&
+          safeDecrypt(existing.secretEncrypted, key) === j.secret;
+        secretEncrypted = same ? (existing?.secretEncrypted ?? null) : encryptJwtSecret(j.secret);
+      }
+      const jid = existing?.id ?? j.id;
+      jwts.set(jid, {
+        id: jid,
+        consumerId: id,
+        key: j.key,
+        algorithm: j.algorithm,
+        secretEncrypted,
+        rsaPublicKey: hs ? null : j.rsaPublicKey,
+        tags: j.tags,
+      });
     }
     for (const b of c.basicauthCredentials) {
       const existing = curBasics.find((x) => x.username === b.username);
@@ -257,7 +307,6 @@ export async function importDocument(
   }
 
   const plugins = new Map<string, Obj>();
-  const maskErrors: FieldError[] = [];
   for (const p of config.plugins) {
     const serviceId = p.serviceId ? (serviceIds.get(p.serviceId) ?? null) : null;
     const routeId = p.routeId ? (routeIds.get(p.routeId) ?? null) : null;
@@ -309,6 +358,7 @@ export async function importDocument(
       delegate: (t) => t.basicAuthCredential as never,
       desired: basics,
     },
+    { type: "jwt_secret", delegate: (t) => t.jwtCredential as never, desired: jwts },
     { type: "plugin", delegate: (t) => t.plugin as never, desired: plugins },
   ];
   const current: Record<string, Row[]> = {
@@ -319,6 +369,7 @@ export async function importDocument(
     keyauth_credential: curKeys as unknown as Row[],
     basicauth_credential: curBasics as unknown as Row[],
     plugin: curPlugins as unknown as Row[],
+    jwt_secret: curJwts as unknown as Row[],
   };
 
   const audit: AuditEntry[] = [];
@@ -382,7 +433,22 @@ export async function importDocument(
 
 /** What the audit log keeps of an imported row: no hashes, plugin secrets masked. */
 function publicView(type: string, row: Obj): Obj {
-  const { keyHash: _k, passwordHash: _p, createdAt: _c, updatedAt: _u, ...rest } = row;
+  const {
+    keyHash: _k,
+    passwordHash: _p,
+    secretEncrypted: _s,
+    createdAt: _c,
+    updatedAt: _u,
+    ...rest
+  } = row;
   if (type === "plugin") rest.config = maskPluginConfig(String(row.name), row.config);
   return rest;
+}
+
+function safeDecrypt(encrypted: string, key: string): string | undefined {
+  try {
+    return decryptSecret(encrypted, key);
+  } catch {
+    return undefined;
+  }
 }

@@ -26,6 +26,7 @@ export const consumers: Resource<Consumer> = {
       "keyauth_credentials",
       "basicauth_credentials",
       "jwt_secrets",
+      "acls",
       "plugins",
     ]);
     const base: Record<string, unknown> = current

@@ -1,6 +1,7 @@
 import "server-only";
-import type { BasicAuthCredential, KeyAuthCredential } from "@gatehouse/db/client";
-import { generateToken, hashApiKey, hashPassword } from "@gatehouse/db/auth";
+import { createHmac, randomBytes } from "node:crypto";
+import type { BasicAuthCredential, JwtCredential, KeyAuthCredential } from "@gatehouse/db/client";
+import { encryptSecret, generateToken, hashApiKey, hashPassword } from "@gatehouse/db/auth";
 import { env } from "@/env";
 import { BASE_SORT, idRef, timestamps } from "@/server/entities/common";
 import type { Resource } from "@/server/entities/resource";
@@ -97,6 +98,109 @@ export const basicAuthCredentials: Resource<BasicAuthCredential> = {
           : {}),
         ...(current ? {} : { consumerId: scope.consumerId }),
       },
+    };
+  },
+};
+
+/**
+ * AES-256-GCM key material for jwt secrets at rest (JwtCredential.secretEncrypted), derived from
+ * GATEHOUSE_KEY_HASH_SECRET with a purpose label (HMAC), so one operator secret serves both uses
+ * without reusing the same key for two algorithms. Undefined when the secret is not configured.
+ */
+export function jwtSecretKey(): string | undefined {
+  const secret = env().GATEHOUSE_KEY_HASH_SECRET;
+  return secret
+    ? createHmac("sha256", secret).update("gatehouse jwt secret encryption v1").digest("hex")
+    : undefined;
+}
+
+function requireJwtSecretKey(): string {
+  const key = jwtSecretKey();
+  if (!key) {
+    throw new ApiError(
+      "unavailable",
+      "GATEHOUSE_KEY_HASH_SECRET is not set on the admin: jwt secrets cannot be stored",
+    );
+  }
+  return key;
+}
+
+/** Algorithms the database stores (a subset of what the declarative format names). */
+export const JWT_ALGORITHMS = ["HS256", "RS256", "ES256"] as const;
+
+/** Encrypts a jwt HS secret for storage. */
+export function encryptJwtSecret(secret: string): string {
+  return encryptSecret(secret, requireJwtSecretKey());
+}
+
+/**
+ * jwt: HS256 secrets are stored encrypted (the data planes need them in clear), shown once on
+ * create; RS256/ES256 keep the public key (Kong's `rsa_public_key`), which is not secret.
+ */
+export const jwtCredentials: Resource<JwtCredential> = {
+  type: "jwt_secret",
+  delegate: (tx) => tx.jwtCredential as never,
+  sortable: { key: "key", ...BASE_SORT },
+  nameColumn: "key",
+  scopeWhere: (scope) => (scope.consumerId ? { consumerId: scope.consumerId } : {}),
+  keyWhere: (key) => [{ id: key }, { key }],
+  toApi: (row) => ({
+    id: row.id,
+    consumer: idRef(row.consumerId),
+    key: row.key,
+    algorithm: row.algorithm,
+    rsa_public_key: row.rsaPublicKey,
+    tags: row.tags,
+    ...timestamps(row),
+  }),
+  async prepare(_tx, input, current, scope) {
+    const cleaned = cleanInput(input, ["key", "algorithm", "secret", "rsa_public_key", "tags"]);
+    const base: Record<string, unknown> = current
+      ? {
+          key: current.key,
+          algorithm: current.algorithm,
+          ...(current.rsaPublicKey !== null ? { rsa_public_key: current.rsaPublicKey } : {}),
+          tags: current.tags,
+        }
+      : {};
+    const candidate = merge(base, cleaned);
+    candidate.key ??= generateToken("gj");
+    const algorithm = (candidate.algorithm as string | undefined) ?? "HS256";
+    const hs = algorithm.startsWith("HS");
+    let revealSecret: string | undefined;
+    if (hs && candidate.secret === undefined) {
+      if (current?.secretEncrypted && current.algorithm === algorithm) candidate.secret = "stored";
+      else candidate.secret = revealSecret = randomBytes(32).toString("base64url");
+    } else if (hs && typeof candidate.secret === "string") revealSecret = candidate.secret;
+    const errors = [...cleaned.errors];
+    if (
+      typeof candidate.algorithm === "string" &&
+      !(JWT_ALGORITHMS as readonly string[]).includes(candidate.algorithm)
+    ) {
+      errors.push({
+        path: "algorithm",
+        message: `must be one of ${JWT_ALGORITHMS.join(", ")} (the admin stores no others)`,
+      });
+    }
+    validateEntity(
+      { consumers: [{ username: "consumer", jwt_secrets: [candidate] }] },
+      "consumers[0].jwt_secrets[0]",
+      errors,
+    );
+    return {
+      data: {
+        key: candidate.key,
+        algorithm,
+        tags: (candidate.tags as string[] | undefined) ?? [],
+        rsaPublicKey: hs ? null : ((candidate.rsa_public_key as string | undefined) ?? null),
+        ...(hs
+          ? revealSecret !== undefined
+            ? { secretEncrypted: encryptJwtSecret(revealSecret) }
+            : {}
+          : { secretEncrypted: null }),
+        ...(current ? {} : { consumerId: scope.consumerId }),
+      },
+      ...(revealSecret !== undefined ? { reveal: { secret: revealSecret } } : {}),
     };
   },
 };

@@ -159,6 +159,14 @@ export const OPERATIONS: Operation[] = [
     "BasicAuth",
     "basic-auth credential",
   ),
+  ...crud(
+    "/consumers/{consumer}/jwt",
+    "credential",
+    "Credentials",
+    "JwtInput",
+    "Jwt",
+    "jwt credential",
+  ),
   {
     method: "get",
     path: "/catalog",

@@ -19,6 +19,7 @@ const plugin = doc.plugins.unwrap().element;
 const target = doc.upstreams.unwrap().element.shape.targets.unwrap().element;
 const keyauth = consumer.shape.keyauth_credentials.unwrap().element;
 const basicauth = consumer.shape.basicauth_credentials.unwrap().element;
+const jwt = consumer.shape.jwt_secrets.unwrap().element;
 
 const readOnly = {
   id: z.string(),
@@ -101,6 +102,7 @@ export const ConsumerInput = consumer
     keyauth_credentials: true,
     basicauth_credentials: true,
     jwt_secrets: true,
+    acls: true,
     plugins: true,
   })
   .extend(version);
@@ -137,6 +139,22 @@ export const BasicAuth = z.object({
   ...readOnly,
   consumer: ref,
   username: z.string(),
+  tags: z.array(z.string()),
+});
+
+export const JwtInput = jwt.omit({ id: true }).extend({
+  key: z.string().min(1).optional().describe("Generated when left out."),
+  algorithm: z.enum(["HS256", "RS256", "ES256"]).optional(),
+  secret: z.string().optional().describe("HS256: generated when left out; shown once."),
+  ...version,
+});
+export const Jwt = z.object({
+  ...readOnly,
+  consumer: ref,
+  key: z.string(),
+  algorithm: z.enum(["HS256", "RS256", "ES256"]),
+  rsa_public_key: z.string().nullable(),
+  secret: z.string().optional().describe("Only in the response that set it."),
   tags: z.array(z.string()),
 });
 
