@@ -94,10 +94,7 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
 export function toErrorResponse(error: unknown, requestId: string): Response {
   const apiError = error instanceof ApiError ? error : (fromDatabaseError(error) ?? undefined);
   if (!apiError) {
-    console.error(
-      `[${requestId}] unexpected error:`,
-      error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    );
+    console.error(`[${requestId}] unexpected error: ${describeForLog(error)}`);
     return Response.json(
       { code: "internal", message: "internal server error", request_id: requestId },
       { status: 500, headers: { "x-request-id": requestId, "cache-control": "no-store" } },
@@ -115,4 +112,16 @@ export function toErrorResponse(error: unknown, requestId: string): Response {
       headers: { ...apiError.headers, "x-request-id": requestId, "cache-control": "no-store" },
     },
   );
+}
+
+/**
+ * What the log keeps of an unexpected error: its class, code and FIRST line only. Database
+ * errors print the whole query (with plugin configs, hashes) after that line; it never reaches
+ * the log.
+ */
+export function describeForLog(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const code = (error as { code?: unknown }).code;
+  const firstLine = error.message.split("\n").find((line) => line.trim() !== "") ?? "";
+  return `${error.name}${typeof code === "string" ? ` ${code}` : ""}: ${firstLine.trim().slice(0, 200)}`;
 }
