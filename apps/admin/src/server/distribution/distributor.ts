@@ -1,6 +1,7 @@
 // The control plane's push loop. Runs inside the Next.js server process (started once from
 // instrumentation.ts), and in tests directly. No "server-only" / "@/" imports: instrumentation and
 // tests load this module outside the app's route bundles.
+import { canonicalJson } from "@gatehouse/config";
 import { Prisma } from "@gatehouse/db/client";
 import type { PrismaClient } from "@gatehouse/db/client";
 import { missingPlugins, pluginsUsed } from "./plugins-used";
@@ -23,8 +24,9 @@ export interface DistributorOptions {
   retryInitialMs?: number;
   retryMaxMs?: number;
   /**
-   * after a commit, how long to wait for more commits before pushing (ms): a burst of changes
-   * becomes one push of its newest version (default 50)
+   * the shortest time between two commit-triggered push rounds (ms): a commit after a quiet
+   * period is pushed at once, the rest of a burst waits for the window's end and is pushed as
+   * its newest version (default 50)
    */
   coalesceMs?: number;
   log?: DistributorLog;
@@ -92,10 +94,13 @@ export class Distributor {
   private readonly retryMaxMs: number;
   private readonly coalesceMs: number;
   private coalesceTimer: NodeJS.Timeout | null = null;
+  /** when notify() last started pushes (Date.now()) */
+  private lastNotifyPushAt = 0;
   private readonly log: DistributorLog;
   private readonly planes = new Map<string, PlaneState>();
   private latest: number | null = null;
   private loaded: LoadedVersion | null = null;
+  private loading: { version: number; promise: Promise<LoadedVersion | null> } | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
   private stopped = false;
@@ -125,24 +130,38 @@ export class Distributor {
     return () => this.listeners.delete(listener);
   }
 
-  /** A version was committed (the api's onVersionCommitted hook): push it everywhere. */
+  /**
+   * A version was committed (the api's onVersionCommitted hook): push it everywhere. The first
+   * commit after a quiet period is pushed at once; later ones within `coalesceMs` of the last
+   * push start wait for the end of that window, so a burst becomes few pushes of its newest
+   * version (and at most one push per data plane is in flight anyway).
+   */
   notify(version: number): void {
     if (this.stopped) return;
     if (this.latest === null || version > this.latest) this.latest = version;
-    // one window from the first commit of a burst (not reset by later ones: no starvation)
-    if (this.coalesceTimer) return;
+    if (this.coalesceTimer) return; // the pending window pushes the newest
+    const wait = this.lastNotifyPushAt + this.coalesceMs - Date.now();
+    if (wait <= 0) {
+      this.pushLatestNow();
+      return;
+    }
     this.coalesceTimer = setTimeout(() => {
       this.coalesceTimer = null;
-      // a new version is worth trying even where the last one failed: cancel pending backoffs
-      for (const plane of this.planes.values()) {
-        if (plane.retryTimer) {
-          clearTimeout(plane.retryTimer);
-          plane.retryTimer = null;
-        }
-        this.consider(plane);
-      }
-    }, this.coalesceMs);
+      this.pushLatestNow();
+    }, wait);
     this.coalesceTimer.unref();
+  }
+
+  private pushLatestNow(): void {
+    this.lastNotifyPushAt = Date.now();
+    // a new version is worth trying even where the last one failed: cancel pending backoffs
+    for (const plane of this.planes.values()) {
+      if (plane.retryTimer) {
+        clearTimeout(plane.retryTimer);
+        plane.retryTimer = null;
+      }
+      this.consider(plane);
+    }
   }
 
   /** Reads the newest version and the data planes now (and starts the pushes they need). */
@@ -287,20 +306,33 @@ export class Distributor {
     for (const listener of this.listeners) listener(event);
   }
 
-  private async load(version: number): Promise<LoadedVersion | null> {
-    if (this.loaded?.version === version) return this.loaded;
-    // the snapshot as PostgreSQL's JSON text: no object round trip through the ORM for a
-    // 10,000-route document, and the request body is built around the text as is
+  /** One load per version, shared by the data planes pushed to at the same time. */
+  private load(version: number): Promise<LoadedVersion | null> {
+    if (this.loaded?.version === version) return Promise.resolve(this.loaded);
+    if (this.loading?.version === version) return this.loading.promise;
+    const promise = this.loadVersion(version).finally(() => {
+      if (this.loading?.promise === promise) this.loading = null;
+    });
+    this.loading = { version, promise };
+    return promise;
+  }
+
+  private async loadVersion(version: number): Promise<LoadedVersion | null> {
+    // the snapshot as PostgreSQL's JSON text (no object round trip through the ORM for a
+    // 10,000-route document), parsed once and sent as canonical JSON (keys sorted, what the
+    // hash is computed over): serialized and encoded once for every data plane, and each data
+    // plane's own canonicalization of an already canonical document is a cheap check
     const rows = await this.prisma.$queryRaw<{ version: number; hash: string; snapshot: string }[]>`
       SELECT "version", "hash", "snapshot"::text AS "snapshot" FROM "ConfigVersion"
       WHERE "version" = ${version}`;
     const row = rows[0];
     if (!row) return null;
+    const doc: unknown = JSON.parse(row.snapshot);
     const loaded: LoadedVersion = {
       version: row.version,
       hash: row.hash,
-      used: pluginsUsed(JSON.parse(row.snapshot)),
-      body: `{"version":${row.version},"config":${row.snapshot}}`,
+      used: pluginsUsed(doc),
+      body: `{"version":${row.version},"config":${canonicalJson(doc)}}`,
     };
     if (this.loaded === null || loaded.version >= this.loaded.version) this.loaded = loaded;
     return loaded;
@@ -363,7 +395,9 @@ export class Distributor {
       return;
     }
 
-    await this.record(plane.id, {
+    // recorded while the push is under way (not before it: one database round trip less on the
+    // way to the data plane); awaited before any outcome is recorded, so it never lands after one
+    const pending = this.record(plane.id, {
       status: "pending",
       targetVersion: target,
       lastPushAt: new Date(),
@@ -378,10 +412,12 @@ export class Distributor {
       });
       body = await response.json().catch(() => undefined);
     } catch (error) {
+      await pending;
       if (this.stopped) return;
       await this.unreachable(plane, target, `cannot push to ${controlUrl}: ${describe(error)}`);
       return;
     }
+    await pending;
 
     if (response.status === 200) {
       const applied = body as { version?: number; hash?: string } | undefined;
