@@ -45,11 +45,10 @@ const INVALID_PATH = /[^\u0021-\u00ff]/;
 const kAttempt = Symbol("gatehouse.attempt");
 const kForwarding = Symbol("gatehouse.forwarding");
 const kPiped = Symbol("gatehouse.piped");
-const kWatched = Symbol("gatehouse.watched");
 
 type BodyMode = "none" | "buffer" | "stream";
 
-type AttemptHolder = { [kAttempt]?: Attempt | undefined; [kWatched]?: boolean };
+type AttemptHolder = { [kAttempt]?: Attempt | undefined };
 type ForwardingHolder = { [kForwarding]?: Forwarding };
 
 function socketReady(socket: Socket, https: boolean): boolean {
@@ -82,7 +81,9 @@ class Attempt {
   proxyRes: IncomingMessage | undefined;
   socket: Socket | undefined;
   reused = false;
+  /** when upstream bytes were last seen arriving, and the socket's bytesRead then */
   lastRead = 0;
+  lastBytes = 0;
   connectTimer: NodeJS.Timeout | undefined;
   readTimer: NodeJS.Timeout | undefined;
   writeTimer: NodeJS.Timeout | undefined;
@@ -227,13 +228,6 @@ function clearTimers(a: Attempt): void {
 
 function finishAttempt(a: Attempt): void {
   clearTimers(a);
-  const socket = a.socket as (Socket & AttemptHolder) | undefined;
-  if (socket !== undefined && socket[kAttempt] === a) {
-    // (when a later attempt already owns the pooled socket, the listener is its own now)
-    socket[kAttempt] = undefined;
-    socket[kWatched] = false;
-    socket.removeListener("data", onUpstreamData);
-  }
   const proxyReq = a.proxyReq;
   if (proxyReq !== undefined) proxyReq.removeListener("finish", onProxyReqFinish);
   if (a.unpipeBody !== undefined) {
@@ -306,24 +300,42 @@ function onConnectTimeout(a: Attempt): void {
   onAttemptFailure(a, new UpstreamError("connect_timeout"));
 }
 
+// The read watchdog looks at the socket's byte counter instead of listening to every chunk: it
+// checks every quarter of readTimeout, so it fires between 1 and 1.25 x readTimeout after the
+// last byte (no listener or clock read per chunk, one timer per request).
+function readSlice(readTimeout: number): number {
+  return Math.max(1, Math.ceil(readTimeout / 4));
+}
+
 function armRead(a: Attempt): void {
   if (a.readTimer !== undefined || a.done) return;
+  a.lastBytes = a.socket?.bytesRead ?? 0;
   a.lastRead = performance.now();
-  a.readTimer = setTimeout(checkRead, a.fx.upstream.spec.readTimeout, a);
+  a.readTimer = setTimeout(checkRead, readSlice(a.fx.upstream.spec.readTimeout), a);
 }
 
 function checkRead(a: Attempt): void {
   const readTimeout = a.fx.upstream.spec.readTimeout;
-  const idle = performance.now() - a.lastRead;
+  const now = performance.now();
+  const bytes = a.socket?.bytesRead ?? 0;
+  if (bytes !== a.lastBytes) {
+    a.lastBytes = bytes;
+    a.lastRead = now;
+  }
+  const idle = now - a.lastRead;
   if (idle < readTimeout) {
-    a.readTimer = setTimeout(checkRead, readTimeout - idle + 1, a);
+    a.readTimer = setTimeout(
+      checkRead,
+      Math.min(readSlice(readTimeout), readTimeout - idle + 1),
+      a,
+    );
     return;
   }
   const consumerPaused =
     a.proxyRes && (a.proxyRes.readableFlowing !== true || a.fx.res.writableNeedDrain);
   if (consumerPaused) {
-    a.lastRead = performance.now();
-    a.readTimer = setTimeout(checkRead, readTimeout, a);
+    a.lastRead = now;
+    a.readTimer = setTimeout(checkRead, readSlice(readTimeout), a);
     return;
   }
   a.readTimer = undefined;
@@ -361,11 +373,6 @@ function onProxyReqError(this: ClientRequest, err: Error): void {
   if (a !== undefined) onAttemptFailure(a, err);
 }
 
-function onUpstreamData(this: Socket): void {
-  const a = (this as Socket & AttemptHolder)[kAttempt];
-  if (a !== undefined) a.lastRead = performance.now();
-}
-
 function onProxyReqFinish(this: ClientRequest): void {
   const a = (this as ClientRequest & AttemptHolder)[kAttempt];
   if (a === undefined) return;
@@ -388,12 +395,6 @@ function onConnected(a: Attempt): void {
   if (a.connectTimer !== undefined) {
     clearTimeout(a.connectTimer);
     a.connectTimer = undefined;
-  }
-  const socket = a.socket as Socket & AttemptHolder;
-  socket[kAttempt] = a;
-  if (socket[kWatched] !== true) {
-    socket[kWatched] = true;
-    socket.on("data", onUpstreamData);
   }
   const proxyReq = a.proxyReq as ClientRequest;
   proxyReq.on("finish", onProxyReqFinish);

@@ -137,6 +137,7 @@ export interface TrustedProxies {
 }
 
 function unmapIPv4(address: string): string {
+  if (address.charCodeAt(0) !== 58 /* ":" */) return address; // IPv4, or IPv6 not starting with "::"
   const lower = address.toLowerCase();
   if (lower.startsWith("::ffff:") && isIP(address.slice(7)) === 4) return address.slice(7);
   return address;
