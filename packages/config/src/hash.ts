@@ -45,11 +45,13 @@ function sortedKeys(this: unknown, key: string, value: unknown): unknown {
     const k = keys[i] as string;
     const c = k.charCodeAt(0);
     if (c >= 48 && c <= 57 && INDEX_KEY.test(k)) throw SLOW;
+    if (c === 95 && k === "__proto__") throw SLOW; // cannot be an ordinary object's own key
     if (i > 0 && (keys[i - 1] as string) > k) sorted = false;
   }
   if (sorted) return value;
   keys.sort();
-  const copy = Object.create(null) as Record<string, unknown>;
+  // an ordinary object: copies with the same keys share one shape, which JSON.stringify is fast on
+  const copy: Record<string, unknown> = {};
   for (const k of keys) copy[k] = obj[k];
   return copy;
 }
