@@ -35,6 +35,10 @@ function refKey(ref: unknown): { by: "name" | "id"; value: string } | undefined 
   return undefined;
 }
 
+/** A route matcher field that is set: a non-empty list or a non-empty object. */
+const isMatcher = (v: unknown): boolean =>
+  Array.isArray(v) ? v.length > 0 : isObj(v) && Object.keys(v).length > 0;
+
 const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/;
 
 export interface ParsedUrl {
@@ -195,11 +199,12 @@ function crossCheck(
   for (const { raw: r, path, nested } of routeSites) {
     unique(routeNames, str(r.name), `${path}.name`, "route name");
     if (str(r.id)) routeIds.add(r.id as string);
-    const matchers = ["methods", "hosts", "paths", "headers"].filter((k) => {
-      const v = r[k];
-      return Array.isArray(v) ? v.length > 0 : isObj(v) && Object.keys(v).length > 0;
-    });
-    if (matchers.length === 0)
+    if (
+      !isMatcher(r.paths) &&
+      !isMatcher(r.methods) &&
+      !isMatcher(r.hosts) &&
+      !isMatcher(r.headers)
+    )
       err(path, 'must set at least one of "methods", "hosts", "paths", "headers"');
     arr(r.paths).forEach((p, k) => {
       if (typeof p === "string" && p.startsWith("~")) {
@@ -550,15 +555,17 @@ function normalize(
     const service = services[i] as NormalizedService;
     (s.plugins ?? []).forEach((p, j) => mkPlugin(p, `services[${i}].plugins[${j}]`, { service }));
     (s.routes ?? []).forEach((r, j) => {
+      if (r.plugins === undefined || r.plugins.length === 0) return; // most routes: no lookup
       const route = routeByPath.get(`services[${i}].routes[${j}]`) as NormalizedRoute;
-      (r.plugins ?? []).forEach((p, k) =>
+      r.plugins.forEach((p, k) =>
         mkPlugin(p, `services[${i}].routes[${j}].plugins[${k}]`, { route }),
       );
     });
   });
   (doc.routes ?? []).forEach((r, i) => {
+    if (r.plugins === undefined || r.plugins.length === 0) return;
     const route = routeByPath.get(`routes[${i}]`) as NormalizedRoute;
-    (r.plugins ?? []).forEach((p, k) => mkPlugin(p, `routes[${i}].plugins[${k}]`, { route }));
+    r.plugins.forEach((p, k) => mkPlugin(p, `routes[${i}].plugins[${k}]`, { route }));
   });
   (doc.consumers ?? []).forEach((c, i) => {
     const consumer = consumers[i] as NormalizedConsumer;
