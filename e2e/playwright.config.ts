@@ -13,20 +13,23 @@ export default defineConfig({
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
-  timeout: 30_000,
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["html", { open: "never", outputFolder: "./playwright-report" }]],
   use: {
     baseURL: adminUrl,
-    // Signed in as the seeded admin (support/global-setup.ts); tests of signing in reset this.
-    storageState: adminStorageState,
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
   },
   projects: [
+    // One saved login per role (the editor and viewer are created through the API).
+    { name: "setup", testMatch: /.*\.setup\.ts/ },
     {
       name: "chromium",
+      dependencies: ["setup"],
       use: {
+        // Signed in as the seeded admin; tests of other roles or of signing in override this.
+        storageState: adminStorageState,
         ...devices["Desktop Chrome"],
         viewport: { width: 1440, height: 900 },
         launchOptions: chromiumLaunchOptions(),

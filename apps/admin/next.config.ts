@@ -7,6 +7,9 @@ const monorepoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // GATEHOUSE_ADMIN_DIST_DIR lets a second build (e.g. a UI work tree's e2e run) live beside the
+  // default .next without clobbering it; set it for both `next build` and `next start`.
+  distDir: process.env.GATEHOUSE_ADMIN_DIST_DIR || ".next",
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,
   // Loaded with Node's own require/import at run time instead of being bundled: the Prisma client

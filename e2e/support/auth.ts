@@ -1,8 +1,15 @@
 import { request } from "@playwright/test";
 import { adminUrl } from "./env.js";
 
-/** Where the signed-in admin's session is saved for the tests (git-ignored). */
-export const adminStorageState = new URL("../.auth/admin.json", import.meta.url).pathname;
+export type Role = "admin" | "editor" | "viewer";
+
+/** Where each role's signed-in session is saved for the tests (git-ignored). */
+export function storageStateOf(role: Role): string {
+  return new URL(`../.auth/${role}.json`, import.meta.url).pathname;
+}
+
+/** The admin's session (the default of every test). */
+export const adminStorageState = storageStateOf("admin");
 
 /** The first admin's credentials: `npm test` passes the seeded ones. */
 export function adminCredentials(): { username: string; password: string } {
@@ -17,17 +24,28 @@ export function adminCredentials(): { username: string; password: string } {
   return { username, password };
 }
 
-/** Signs in once through the API and saves the session cookie for every test. */
-export async function saveAdminSession(): Promise<void> {
+/** The editor and viewer the setup project creates through the API (per stack, not per worker). */
+export function roleCredentials(role: Exclude<Role, "admin">): {
+  username: string;
+  password: string;
+} {
+  return { username: `e2e-${role}`, password: `e2e-${role}-password-1` };
+}
+
+/** Signs in through the API and saves the session cookie for the tests of that role. */
+export async function saveSession(
+  role: Role,
+  credentials: { username: string; password: string },
+): Promise<void> {
   const context = await request.newContext({ baseURL: adminUrl });
   try {
-    const response = await context.post("/api/v1/auth/login", { data: adminCredentials() });
+    const response = await context.post("/api/v1/auth/login", { data: credentials });
     if (!response.ok()) {
       throw new Error(
-        `Signing in as ${adminCredentials().username} failed: ${response.status()} ${await response.text()}`,
+        `Signing in as ${credentials.username} (${role}) failed: ${response.status()} ${await response.text()}`,
       );
     }
-    await context.storageState({ path: adminStorageState });
+    await context.storageState({ path: storageStateOf(role) });
   } finally {
     await context.dispose();
   }

@@ -1,9 +1,8 @@
-import { saveAdminSession } from "./auth.js";
 import { adminUrl } from "./env.js";
 
 /**
- * Fails fast, with the reason, when the admin under test is not up (the suite does not start it),
- * then signs in once as the seeded admin and saves the session for every test.
+ * Fails fast, with the reason, when the admin under test is not up (the suite does not start it).
+ * Signing in (one saved session per role) is the `setup` project (tests/auth.setup.ts).
  */
 export default async function globalSetup(): Promise<void> {
   const healthUrl = new URL("/api/health", adminUrl).toString();
@@ -23,5 +22,4 @@ export default async function globalSetup(): Promise<void> {
       `The admin at ${adminUrl} is not healthy: GET /api/health answered ${response.status}.`,
     );
   }
-  await saveAdminSession();
 }

@@ -1,8 +1,10 @@
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import "./globals.css";
+import { ColorSchemeScript, mantineHtmlProps } from "@mantine/core";
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import { MainNav } from "@/components/main-nav";
-import { SignOutButton } from "@/components/sign-out-button";
-import "./globals.css";
+import { Providers } from "@/components/providers";
 
 export const metadata: Metadata = {
   title: { default: "Gatehouse", template: "%s · Gatehouse" },
@@ -11,19 +13,15 @@ export const metadata: Metadata = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    <html lang="en" {...mantineHtmlProps}>
+      <head>
+        <ColorSchemeScript defaultColorScheme="auto" />
+      </head>
       <body>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="app-header">
-          <span className="brand">Gatehouse</span>
-          <MainNav />
-          <SignOutButton />
-        </header>
-        <main id="main" className="app-main">
-          {children}
-        </main>
+        <Providers>{children}</Providers>
       </body>
     </html>
   );

@@ -1,0 +1,156 @@
+"use client";
+
+import {
+  ActionIcon,
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  Text,
+  Tooltip,
+  useComputedColorScheme,
+  useMantineColorScheme,
+} from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import {
+  Activity,
+  BookOpen,
+  Boxes,
+  FileClock,
+  Gauge,
+  History,
+  KeyRound,
+  LogOut,
+  Moon,
+  Puzzle,
+  Route,
+  Server,
+  Sun,
+  Users,
+  UserCog,
+} from "lucide-react";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import type { CurrentUser } from "@/components/user-context";
+import { UserProvider } from "@/components/user-context";
+
+interface NavItem {
+  label: string;
+  href: string;
+  icon: ReactNode;
+  adminOnly?: boolean;
+}
+
+const items: NavItem[] = [
+  { label: "Dashboard", href: "/dashboard", icon: <Gauge size={18} aria-hidden /> },
+  { label: "Services", href: "/services", icon: <Boxes size={18} aria-hidden /> },
+  { label: "Routes", href: "/routes", icon: <Route size={18} aria-hidden /> },
+  { label: "Consumers", href: "/consumers", icon: <Users size={18} aria-hidden /> },
+  { label: "Plugins", href: "/plugins", icon: <Puzzle size={18} aria-hidden /> },
+  { label: "Data planes", href: "/data-planes", icon: <Server size={18} aria-hidden /> },
+  { label: "Config history", href: "/config", icon: <History size={18} aria-hidden /> },
+  {
+    label: "Audit log",
+    href: "/audit",
+    icon: <FileClock size={18} aria-hidden />,
+    adminOnly: true,
+  },
+  {
+    label: "API tokens",
+    href: "/tokens",
+    icon: <KeyRound size={18} aria-hidden />,
+    adminOnly: true,
+  },
+  { label: "Users", href: "/users", icon: <UserCog size={18} aria-hidden />, adminOnly: true },
+  { label: "API reference", href: "/api-reference", icon: <BookOpen size={18} aria-hidden /> },
+];
+
+function ThemeToggle() {
+  const { setColorScheme } = useMantineColorScheme();
+  const computed = useComputedColorScheme("light", { getInitialValueInEffect: true });
+  const next = computed === "dark" ? "light" : "dark";
+  return (
+    <Tooltip label={`Switch to ${next} theme`}>
+      <ActionIcon
+        variant="default"
+        size="lg"
+        aria-label={`Switch to ${next} theme`}
+        onClick={() => setColorScheme(next)}
+      >
+        {computed === "dark" ? <Sun size={18} /> : <Moon size={18} />}
+      </ActionIcon>
+    </Tooltip>
+  );
+}
+
+/** Header (brand, user and role, theme toggle, sign out) and the main navigation. */
+export function ConsoleShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
+  const [opened, { toggle }] = useDisclosure();
+  const pathname = usePathname();
+  const visible = items.filter((i) => !i.adminOnly || user.role === "admin");
+  return (
+    <UserProvider user={user}>
+      <AppShell
+        header={{ height: 56 }}
+        navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened } }}
+        padding="lg"
+      >
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between">
+            <Group gap="sm">
+              <Burger
+                opened={opened}
+                onClick={toggle}
+                hiddenFrom="sm"
+                size="sm"
+                aria-label="Toggle navigation"
+              />
+              <Activity size={22} aria-hidden />
+              <Text fw={700} size="lg">
+                Gatehouse
+              </Text>
+            </Group>
+            <Group gap="sm">
+              <Text size="sm" aria-label="Signed in as">
+                {user.actor}
+              </Text>
+              <Badge variant="light" aria-label={`Role: ${user.role}`}>
+                {user.role}
+              </Badge>
+              <ThemeToggle />
+              <Button
+                variant="default"
+                leftSection={<LogOut size={16} aria-hidden />}
+                onClick={async () => {
+                  await fetch("/api/v1/auth/logout", { method: "POST" }).catch(() => undefined);
+                  window.location.assign("/login");
+                }}
+              >
+                Sign out
+              </Button>
+            </Group>
+          </Group>
+        </AppShell.Header>
+        <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+          {visible.map((item) => (
+            <NavLink
+              key={item.href}
+              component={Link}
+              href={item.href}
+              label={item.label}
+              leftSection={item.icon}
+              active={pathname === item.href || pathname.startsWith(`${item.href}/`)}
+              aria-current={
+                pathname === item.href || pathname.startsWith(`${item.href}/`) ? "page" : undefined
+              }
+            />
+          ))}
+        </AppShell.Navbar>
+        <AppShell.Main id="main">{children}</AppShell.Main>
+      </AppShell>
+    </UserProvider>
+  );
+}

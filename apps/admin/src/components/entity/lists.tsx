@@ -1,0 +1,87 @@
+"use client";
+
+import { Code, Group, Badge } from "@mantine/core";
+import { useEffect, useState } from "react";
+import { serviceUrl } from "@/components/entity/definitions";
+import { EntityList } from "@/components/entity/entity-list";
+import { api } from "@/lib/api";
+
+type Row = Record<string, unknown> & { id: string; tags?: string[] };
+
+export function ServicesList() {
+  return (
+    <EntityList<Row>
+      resource="/services"
+      noun="service"
+      name={(r) => String(r.name)}
+      href={(r) => `/services/${r.id}`}
+      newHref="/services/new"
+      columns={[{ label: "Upstream URL", render: (r) => <Code>{serviceUrl(r)}</Code> }]}
+    />
+  );
+}
+
+/** id → name of every service (for showing a route's service). */
+export function useServiceNames(): Map<string, string> | null {
+  const [names, setNames] = useState<Map<string, string> | null>(null);
+  useEffect(() => {
+    void api<{ data: { id: string; name: string }[] }>("GET", "/services?size=1000").then((r) => {
+      if (r.ok) setNames(new Map(r.body.data.map((s) => [s.id, s.name])));
+    });
+  }, []);
+  return names;
+}
+
+export function RoutesList() {
+  const services = useServiceNames();
+  return (
+    <EntityList<Row>
+      resource="/routes"
+      noun="route"
+      name={(r) => String(r.name ?? r.id)}
+      href={(r) => `/routes/${r.id}`}
+      newHref="/routes/new"
+      columns={[
+        {
+          label: "Service",
+          render: (r) => services?.get((r.service as { id?: string } | null)?.id ?? "") ?? "—",
+        },
+        {
+          label: "Paths",
+          render: (r) => (
+            <Group gap={4}>
+              {((r.paths as string[] | null) ?? []).map((p) => (
+                <Code key={p}>{p}</Code>
+              ))}
+            </Group>
+          ),
+        },
+        {
+          label: "Methods",
+          render: (r) => (
+            <Group gap={4}>
+              {((r.methods as string[] | null) ?? []).map((m) => (
+                <Badge key={m} size="xs" variant="outline">
+                  {m}
+                </Badge>
+              ))}
+            </Group>
+          ),
+        },
+      ]}
+    />
+  );
+}
+
+export function ConsumersList() {
+  return (
+    <EntityList<Row>
+      resource="/consumers"
+      noun="consumer"
+      name={(r) => String(r.username ?? r.custom_id ?? r.id)}
+      href={(r) => `/consumers/${r.id}`}
+      newHref="/consumers/new"
+      columns={[{ label: "Custom ID", render: (r) => (r.custom_id as string | null) ?? "—" }]}
+    />
+  );
+}

@@ -1,0 +1,172 @@
+"use client";
+
+import {
+  Alert,
+  Button,
+  Group,
+  NumberInput,
+  Paper,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { Plus, Trash2 } from "lucide-react";
+import { useCallback, useState } from "react";
+import { useCurrentUser } from "@/components/user-context";
+import type { FieldError } from "@/lib/api";
+import { useLoad } from "@/lib/use-load";
+import { api } from "@/lib/api";
+
+export interface NestedField {
+  name: string;
+  label: string;
+  type?: "text" | "number" | "password";
+  /** Shown in the table (secrets are not). */
+  listed?: boolean;
+}
+
+type Row = Record<string, unknown> & { id: string; version: number };
+
+/**
+ * A nested collection of an entity (a service's targets, a consumer's credentials): a table, an add form
+ * with the API's field errors next to the fields, and delete with confirmation.
+ */
+export function NestedCollection(props: {
+  title: string;
+  noun: string;
+  resource: string;
+  fields: NestedField[];
+}) {
+  const { canEdit } = useCurrentUser();
+  const [rows, setRows] = useState<Row[]>([]);
+  const [values, setValues] = useState<Record<string, string | number>>({});
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [message, setMessage] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await api<{ data: Row[] }>("GET", `${props.resource}?size=1000`);
+    if (r.ok) setRows(r.body.data);
+    else setMessage(r.message);
+  }, [props.resource]);
+  useLoad(load);
+
+  const errorOf = (name: string) =>
+    errors
+      .filter((e) => e.path === name || e.path.startsWith(`${name}.`))
+      .map((e) => e.message)
+      .join("; ") || undefined;
+
+  async function add() {
+    const body: Record<string, unknown> = {};
+    for (const f of props.fields) {
+      const v = values[f.name];
+      if (v !== undefined && v !== "") body[f.name] = v;
+    }
+    const r = await api("POST", props.resource, { body });
+    if (r.ok) {
+      setValues({});
+      setErrors([]);
+      setMessage(null);
+      notifications.show({ color: "green", message: `Added ${props.noun}` });
+      await load();
+    } else {
+      setErrors(r.errors);
+      setMessage(r.message);
+    }
+  }
+
+  const listed = props.fields.filter((f) => f.listed !== false);
+  return (
+    <Paper withBorder p="lg" maw={760} mt="lg" component="section" aria-label={props.title}>
+      <Title order={2} size="h4" mb="sm">
+        {props.title}
+      </Title>
+      {rows.length === 0 ? (
+        <Text c="dimmed" size="sm">
+          None yet.
+        </Text>
+      ) : (
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>ID</Table.Th>
+              {listed.map((f) => (
+                <Table.Th key={f.name}>{f.label}</Table.Th>
+              ))}
+              {canEdit ? <Table.Th>Actions</Table.Th> : null}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => (
+              <Table.Tr key={row.id}>
+                <Table.Td>
+                  <code>{row.id.slice(0, 8)}</code>
+                </Table.Td>
+                {listed.map((f) => (
+                  <Table.Td key={f.name}>{String(row[f.name] ?? "")}</Table.Td>
+                ))}
+                {canEdit ? (
+                  <Table.Td>
+                    <Button
+                      size="xs"
+                      color="red"
+                      variant="subtle"
+                      leftSection={<Trash2 size={14} aria-hidden />}
+                      aria-label={`Delete ${props.noun} ${String(row[listed[0]?.name ?? "id"] ?? row.id)}`}
+                      onClick={async () => {
+                        if (!window.confirm(`Delete this ${props.noun}?`)) return;
+                        const r = await api("DELETE", `${props.resource}/${row.id}`);
+                        if (!r.ok) setMessage(r.message);
+                        await load();
+                      }}
+                    >
+                      Delete
+                    </Button>
+                  </Table.Td>
+                ) : null}
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      {message ? <Alert color="red" role="alert" mt="sm" title={message} /> : null}
+      {canEdit ? (
+        <form
+          aria-label={`Add ${props.noun}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            void add();
+          }}
+        >
+          <Group align="start" mt="md">
+            {props.fields.map((f) =>
+              f.type === "number" ? (
+                <NumberInput
+                  key={f.name}
+                  label={f.label}
+                  value={values[f.name] ?? ""}
+                  onChange={(v) => setValues({ ...values, [f.name]: v })}
+                  error={errorOf(f.name)}
+                />
+              ) : (
+                <TextInput
+                  key={f.name}
+                  label={f.label}
+                  type={f.type === "password" ? "password" : "text"}
+                  value={String(values[f.name] ?? "")}
+                  onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}
+                  error={errorOf(f.name)}
+                />
+              ),
+            )}
+            <Button type="submit" mt={24} leftSection={<Plus size={16} aria-hidden />}>
+              Add {props.noun}
+            </Button>
+          </Group>
+        </form>
+      ) : null}
+    </Paper>
+  );
+}
