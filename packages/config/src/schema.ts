@@ -7,11 +7,15 @@ import { z } from "zod";
 
 const MAX_TIMEOUT = 2_147_483_646;
 
+export const NAME_RE = /^[A-Za-z0-9._~-]+$/;
+export const TAG_RE = /^[^\s,]+$/;
+export const METHOD_RE = /^[A-Za-z]+$/;
+
 export const nameSchema = z
   .string()
   .min(1, "must not be empty")
   .max(128, "must be at most 128 characters")
-  .regex(/^[A-Za-z0-9._~-]+$/, 'may contain only letters, digits, ".", "_", "~" and "-"');
+  .regex(NAME_RE, 'may contain only letters, digits, ".", "_", "~" and "-"');
 
 const idSchema = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
 
@@ -21,7 +25,7 @@ export const tagsSchema = z
       .string()
       .min(1, "must not be empty")
       .max(128, "must be at most 128 characters")
-      .regex(/^[^\s,]+$/, "must not contain whitespace or commas"),
+      .regex(TAG_RE, "must not contain whitespace or commas"),
   )
   .optional();
 
@@ -79,24 +83,30 @@ const pathSchema = z
   .min(1, "must not be empty")
   .refine((p) => p.startsWith("/") || p.startsWith("~"), 'must start with "/" or "~"');
 
+/** A route host: hostname, optionally one leading or trailing wildcard and a :port. */
+export function isHostPattern(h: string): boolean {
+  const [name, port, ...rest] = h.split(":");
+  if (rest.length > 0 || name === undefined) return false;
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) return false;
+  const stars = name.split("*").length - 1;
+  if (stars === 0) return hostnameRe.test(name);
+  if (stars > 1) return false;
+  if (name.startsWith("*.")) return hostnameRe.test(name.slice(2));
+  if (name.endsWith(".*")) return hostnameRe.test(name.slice(0, -2));
+  return false;
+}
+
 const hostPatternSchema = z
   .string()
   .min(1, "must not be empty")
-  .refine((h) => {
-    const [name, port, ...rest] = h.split(":");
-    if (rest.length > 0 || name === undefined) return false;
-    if (port !== undefined && !/^\d{1,5}$/.test(port)) return false;
-    const stars = name.split("*").length - 1;
-    if (stars === 0) return hostnameRe.test(name);
-    if (stars > 1) return false;
-    if (name.startsWith("*.")) return hostnameRe.test(name.slice(2));
-    if (name.endsWith(".*")) return hostnameRe.test(name.slice(0, -2));
-    return false;
-  }, "must be a hostname, optionally with one leading (*.example.com) or trailing (example.*) wildcard and a :port");
+  .refine(
+    isHostPattern,
+    "must be a hostname, optionally with one leading (*.example.com) or trailing (example.*) wildcard and a :port",
+  );
 
 const methodSchema = z
   .string()
-  .regex(/^[A-Za-z]+$/, "must be an HTTP method (letters only)")
+  .regex(METHOD_RE, "must be an HTTP method (letters only)")
   .transform((m) => m.toUpperCase());
 
 const routeFields = {
@@ -241,3 +251,19 @@ export const documentSchema = z.strictObject({
   plugins: z.array(pluginSchema).optional(),
 });
 export type DeclarativeDocument = z.infer<typeof documentSchema>;
+
+/**
+ * The document schema with route lists taken as they are: used only when every route already
+ * passed `isPlainValidRoute` (validate.ts), which accepts nothing the route schemas refuse, so
+ * the issues are the same as `documentSchema`'s and the 10,000 routes of a large document are not
+ * run through zod one by one.
+ */
+const serviceSchemaRoutesChecked = z.strictObject({
+  ...serviceSchema.shape,
+  routes: z.array(z.unknown()).optional(),
+});
+export const documentSchemaRoutesChecked = z.strictObject({
+  ...documentSchema.shape,
+  services: z.array(serviceSchemaRoutesChecked).optional(),
+  routes: z.array(z.unknown()).optional(),
+});

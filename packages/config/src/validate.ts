@@ -1,6 +1,13 @@
 import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
-import { documentSchema } from "./schema.js";
+import {
+  documentSchema,
+  documentSchemaRoutesChecked,
+  isHostPattern,
+  METHOD_RE,
+  NAME_RE,
+  TAG_RE,
+} from "./schema.js";
 import type { DeclarativeDocument, PluginDoc, Ref, RouteDoc, ServiceDoc } from "./schema.js";
 import type {
   ConfigError,
@@ -575,6 +582,129 @@ function normalize(
   return { formatVersion: doc._format_version, services, routes, consumers, upstreams, plugins };
 }
 
+// ---------- fast path for plain routes (large documents) ----------
+
+const str128 = (v: unknown): boolean => typeof v === "string" && v.length >= 1 && v.length <= 128;
+const bool = (v: unknown): boolean => v === undefined || typeof v === "boolean";
+const safeInt = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
+const everyString = (v: unknown, ok: (s: string) => boolean): boolean => {
+  if (!Array.isArray(v)) return false;
+  for (const x of v) if (typeof x !== "string" || !ok(x)) return false;
+  return true;
+};
+const isProtocol = (p: string): boolean => p === "http" || p === "https";
+const isTag = (t: string): boolean => t.length >= 1 && t.length <= 128 && TAG_RE.test(t);
+const isPath = (p: string): boolean => p.length >= 1 && (p.startsWith("/") || p.startsWith("~"));
+const isMethod = (m: string): boolean => METHOD_RE.test(m);
+const isHost = (h: string): boolean => h.length >= 1 && isHostPattern(h);
+const REDIRECT_CODES = new Set([426, 301, 302, 307, 308]);
+const PLAIN_ROUTE_KEYS = new Set([
+  "id",
+  "name",
+  "protocols",
+  "methods",
+  "hosts",
+  "paths",
+  "tags",
+  "strip_path",
+  "preserve_host",
+  "request_buffering",
+  "response_buffering",
+  "regex_priority",
+  "max_body_size",
+  "path_handling",
+  "https_redirect_status_code",
+  "service",
+]);
+
+/**
+ * True only for a route the route schema certainly accepts and outputs unchanged (but for the
+ * upper-cased methods): the common fields with valid values. Anything else (headers, plugins,
+ * a service reference object, an unknown field, any doubtful value) answers false and the
+ * document goes through the full schema, so the errors reported never depend on this check.
+ */
+function isPlainValidRoute(r: unknown, nested: boolean): boolean {
+  if (!isObj(r)) return false;
+  for (const key in r) {
+    const v = r[key];
+    if (v === undefined) {
+      // an optional field left undefined; an unknown one is refused by the schema either way
+      if (!PLAIN_ROUTE_KEYS.has(key) || (nested && key === "service")) return false;
+      continue;
+    }
+    switch (key) {
+      case "id":
+        if (!str128(v)) return false;
+        break;
+      case "name":
+        if (!str128(v) || !NAME_RE.test(v as string)) return false;
+        break;
+      case "protocols":
+        if (!everyString(v, isProtocol) || (v as unknown[]).length === 0) return false;
+        break;
+      case "methods":
+        if (!everyString(v, isMethod)) return false;
+        break;
+      case "hosts":
+        if (!everyString(v, isHost)) return false;
+        break;
+      case "paths":
+        if (!everyString(v, isPath)) return false;
+        break;
+      case "tags":
+        if (!everyString(v, isTag)) return false;
+        break;
+      case "strip_path":
+      case "preserve_host":
+      case "request_buffering":
+      case "response_buffering":
+        if (!bool(v)) return false;
+        break;
+      case "regex_priority":
+        if (!safeInt(v)) return false;
+        break;
+      case "max_body_size":
+        if (!safeInt(v) || (v as number) < 0) return false;
+        break;
+      case "path_handling":
+        if (v !== "v0" && v !== "v1") return false;
+        break;
+      case "https_redirect_status_code":
+        if (!REDIRECT_CODES.has(v as number)) return false;
+        break;
+      case "service":
+        if (nested || typeof v !== "string" || v.length === 0) return false;
+        break;
+      default:
+        return false; // headers, plugins, unknown fields: the full schema decides
+    }
+  }
+  return true;
+}
+
+/** Every route of the document (nested and top-level) passes `isPlainValidRoute`. */
+function allRoutesPlain(doc: Raw): boolean {
+  const services = doc.services;
+  if (Array.isArray(services)) {
+    for (const s of services) {
+      if (!isObj(s) || s.routes === undefined) continue;
+      if (!Array.isArray(s.routes)) continue; // the schema reports it either way
+      for (const r of s.routes) if (!isPlainValidRoute(r, true)) return false;
+    }
+  }
+  if (Array.isArray(doc.routes)) {
+    for (const r of doc.routes) if (!isPlainValidRoute(r, false)) return false;
+  }
+  return true;
+}
+
+/** What the route schema outputs for a plain valid route: itself, methods upper-cased. */
+function plainRouteOutput(r: unknown): unknown {
+  const route = r as { methods?: unknown };
+  if (!Array.isArray(route.methods)) return r;
+  return { ...route, methods: (route.methods as string[]).map((m) => m.toUpperCase()) };
+}
+
 /**
  * Validate a declarative document against the format and this data plane's plugin
  * set. Lists every error found (schema, references, plugin configs) as `{ path, message }`.
@@ -586,7 +716,11 @@ export function validateDeclarative(doc: unknown, opts: ValidateOptions): Valida
       errors: [{ path: "", message: "the document must be an object (a YAML mapping)" }],
     };
   }
-  const parsed = documentSchema.safeParse(doc, { reportInput: true });
+  // large documents are mostly plain routes: checked by hand when they all are (same issues)
+  const routesChecked = allRoutesPlain(doc);
+  const parsed = routesChecked
+    ? documentSchemaRoutesChecked.safeParse(doc, { reportInput: true })
+    : documentSchema.safeParse(doc, { reportInput: true });
   const errors: ConfigError[] = parsed.success ? [] : fromZodIssues(parsed.error.issues);
   const pluginConfigs = new Map<string, Record<string, unknown>>();
   errors.push(...crossCheck(doc, opts.plugins, pluginConfigs));
@@ -600,7 +734,19 @@ export function validateDeclarative(doc: unknown, opts: ValidateOptions): Valida
     });
     return { ok: false, errors: unique };
   }
-  return { ok: true, config: normalize(parsed.data, pluginConfigs) };
+  let data = parsed.data as DeclarativeDocument;
+  if (routesChecked) {
+    const checked = parsed.data as {
+      services?: { routes?: unknown[] }[];
+      routes?: unknown[];
+    };
+    for (const s of checked.services ?? []) {
+      if (s.routes) s.routes = s.routes.map(plainRouteOutput);
+    }
+    if (checked.routes) checked.routes = checked.routes.map(plainRouteOutput);
+    data = checked as DeclarativeDocument;
+  }
+  return { ok: true, config: normalize(data, pluginConfigs) };
 }
 
 /** `path: reason` lines, the way the CLI prints them. */
