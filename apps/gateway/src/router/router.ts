@@ -365,7 +365,11 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
       }
     };
 
-    const { host, port: hostPort } = parseRequestHost(input.host);
+    // no route has hosts: the request's Host needn't be parsed
+    const { host, port: hostPort } =
+      this.exact.size > 0 || this.hasSuffix || this.hasPrefix
+        ? parseRequestHost(input.host)
+        : NO_HOST;
     if (host.length > 0) {
       const port = hostPort ?? input.port ?? null;
       const withPort = this.hasPorts && port !== null;
@@ -401,6 +405,8 @@ class CompiledRouter<R extends RouteSpec> implements Router<R> {
     return result;
   }
 }
+
+const NO_HOST: { host: string; port: number | null } = { host: "", port: null };
 
 function headerMatches(
   values: Set<string>,
