@@ -55,8 +55,9 @@ test("an import shows its dry-run diff before it is applied", async ({
 }) => {
   const name = uniqueName("imported");
   const echo = await seed.echoUrl();
-  seed.track(`/api/v1/routes/${name}`);
+  // Deleted in reverse order: the route, then the service.
   seed.track(`/api/v1/services/${name}`);
+  seed.track(`/api/v1/routes/${name}`);
   const file = [
     "_format_version: '3.0'",
     "services:",

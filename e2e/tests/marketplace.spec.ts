@@ -26,6 +26,9 @@ test("a plugin page shows its README, a config reference from its schema and exa
   await expect(page.getByRole("heading", { level: 1, name: "Key Authentication" })).toBeVisible();
   // The README, rendered (its headings one level below the page's).
   await expect(page.getByRole("heading", { level: 3, name: "Configuration" })).toBeVisible();
+  await expect(
+    page.getByRole("tabpanel", { name: "Overview" }).getByRole("row", { name: /key_in_header/ }),
+  ).toBeVisible();
 
   await plugin.tab("Configuration reference").click();
   const reference = page.getByRole("table", { name: "Configuration reference" });

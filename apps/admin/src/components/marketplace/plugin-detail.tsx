@@ -8,6 +8,7 @@ import { useCallback, useState } from "react";
 import type { ReactNode } from "react";
 import ReactMarkdown from "react-markdown";
 import type { Components } from "react-markdown";
+import remarkGfm from "remark-gfm";
 import { ConfigReference } from "@/components/marketplace/config-reference";
 import type { Scope } from "@/components/marketplace/enable-plugin";
 import { EnablePlugin } from "@/components/marketplace/enable-plugin";
@@ -105,7 +106,9 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
         </Tabs.List>
         <Tabs.Panel value="overview">
           <div className="markdown">
-            <ReactMarkdown components={DEMOTED}>{plugin.readme || "_No README._"}</ReactMarkdown>
+            <ReactMarkdown components={DEMOTED} remarkPlugins={[remarkGfm]}>
+              {plugin.readme || "_No README._"}
+            </ReactMarkdown>
           </div>
         </Tabs.Panel>
         <Tabs.Panel value="reference">

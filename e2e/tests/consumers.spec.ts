@@ -1,0 +1,54 @@
+import { expect, test } from "../fixtures/index.js";
+import { EntityFormPage } from "../models/pages/entity-form-page.js";
+
+test("a consumer created in the UI with a key-auth credential gets through key-auth", async ({
+  page,
+  adminApi,
+  gateway,
+  seed,
+  uniqueName,
+}) => {
+  const { route } = await seed.serviceWithRoute("cred");
+  const auth = await adminApi.post("/api/v1/plugins", {
+    data: { name: "key-auth", route: { id: route.id } },
+  });
+  expect(auth.status()).toBe(201);
+  await expect.poll(async () => (await gateway.get(route.path)).status()).toBe(401);
+
+  const username = uniqueName("ui-consumer");
+  const form = new EntityFormPage(page, "consumer");
+  await page.goto("/consumers/new");
+  await form.textbox("Username").fill(username);
+  await form.create.click();
+  await expect(page).toHaveURL(/\/consumers\/[0-9a-f-]{36}$/);
+  seed.track(`/api/v1/consumers/${page.url().split("/").pop()}`);
+
+  const keys = page.getByRole("region", { name: "Key-auth credentials" });
+  await keys.getByRole("textbox", { name: "Key", exact: true }).fill(`${username}-secret`);
+  await keys.getByRole("button", { name: "Add API key" }).click();
+  await expect(keys.getByRole("table")).toBeVisible();
+
+  await expect
+    .poll(async () =>
+      (await gateway.get(route.path, { headers: { apikey: `${username}-secret` } })).status(),
+    )
+    .toBe(200);
+  const answer = await gateway.get(route.path, { headers: { apikey: `${username}-secret` } });
+  expect(await answer.text()).toContain(username);
+});
+
+test("a service's targets are listed and added with the API's field errors", async ({
+  page,
+  seed,
+}) => {
+  const { service } = await seed.serviceWithRoute("targets");
+  await page.goto(`/services/${service.id}`);
+  const targets = page.getByRole("region", { name: "Targets" });
+  await targets.getByRole("textbox", { name: "Target (host:port)" }).fill("not a target!");
+  await targets.getByRole("button", { name: "Add target" }).click();
+  await expect(targets.locator(".mantine-InputWrapper-error")).not.toHaveCount(0);
+
+  await targets.getByRole("textbox", { name: "Target (host:port)" }).fill("127.0.0.1:9");
+  await targets.getByRole("button", { name: "Add target" }).click();
+  await expect(targets.getByRole("table")).toContainText("127.0.0.1:9");
+});
