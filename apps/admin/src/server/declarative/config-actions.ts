@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import type { Caller } from "@/server/entities/resource";
 import { maskDocumentSecrets } from "@/server/catalog/plugins";
 import { applyChange, CHANGE_LOCK_KEY, commitChange } from "@/server/changes/commit-change";
-import type { CommittedVersion, Tx } from "@/server/changes/types";
+import type { AuditEntry, CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
 import { jwtSecretKey } from "@/server/entities/credentials";
 import type { ConfigDiff } from "@/server/declarative/diff";
@@ -60,6 +60,30 @@ export interface ImportOutcome {
   version: CommittedVersion | null;
 }
 
+/** Above this many changed entities, an import is audited as one entry (ids, no before/after). */
+export const BULK_AUDIT_THRESHOLD = 200;
+
+function summarizeAudit(audit: AuditEntry[], mode: string): AuditEntry[] {
+  if (audit.length <= BULK_AUDIT_THRESHOLD) return audit;
+  const counts: Record<string, number> = {};
+  for (const entry of audit) {
+    const key = `${entry.entityType}.${entry.action}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return [
+    {
+      action: "import",
+      entityType: "config",
+      entityId: null,
+      after: {
+        mode,
+        counts,
+        entities: audit.map((e) => ({ type: e.entityType, action: e.action, id: e.entityId })),
+      },
+    },
+  ];
+}
+
 async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions) {
   const before = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   const audit = await importDocument(tx, doc, options);
@@ -89,7 +113,7 @@ export async function importConfig(
               requestId: caller.requestId,
               ip: caller.ip,
               message: "dry run",
-              audit,
+              audit: summarizeAudit(audit, options.mode),
             });
           }
           throw new DryRunRollback(diff);
@@ -108,7 +132,7 @@ export async function importConfig(
     options.message ?? `import (${options.mode})`,
     async (tx) => {
       const { audit, diff } = await importAndDiff(tx, doc, options);
-      return { result: diff, audit };
+      return { result: diff, audit: summarizeAudit(audit, options.mode) };
     },
   );
   return { dry_run: false, diff: result, version };

@@ -36,9 +36,9 @@ interface Table {
   type: string;
   delegate: (tx: Tx) => {
     findMany(args?: unknown): Promise<unknown[]>;
-    create(args: unknown): Promise<unknown>;
+    createMany(args: unknown): Promise<unknown>;
     update(args: unknown): Promise<unknown>;
-    delete(args: unknown): Promise<unknown>;
+    deleteMany(args: unknown): Promise<unknown>;
   };
   desired: Map<string, Obj>;
 }
@@ -50,6 +50,15 @@ function at(doc: unknown, path: string): Obj {
     node = m[1] !== undefined ? (node as Obj)[m[1]] : (node as unknown[])[Number(m[2])];
   }
   return (node ?? {}) as Obj;
+}
+
+/** Rows per INSERT / DELETE statement. */
+const BATCH = 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 const UNSUPPORTED_ROUTE_FIELDS = [
@@ -166,10 +175,33 @@ export async function importDocument(
     ]);
   const curJwts = await tx.jwtCredential.findMany();
 
+  const index = <T, K>(rows: T[], key: (row: T) => K | null) => {
+    const map = new Map<K, T>();
+    for (const row of rows) {
+      const k = key(row);
+      if (k !== null) map.set(k, row);
+    }
+    return map;
+  };
+  const serviceByName = index(curServices, (x) => x.name);
+  const routeByName = index(curRoutes, (x) => x.name);
+  const targetByKey = index(curTargets, (x) => `${x.serviceId} ${x.target}`);
+  const consumerByUsername = index(curConsumers, (x) => x.username);
+  const consumerByCustomId = index(curConsumers, (x) => x.customId);
+  const keyByHash = index(curKeys, (x) => x.keyHash);
+  const keyById = index(curKeys, (x) => x.id);
+  const jwtByKey = index(curJwts, (x) => x.key);
+  const basicByUsername = index(curBasics, (x) => x.username);
+  const pluginById = index(curPlugins, (x) => x.id);
+  const pluginByScope = index(
+    curPlugins,
+    (x) => `${x.name} ${x.serviceId ?? ""} ${x.routeId ?? ""} ${x.consumerId ?? ""}`,
+  );
+
   const serviceIds = new Map<string, string>();
   const services = new Map<string, Obj>();
   for (const s of config.services) {
-    const id = curServices.find((c) => c.name === s.name)?.id ?? s.id;
+    const id = serviceByName.get(s.name)?.id ?? s.id;
     serviceIds.set(s.id, id);
     services.set(id, {
       id,
@@ -189,7 +221,7 @@ export async function importDocument(
   const routeIds = new Map<string, string>();
   const routes = new Map<string, Obj>();
   for (const r of config.routes) {
-    const id = (r.name !== null ? curRoutes.find((c) => c.name === r.name)?.id : undefined) ?? r.id;
+    const id = (r.name !== null ? routeByName.get(r.name)?.id : undefined) ?? r.id;
     routeIds.set(r.id, id);
     routes.set(id, {
       id,
@@ -218,7 +250,7 @@ export async function importDocument(
       const serviceId = serviceIds.get(s.id) as string;
       u.targets.forEach((t, j) => {
         const raw = rawTargets[j] ?? {};
-        const existing = curTargets.find((c) => c.serviceId === serviceId && c.target === t.target);
+        const existing = targetByKey.get(`${serviceId} ${t.target}`);
         const id =
           existing?.id ??
           (n === 0 && typeof raw.id === "string"
@@ -243,20 +275,19 @@ export async function importDocument(
   const maskErrors: FieldError[] = [];
   for (const c of config.consumers) {
     const id =
-      (c.username !== null ? curConsumers.find((x) => x.username === c.username)?.id : undefined) ??
-      (c.customId !== null ? curConsumers.find((x) => x.customId === c.customId)?.id : undefined) ??
+      (c.username !== null ? consumerByUsername.get(c.username)?.id : undefined) ??
+      (c.customId !== null ? consumerByCustomId.get(c.customId)?.id : undefined) ??
       c.id;
     consumerIds.set(c.id, id);
     consumers.set(id, { id, username: c.username, customId: c.customId, tags: c.tags });
     for (const k of c.keyauthCredentials) {
       const keyHash = k.keyHash ?? hashApiKey(k.key as string, keyHashSecret());
-      const kid = curKeys.find((x) => x.keyHash === keyHash)?.id ?? k.id;
-      const prefix =
-        curKeys.find((x) => x.id === kid)?.keyPrefix ?? (k.key ? k.key.slice(0, 4) : "");
+      const kid = keyByHash.get(keyHash)?.id ?? k.id;
+      const prefix = keyById.get(kid)?.keyPrefix ?? (k.key ? k.key.slice(0, 4) : "");
       keys.set(kid, { id: kid, consumerId: id, keyHash, keyPrefix: prefix, tags: k.tags });
     }
     for (const j of c.jwtSecrets) {
-      const existing = curJwts.find((x) => x.key === j.key);
+      const existing = jwtByKey.get(j.key);
       const hs = j.algorithm.startsWith("HS");
       let secretEncrypted: string | null = null;
       if (hs && j.secret === SECRET_MASK) {
@@ -288,7 +319,7 @@ export async function importDocument(
       });
     }
     for (const b of c.basicauthCredentials) {
-      const existing = curBasics.find((x) => x.username === b.username);
+      const existing = basicByUsername.get(b.username);
       let passwordHash = b.passwordHash;
       if (passwordHash === null) {
         const same =
@@ -312,17 +343,13 @@ export async function importDocument(
     const routeId = p.routeId ? (routeIds.get(p.routeId) ?? null) : null;
     const consumerId = p.consumerId ? (consumerIds.get(p.consumerId) ?? null) : null;
     const id =
-      curPlugins.find(
-        (x) =>
-          x.name === p.name &&
-          x.serviceId === serviceId &&
-          x.routeId === routeId &&
-          x.consumerId === consumerId,
-      )?.id ?? p.id;
+      pluginByScope.get(`${p.name} ${serviceId ?? ""} ${routeId ?? ""} ${consumerId ?? ""}`)?.id ??
+      p.id;
     const raw = at(doc, p.source);
     // A masked secret (from an export without include_secrets) keeps the stored value.
-    const stored = curPlugins.find((x) => x.id === id && x.name === p.name)?.config as
-      Record<string, unknown> | undefined;
+    const stored = (
+      pluginById.get(id)?.name === p.name ? pluginById.get(id)?.config : undefined
+    ) as Record<string, unknown> | undefined;
     const config = unmaskPluginConfig(p.name, p.config, stored);
     for (const field of maskedSecretFields(p.name, config)) {
       maskErrors.push({
@@ -377,18 +404,16 @@ export async function importDocument(
     options.mode === "sync" ||
     (options.mode === "tags" && row.tags.some((t) => (options.tags ?? []).includes(t)));
 
-  // Deletes: children first.
+  // Deletes: children first, in batches (a cascade may already have removed some rows).
   for (const table of [...tables].reverse()) {
     if (options.mode === "partial") break;
-    for (const row of current[table.type] ?? []) {
-      if (table.desired.has(row.id) || !managed(row)) continue;
-      await table
-        .delegate(tx)
-        .delete({ where: { id: row.id } })
-        .catch((error: unknown) => {
-          // Already removed by a cascade from its parent.
-          if ((error as { code?: string }).code !== "P2025") throw error;
-        });
+    const gone = (current[table.type] ?? []).filter(
+      (row) => !table.desired.has(row.id) && managed(row),
+    );
+    for (const chunk of chunks(gone, BATCH)) {
+      await table.delegate(tx).deleteMany({ where: { id: { in: chunk.map((row) => row.id) } } });
+    }
+    for (const row of gone) {
       audit.push({
         action: "delete",
         entityType: table.type,
@@ -397,19 +422,14 @@ export async function importDocument(
       });
     }
   }
-  // Creates and updates: parents first.
+  // Updates, then creates (in batches): parents first.
   for (const table of tables) {
     const byId = new Map((current[table.type] ?? []).map((r) => [r.id, r]));
+    const created: Obj[] = [];
     for (const [id, data] of table.desired) {
       const existing = byId.get(id);
       if (!existing) {
-        await table.delegate(tx).create({ data: data as Prisma.InputJsonObject });
-        audit.push({
-          action: "create",
-          entityType: table.type,
-          entityId: id,
-          after: publicView(table.type, data),
-        });
+        created.push(data);
         continue;
       }
       const changed = Object.keys(data).some(
@@ -424,6 +444,17 @@ export async function importDocument(
         entityType: table.type,
         entityId: id,
         before: publicView(table.type, existing),
+        after: publicView(table.type, data),
+      });
+    }
+    for (const chunk of chunks(created, BATCH)) {
+      await table.delegate(tx).createMany({ data: chunk as Prisma.InputJsonObject[] });
+    }
+    for (const data of created) {
+      audit.push({
+        action: "create",
+        entityType: table.type,
+        entityId: String(data.id),
         after: publicView(table.type, data),
       });
     }
