@@ -49,6 +49,12 @@ export interface AgentOptions {
   /** first retry delay when the control plane cannot be reached, doubled up to the heartbeat period */
   retryInitialMs?: number;
   timeoutMs?: number;
+  /**
+   * how long a version the control plane reports as newer is left to arrive by push before this
+   * data plane pulls it (ms, default 2000; 0 = pull at once). Pushes normally land well within
+   * it, and a pull racing a push doubles the control plane's work for the same version.
+   */
+  pushGraceMs?: number;
   /** extra status reported with registration and heartbeats */
   status?: () => Record<string, unknown>;
 }
@@ -83,6 +89,8 @@ export class ControlPlaneAgent {
   private heartbeatMs: number;
   /** a version this data plane refused: not pulled again */
   private refusedVersion: number | null = null;
+  /** the newer version the control plane reported, and when first (Date.now()) */
+  private behind: { version: number; since: number } | null = null;
   private readonly abort = new AbortController();
   /** true once registered and the last call to the control plane succeeded */
   connected = false;
@@ -198,17 +206,32 @@ export class ControlPlaneAgent {
       }
       const latest = answer.latest_version;
       const running = this.opts.state.current?.meta.version ?? null;
+      let next = this.heartbeatMs;
       if (
         typeof latest === "number" &&
         (running === null || latest > running) &&
         latest !== this.refusedVersion
       ) {
-        await this.pull();
+        // give the control plane's push a head start; pull what has not arrived by then
+        const grace = this.opts.pushGraceMs ?? 2000;
+        const now = Date.now();
+        if (this.behind === null || this.behind.version !== latest) {
+          this.behind = { version: latest, since: now };
+        }
+        const waited = now - this.behind.since;
+        if (running === null || waited >= grace) {
+          this.behind = null;
+          await this.pull();
+        } else {
+          next = Math.min(next, grace - waited);
+        }
+      } else {
+        this.behind = null;
       }
       if (this.failures > 0) this.opts.log.info("the control plane is reachable again");
       this.failures = 0;
       this.connected = true;
-      this.schedule(this.heartbeatMs);
+      this.schedule(next);
     } catch (err) {
       if (this.stopped) return;
       this.connected = false;

@@ -26,7 +26,7 @@ export interface DistributorOptions {
   /**
    * the shortest time between two commit-triggered push rounds (ms): a commit after a quiet
    * period is pushed at once, the rest of a burst waits for the window's end and is pushed as
-   * its newest version (default 50)
+   * its newest version (default 250)
    */
   coalesceMs?: number;
   log?: DistributorLog;
@@ -115,7 +115,7 @@ export class Distributor {
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.retryInitialMs = opts.retryInitialMs ?? 500;
     this.retryMaxMs = opts.retryMaxMs ?? 30_000;
-    this.coalesceMs = opts.coalesceMs ?? 50;
+    this.coalesceMs = opts.coalesceMs ?? 250;
     this.log = opts.log ?? consoleLog;
   }
 

@@ -51,7 +51,7 @@ export function startDistribution(): void {
     pollIntervalMs: msFromEnv("GATEHOUSE_DISTRIBUTION_POLL_MS", 2000),
     requestTimeoutMs: msFromEnv("GATEHOUSE_PUSH_TIMEOUT_MS", 10_000),
     retryInitialMs: msFromEnv("GATEHOUSE_PUSH_RETRY_MS", 500),
-    coalesceMs: msFromEnv("GATEHOUSE_PUSH_COALESCE_MS", 50, 0),
+    coalesceMs: msFromEnv("GATEHOUSE_PUSH_COALESCE_MS", 250, 0),
   });
   globalDistribution.gatehouseDistributor = distributor;
   const unsubscribe = onVersionCommitted((version) => distributor.notify(version.version));
