@@ -22,3 +22,23 @@ test("the dashboard counts entities and data planes in sync", async ({ page }) =
   await expect(page.getByRole("region", { name: "Services" })).toContainText(/\d+/);
   await expect(page.getByRole("region", { name: "Data planes" })).toContainText(/1 of 1 in sync/);
 });
+
+test("the dashboard charts the data plane's traffic: status classes and p95 per route", async ({
+  page,
+  gateway,
+  seed,
+}) => {
+  const { route } = await seed.serviceWithRoute("traffic");
+  await expect.poll(async () => (await gateway.get(route.path)).status()).toBe(200);
+  for (let i = 0; i < 12; i++) expect((await gateway.get(route.path)).status()).toBe(200);
+
+  await page.goto("/dashboard");
+  await expect(page.getByRole("region", { name: "Status classes" })).toContainText(/2xx: [1-9]\d*/);
+  await expect(page.getByRole("region", { name: "p95 latency per route" })).toContainText(
+    route.name,
+  );
+  // The page refreshes itself: the second scrape gives a rate.
+  await expect(
+    page.getByRole("region", { name: "Requests per second" }).locator(".recharts-surface"),
+  ).toBeVisible({ timeout: 15_000 });
+});

@@ -61,7 +61,9 @@ export function Dashboard({ overview }: { overview: Overview }) {
                 <Table.Tr key={p.id}>
                   <Table.Td>{p.hostname ?? p.id}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATUS_COLOR[p.status] ?? "gray"}>{p.status}</Badge>
+                    <Badge color={STATUS_COLOR[p.status] ?? "gray"}>
+                      {p.status.replace("_", " ")}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{p.appliedVersion ?? "—"}</Table.Td>
                 </Table.Tr>
