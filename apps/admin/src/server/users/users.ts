@@ -74,6 +74,17 @@ export async function createUser(caller: Caller, input: z.output<typeof userCrea
   return user;
 }
 
+/** Refuses a change that would leave no enabled admin (nobody could manage users any more). */
+async function keepAnAdmin(user: AdminUser, stillAdmin: boolean): Promise<void> {
+  if (user.role !== "admin" || user.disabled || stillAdmin) return;
+  const others = await db().adminUser.count({
+    where: { role: "admin", disabled: false, id: { not: user.id } },
+  });
+  if (others === 0) {
+    throw new ApiError("conflict", "this is the last enabled admin: make another admin first");
+  }
+}
+
 export async function updateUser(
   caller: Caller,
   key: string,
@@ -87,6 +98,10 @@ export async function updateUser(
       `the user was changed since you read it (you have version ${expected}, the current one is ${current.version})`,
     );
   }
+  await keepAnAdmin(
+    current,
+    (input.role ?? current.role) === "admin" && !(input.disabled ?? current.disabled),
+  );
   const { count } = await db()
     .adminUser.updateMany({
       where: { id: current.id, version: current.version },
@@ -114,6 +129,7 @@ export async function deleteUser(caller: Caller, key: string) {
   const current = await findUser(key);
   if (current.id === caller.auth.userId)
     throw new ApiError("conflict", "you cannot delete yourself");
+  await keepAnAdmin(current, false);
   await db().adminUser.delete({ where: { id: current.id } });
   await audit(caller, "delete", current.id, userView(current));
 }
