@@ -38,3 +38,32 @@ test("search and the tag filter narrow the list", async ({ servicesPage, seed })
   await expect(servicesPage.row(SEEDED_SERVICE)).toBeVisible();
   await expect(servicesPage.row(service.name)).toHaveCount(0);
 });
+
+test("the list pages through the API's cursor", async ({
+  page,
+  adminApi,
+  servicesPage,
+  uniqueName,
+  seed,
+}) => {
+  const tag = uniqueName("page");
+  const echo = await seed.echoUrl();
+  const names = [uniqueName("p-a"), uniqueName("p-b"), uniqueName("p-c")];
+  for (const name of names) {
+    const r = await adminApi.post("/api/v1/services", { data: { name, url: echo, tags: [tag] } });
+    expect(r.status()).toBe(201);
+    seed.track(`/api/v1/services/${name}`);
+  }
+  await servicesPage.goto();
+  await servicesPage.tagFilter.fill(tag);
+  await servicesPage.tagFilter.press("Enter");
+  await page.getByRole("textbox", { name: "Rows per page" }).click();
+  await page.getByRole("option", { name: "2", exact: true }).click();
+
+  await expect(servicesPage.rows()).toHaveText(names.slice(0, 2));
+  await servicesPage.nextPage.click();
+  await expect(servicesPage.rows()).toHaveText(names.slice(2));
+  await expect(servicesPage.nextPage).toBeDisabled();
+  await servicesPage.previousPage.click();
+  await expect(servicesPage.rows()).toHaveText(names.slice(0, 2));
+});

@@ -7,6 +7,7 @@ import {
   Button,
   Group,
   SegmentedControl,
+  Select,
   Table,
   TagsInput,
   Text,
@@ -57,7 +58,7 @@ export function EntityList<T extends { id: string; tags?: string[] }>(props: Ent
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<Page<T> | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const size = props.pageSize ?? 20;
+  const [size, setSize] = useState(props.pageSize ?? 20);
   const cursor = cursors[cursors.length - 1] ?? null;
 
   useEffect(() => {
@@ -179,7 +180,19 @@ export function EntityList<T extends { id: string; tags?: string[] }>(props: Ent
           </Table>
         </Table.ScrollContainer>
       ) : null}
-      <Group mt="md" gap="xs">
+      <Group mt="md" gap="xs" align="end">
+        <Select
+          label="Rows per page"
+          data={["2", "10", "20", "50", "100"]}
+          value={String(size)}
+          onChange={(v) => {
+            if (!v) return;
+            setSize(Number(v));
+            resetPaging();
+          }}
+          w={130}
+          allowDeselect={false}
+        />
         <Button
           variant="default"
           disabled={cursors.length <= 1}
