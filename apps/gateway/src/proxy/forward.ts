@@ -3,13 +3,11 @@ import type {
   IncomingHttpHeaders,
   IncomingMessage,
   OutgoingHttpHeaders,
-  RequestOptions,
   ServerResponse,
 } from "node:http";
-import { request as httpRequest } from "node:http";
-import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
+import httpProxy from "http-proxy";
 import { UpstreamError, classifyError, isConnectFailure } from "./errors.js";
 import { forwardableHeaders, writeRawResponseHead, writeResponseHead } from "./headers.js";
 import type { Target, Upstream } from "./pool.js";
@@ -25,7 +23,7 @@ export interface OutboundRequest {
    * `forwardableRawHeaders` (no hop-by-hop or framing headers); used as is, framing is added.
    */
   rawHeaders?: string[];
-  /** a body a plugin buffered; else the client request stream is piped */
+  /** a body a plugin buffered; else the client request stream is relayed */
   body?: Buffer;
 }
 
@@ -34,22 +32,76 @@ export interface ForwardHandlers {
   onError(err: UpstreamError): void;
 }
 
-// The request goes out with http.request and the target's keep-alive agent directly (what
-// http-proxy's `stream` pass does, without its per-request option merging, URL joining and
-// listener bookkeeping). Event listeners are module-level functions that find their state
-// through a symbol on the emitter: no closures are created per request on the common path.
+// The engine is http-proxy 1.18.1, hardened. Every upstream attempt is one
+// `proxy.web(req, res, options, onProxyWebError)` call (callback on every call) on a single
+// process-wide proxy server whose web passes are reduced to `stream`: `deleteLength` (sets
+// content-length: 0 on a chunked DELETE/OPTIONS yet pipes the body: request smuggling),
+// `timeout` and `XHeaders` are removed; framing, timeouts and X-Forwarded-* are ours.
+// `selfHandleResponse: true`: the caller writes the response (pipeResponse).
+//
+// What is prepared before proxy.web, per attempt (never in http-proxy's 'proxyReq' event, so
+// `Expect: 100-continue` requests, whose head Node renders inside http.request, get it too):
+// - target (the Attempt itself: http-proxy's setupOutgoing reads protocol/host/port from it and
+//   hands it back as the callback's 4th argument, which is how the callback finds its attempt
+//   without a closure), the target's keep-alive agent, `secure` (TLS verification), method;
+// - headers: the final header record in `options.headers`. setupOutgoing starts from a copy of
+//   `req.headers` (the client's, hop-by-hop included), so `req.headers` is swapped for an empty
+//   object for the duration of the synchronous call and restored; `req.url` likewise becomes
+//   the final path (`toProxy`, no prependPath).
+//
+// Where the stream pass would reintroduce a flaw, ours replaces it:
+// - the body: the stream pass pipes `options.buffer || req` into proxyReq. `buffer` is a
+//   module-level `{ pipe }` hook that does not pipe: we write the body ourselves once the socket
+//   is connected (a buffered body is re-sent on a retry; a streamed one is relayed with
+//   backpressure and a write timeout, and a connect failure before the first byte can still be
+//   retried). Piping the client request at once would consume it before the connect outcome.
+// - the path: setupOutgoing's urlJoin collapses "//" and rewrites "http:/"; the hook puts the
+//   verbatim path back on proxyReq (before its head is rendered). An Expect request's head is
+//   rendered inside http.request: when urlJoin would change its path, Expect is not forwarded
+//   (see dropExpectIfPathMangled).
+// - headers: a flat list (the client's raw lines on the fast path) becomes the record http-proxy
+//   takes, repeats kept as arrays (headerRecord); Node validates and stores them per header.
+// - retries: the stream pass adds 'error'/'aborted' listeners to req per call; a retry removes
+//   the failed attempts' ones (dropStaleListeners).
+// - timeouts: connect timer, a read watchdog on the socket byte counter, write timer (below).
+// State lives in two small classes (Forwarding, Attempt); listeners are module-level functions
+// that find their state through a symbol on the emitter. http-proxy adds its own closures (its
+// 'socket'/'response'/'error'/'aborted' listeners): that is the engine's cost.
+
+const proxy = httpProxy.createProxyServer({
+  selfHandleResponse: true,
+  toProxy: true,
+  prependPath: false,
+  followRedirects: false,
+  xfwd: false,
+});
+const passes = (proxy as unknown as { webPasses: Array<{ name: string }> }).webPasses;
+if (!passes.some((p) => p.name === "deleteLength") || !passes.some((p) => p.name === "stream")) {
+  throw new Error("http-proxy: unexpected web passes, the deleteLength fix needs review");
+}
+passes.splice(0, passes.length, ...passes.filter((p) => p.name === "stream"));
+// every proxy.web call has a callback; this listener only keeps a stray 'error' from throwing
+proxy.on("error", () => undefined);
+/** @internal the http-proxy server every attempt goes through (tests observe its events) */
+export const engine = proxy;
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
 const INVALID_PATH = /[^\u0021-\u00ff]/;
+/** what setupOutgoing's urlJoin would change in the path part: "//" and "http(s):/" */
+const JOIN_MANGLES = /\/\/|:\//;
 
 const kAttempt = Symbol("gatehouse.attempt");
 const kForwarding = Symbol("gatehouse.forwarding");
 const kPiped = Symbol("gatehouse.piped");
 
 type BodyMode = "none" | "buffer" | "stream";
+type HeaderRecord = Record<string, string | string[]>;
 
 type AttemptHolder = { [kAttempt]?: Attempt | undefined };
 type ForwardingHolder = { [kForwarding]?: Forwarding };
+
+/** what setupOutgoing copies from `req.headers` while proxy.web runs: nothing */
+const NO_CLIENT_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
 
 function socketReady(socket: Socket, https: boolean): boolean {
   if (https) {
@@ -61,21 +113,45 @@ function socketReady(socket: Socket, https: boolean): boolean {
 
 const ignoreError = (): void => undefined;
 
-function hasHost(headers: string[]): boolean {
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string;
-    if (name.length === 4 && name.toLowerCase() === "host") return true;
+/**
+ * The flat header list as the record http-proxy takes (`options.headers`). Repeated names
+ * (any spelling) become one array in order, so Node still sends one line per value; the
+ * first spelling is kept. setupOutgoing copies the record with util._extend, which walks keys
+ * last to first: the record is built last to first too, so the wire keeps the client's order
+ * (a repeated name sits where its last line was).
+ */
+function headerRecord(list: string[]): HeaderRecord {
+  const out: HeaderRecord = {};
+  let index: Record<string, string> | undefined;
+  for (let i = list.length - 2; i >= 0; i -= 2) {
+    const name = list[i] as string;
+    const value = list[i + 1] as string;
+    const lower = name.toLowerCase();
+    index ??= Object.create(null) as Record<string, string>;
+    const key = index[lower];
+    if (key === undefined) {
+      index[lower] = name;
+      out[name] = value;
+      continue;
+    }
+    const prev = out[key] as string | string[];
+    const values = typeof prev === "string" ? [value, prev] : (prev.unshift(value), prev);
+    if (key !== name) {
+      // keep the first spelling (this one, walking backwards)
+      delete out[key];
+      index[lower] = name;
+    }
+    out[name] = values;
   }
-  return false;
+  return out;
 }
 
-function hostHeader(target: Target, https: boolean): string {
-  if (target.port !== (https ? 443 : 80)) return target.id;
-  return target.host.includes(":") ? `[${target.host}]` : target.host;
-}
-
-/** One try against one target. */
+/** One try against one target; also http-proxy's `options.target` for that try. */
 class Attempt {
+  /** read by http-proxy's setupOutgoing */
+  readonly protocol: string;
+  readonly host: string;
+  readonly port: number;
   done = false;
   proxyReq: ClientRequest | undefined;
   proxyRes: IncomingMessage | undefined;
@@ -94,20 +170,36 @@ class Attempt {
     readonly fx: Forwarding,
     readonly target: Target,
     readonly started: number,
-  ) {}
+  ) {
+    this.protocol = fx.https ? "https:" : "http:";
+    this.host = target.host;
+    this.port = target.port;
+  }
+}
+
+/** per-call options of proxy.web (merged over the server's by http-proxy) */
+interface WebOptions {
+  target: Attempt;
+  agent: Target["agent"];
+  method: string;
+  headers: HeaderRecord;
+  secure: boolean;
+  buffer: typeof BODY_HOOK;
 }
 
 /** State of one forward() call (all its attempts). */
 class Forwarding {
   readonly https: boolean;
-  /** no Host header given: the target's host:port is sent, as Node's http.request does */
-  readonly hostless: boolean;
   tried: Set<Target> | undefined;
   settled = false;
   clientGone = false;
   bodyConsumed = false;
   connectRetries = 0;
   staleRetried = false;
+  attempts = 0;
+  /** listeners on req before the first proxy.web: later ones are http-proxy's (see dropStale) */
+  errorBase = 0;
+  abortedBase = 0;
   current: Attempt | undefined;
 
   constructor(
@@ -116,13 +208,12 @@ class Forwarding {
     readonly upstream: Upstream,
     readonly method: string,
     readonly path: string,
-    readonly headers: string[],
+    readonly headers: HeaderRecord,
     readonly mode: BodyMode,
     readonly body: Buffer | undefined,
     readonly handlers: ForwardHandlers,
   ) {
     this.https = upstream.spec.protocol === "https";
-    this.hostless = !hasHost(headers);
   }
 
   fail(err: UpstreamError): void {
@@ -172,38 +263,37 @@ class Forwarding {
     // only needed once a retry happens; the first pick has nothing to exclude
     if (this.upstream.available > 1 || this.tried !== undefined)
       (this.tried ??= new Set()).add(chosen);
+    const req = this.req;
+    if (this.attempts++ > 0) dropStaleListeners(this);
+    else {
+      this.errorBase = req.listenerCount("error");
+      this.abortedBase = req.listenerCount("aborted");
+    }
     const a = new Attempt(this, chosen, performance.now());
     this.current = a;
-    const spec = this.upstream.spec;
-    const options: RequestOptions & { rejectUnauthorized?: boolean } = {
-      host: chosen.host,
-      port: chosen.port,
-      method: this.method,
-      path: this.path,
-      headers: this.hostless
-        ? [...this.headers, "host", hostHeader(chosen, this.https)]
-        : this.headers,
+    const options: WebOptions = {
+      target: a,
       agent: chosen.agent,
-      setHost: false,
+      method: this.method,
+      headers: this.headers,
+      secure: this.upstream.spec.tlsVerify !== false,
+      buffer: BODY_HOOK,
     };
-    let proxyReq: ClientRequest;
+    const savedUrl = req.url;
+    const savedHeaders = req.headers;
+    // setupOutgoing copies req.url / req.headers synchronously: the final path, no client headers
+    req.url = this.path;
+    req.headers = NO_CLIENT_HEADERS;
+    starting = a;
     try {
-      if (this.https) {
-        options.rejectUnauthorized = spec.tlsVerify !== false;
-        proxyReq = httpsRequest(options);
-      } else proxyReq = httpRequest(options);
+      proxy.web(req, this.res, options as unknown as httpProxy.ServerOptions, onProxyWebError);
     } catch (err) {
+      // http.request throws synchronously on e.g. an invalid header value
       onAttemptFailure(a, err);
-      return;
-    }
-    a.proxyReq = proxyReq;
-    (proxyReq as ClientRequest & AttemptHolder)[kAttempt] = a;
-    proxyReq.on("error", onProxyReqError);
-    proxyReq.on("socket", onProxyReqSocket);
-    proxyReq.on("response", onProxyResponse);
-    // a pooled socket was handed over synchronously: it is connected, no connect timer needed
-    if (!proxyReq.reusedSocket) {
-      a.connectTimer = setTimeout(onConnectTimeout, spec.connectTimeout, a);
+    } finally {
+      starting = undefined;
+      req.url = savedUrl;
+      req.headers = savedHeaders;
     }
   }
 
@@ -217,6 +307,68 @@ class Forwarding {
     )
       this.res.shouldKeepAlive = false;
   }
+}
+
+/**
+ * A retry is another proxy.web call, and http-proxy's stream pass adds an 'error' (`proxyError`)
+ * and an 'aborted' listener to `req` on every call. Those of the failed attempts are removed
+ * (only on this retry path: the common path pays nothing), so `retries` up to 32767 can't pile
+ * up listeners on the client request.
+ */
+function dropStaleListeners(fx: Forwarding): void {
+  const req = fx.req;
+  const errors = req.listeners("error");
+  for (let i = errors.length - 1; i >= fx.errorBase; i--) {
+    const fn = errors[i] as (...args: unknown[]) => void;
+    if (fn.name === "proxyError") req.removeListener("error", fn);
+  }
+  const aborted = req.listeners("aborted");
+  for (let i = aborted.length - 1; i >= fx.abortedBase; i--) {
+    const fn = aborted[i] as (...args: unknown[]) => void;
+    if (fn.name === "") req.removeListener("aborted", fn);
+  }
+}
+
+/** the attempt whose proxy.web call is running (the body hook is called synchronously inside it) */
+let starting: Attempt | undefined;
+
+/**
+ * http-proxy's `buffer` option: the stream pass calls `(options.buffer || req).pipe(proxyReq)`
+ * right after http.request. Nothing is piped here: the body is written by sendBody once the
+ * socket is connected. The hook only takes over proxyReq (our listeners, the verbatim path, the
+ * connect timer).
+ */
+const BODY_HOOK = { pipe: onProxyReq };
+
+function onProxyReq(proxyReq: ClientRequest): ClientRequest {
+  const a = starting;
+  if (a === undefined || a.done) {
+    proxyReq.destroy();
+    return proxyReq;
+  }
+  a.proxyReq = proxyReq;
+  const fx = a.fx;
+  // urlJoin collapsed "//" / rewrote "http:/": send ours verbatim (the head is not rendered yet;
+  // for Expect requests forward() made sure urlJoin had nothing to change)
+  if (proxyReq.path !== fx.path) proxyReq.path = fx.path;
+  (proxyReq as ClientRequest & AttemptHolder)[kAttempt] = a;
+  proxyReq.on("socket", onProxyReqSocket);
+  proxyReq.on("response", onProxyResponse);
+  // a pooled socket was handed over synchronously: it is connected, no connect timer needed
+  if (!proxyReq.reusedSocket) {
+    a.connectTimer = setTimeout(onConnectTimeout, fx.upstream.spec.connectTimeout, a);
+  }
+  return proxyReq;
+}
+
+/**
+ * proxy.web's callback: errors of proxyReq (refused, reset, TLS...) and of the client request.
+ * The 4th argument is `options.target`, i.e. the attempt. (A client request reset while its
+ * socket is destroyed is not reported here: http-proxy aborts proxyReq and the client-close
+ * handler reports the cancellation.)
+ */
+function onProxyWebError(err: Error, _req: unknown, _res: unknown, target: unknown): void {
+  if (target instanceof Attempt) onAttemptFailure(target, err);
 }
 
 function clearTimers(a: Attempt): void {
@@ -368,11 +520,6 @@ function onClientClose(this: ServerResponse): void {
   else fx.fail(new UpstreamError("cancelled"));
 }
 
-function onProxyReqError(this: ClientRequest, err: Error): void {
-  const a = (this as ClientRequest & AttemptHolder)[kAttempt];
-  if (a !== undefined) onAttemptFailure(a, err);
-}
-
 function onProxyReqFinish(this: ClientRequest): void {
   const a = (this as ClientRequest & AttemptHolder)[kAttempt];
   if (a === undefined) return;
@@ -428,22 +575,13 @@ function sendBody(a: Attempt, proxyReq: ClientRequest): void {
     proxyReq.end();
     if (proxyReq.writableLength > 0) armWrite(a);
   };
-  const onReqError = (err: Error): void => {
-    // the client went away mid-body: the client-close handler reports it
-    if (req.socket.destroyed && (err as NodeJS.ErrnoException).code === "ECONNRESET") {
-      proxyReq.destroy();
-      return;
-    }
-    onAttemptFailure(a, err);
-  };
+  // client request errors reach proxy.web's callback (http-proxy's listener on req)
   req.on("data", onData);
   req.once("end", onEnd);
-  req.on("error", onReqError);
   proxyReq.on("drain", onDrain);
   a.unpipeBody = () => {
     req.off("data", onData);
     req.off("end", onEnd);
-    req.off("error", onReqError);
     proxyReq.off("drain", onDrain);
   };
   req.resume();
@@ -519,6 +657,21 @@ function outboundHeaders(
 }
 
 /**
+ * Node renders the head of a request with an Expect header inside http.request, i.e. with the
+ * path urlJoin produced, before the body hook can put the verbatim path back. When urlJoin
+ * would change this path, Expect is not forwarded (the client already got its 100 Continue
+ * from our server; the upstream receives the body right away either way).
+ */
+function dropExpectIfPathMangled(headers: string[], path: string): void {
+  const q = path.indexOf("?");
+  if (!JOIN_MANGLES.test(q === -1 ? path : path.slice(0, q))) return;
+  for (let i = headers.length - 2; i >= 0; i -= 2) {
+    const name = headers[i] as string;
+    if (name.length === 6 && name.toLowerCase() === "expect") headers.splice(i, 2);
+  }
+}
+
+/**
  * Forward `req` to `upstream` as `out`. Exactly one of `onResponse` / `onError` is called, once,
  * asynchronously. With `onResponse` the caller owns the response (see `pipeResponse`).
  */
@@ -535,13 +688,15 @@ export function forward(
     );
   }
   const { headers, mode } = outboundHeaders(req, out);
+  if (req.headers.expect !== undefined || out.headers !== undefined)
+    dropExpectIfPathMangled(headers, out.path);
   const fx = new Forwarding(
     req,
     res,
     upstream,
     out.method.toUpperCase(),
     out.path,
-    headers,
+    headerRecord(headers),
     mode,
     out.body,
     handlers,
