@@ -9,6 +9,8 @@ export const CONSUMER_FIELDS = ["username", "custom_id", "tags"] as const;
 export const consumers: Resource<Consumer> = {
   type: "consumer",
   delegate: (tx) => tx.consumer as never,
+  fields: CONSUMER_FIELDS,
+  putField: "username",
   sortable: { username: "username", ...BASE_SORT, custom_id: "customId" },
   nullable: ["username", "customId"],
   nameColumn: "username",

@@ -27,6 +27,8 @@ const KEY_PREFIX_LENGTH = 4;
 export const keyAuthCredentials: Resource<KeyAuthCredential> = {
   type: "keyauth_credential",
   delegate: (tx) => tx.keyAuthCredential as never,
+  fields: ["key", "tags"],
+  putField: null,
   sortable: { ...BASE_SORT },
   nameColumn: null,
   scopeWhere: (scope) => (scope.consumerId ? { consumerId: scope.consumerId } : {}),
@@ -66,6 +68,8 @@ export const keyAuthCredentials: Resource<KeyAuthCredential> = {
 export const basicAuthCredentials: Resource<BasicAuthCredential> = {
   type: "basicauth_credential",
   delegate: (tx) => tx.basicAuthCredential as never,
+  fields: ["username", "password", "tags"],
+  putField: "username",
   sortable: { username: "username", ...BASE_SORT },
   nameColumn: "username",
   scopeWhere: (scope) => (scope.consumerId ? { consumerId: scope.consumerId } : {}),
@@ -140,6 +144,8 @@ export function encryptJwtSecret(secret: string): string {
 export const jwtCredentials: Resource<JwtCredential> = {
   type: "jwt_secret",
   delegate: (tx) => tx.jwtCredential as never,
+  fields: ["key", "algorithm", "secret", "rsa_public_key", "tags"],
+  putField: "key",
   sortable: { key: "key", ...BASE_SORT },
   nameColumn: "key",
   scopeWhere: (scope) => (scope.consumerId ? { consumerId: scope.consumerId } : {}),

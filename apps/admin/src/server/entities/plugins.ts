@@ -50,6 +50,8 @@ const SCOPE_FIELD = { service: "serviceId", route: "routeId", consumer: "consume
 export const plugins: Resource<Plugin> = {
   type: "plugin",
   delegate: (tx) => tx.plugin as never,
+  fields: PLUGIN_FIELDS,
+  putField: "instance_name",
   sortable: { name: "name", ...BASE_SORT },
   nameColumn: "name",
   scopeWhere: (scope: Scope) => ({

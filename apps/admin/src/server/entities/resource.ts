@@ -42,6 +42,10 @@ export interface Resource<Row extends BaseRow> {
   delegate(client: Tx): Delegate;
   /** api sort field → column */
   sortable: Record<string, string>;
+  /** the writable API fields (PUT resets the ones it leaves out) */
+  fields: readonly string[];
+  /** the API field a PUT to an unknown non-uuid key sets from the path (null: ids only) */
+  putField: string | null;
   /** sort columns that may be NULL (sorted last) */
   nullable?: readonly string[];
   /** column `name` / `q` search on, or null */

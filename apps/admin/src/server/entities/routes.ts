@@ -71,6 +71,8 @@ export async function resolveServiceRef(
 export const routes: Resource<Route> = {
   type: "route",
   delegate: (tx) => tx.route as never,
+  fields: ROUTE_FIELDS,
+  putField: "name",
   sortable: { name: "name", ...BASE_SORT, regex_priority: "regexPriority" },
   nullable: ["name"],
   nameColumn: "name",

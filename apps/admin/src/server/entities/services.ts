@@ -37,6 +37,8 @@ function serviceDoc(row: Service): Record<string, unknown> {
 export const services: Resource<Service> = {
   type: "service",
   delegate: (tx) => tx.service as never,
+  fields: SERVICE_FIELDS,
+  putField: "name",
   sortable: { name: "name", ...BASE_SORT },
   nameColumn: "name",
   scopeWhere: () => ({}),

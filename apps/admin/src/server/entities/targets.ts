@@ -10,6 +10,8 @@ export const TARGET_FIELDS = ["target", "weight", "tags"] as const;
 export const targets: Resource<Target> = {
   type: "target",
   delegate: (tx) => tx.target as never,
+  fields: TARGET_FIELDS,
+  putField: "target",
   sortable: { ...BASE_SORT, target: "target", weight: "weight" },
   nameColumn: "target",
   scopeWhere: (scope) => (scope.serviceId ? { serviceId: scope.serviceId } : {}),

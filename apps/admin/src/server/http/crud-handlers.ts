@@ -5,12 +5,14 @@ import {
   createEntity,
   deleteEntity,
   expectedVersion,
+  findEntity,
   listEntities,
   parentScope,
   requireEntity,
   updateEntity,
 } from "@/server/entities/resource";
 import { readJsonObject } from "@/server/http/body";
+import { ApiError } from "@/server/http/errors";
 import { pageOf, parseListQuery } from "@/server/http/list-query";
 
 type Params = Record<string, string>;
@@ -28,6 +30,7 @@ function scopeResolver(parent: Parent<BaseRow> | undefined, params: Params): Sco
 }
 
 const etag = (row: BaseRow) => `"${row.version}"`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** GET (list) and POST (create) of a collection. */
 export function collectionHandlers<Row extends BaseRow>(
@@ -77,6 +80,46 @@ export function itemHandlers<Row extends BaseRow>(
         scopeResolver(parent, params),
       );
       return Response.json(entity, { headers: { etag: etag(row) } });
+    }),
+    /**
+     * PUT (Kong's upsert): an existing entity is REPLACED (fields left out go back to their
+     * defaults; stored secrets stay); an unknown key creates it, the key being its id (uuid) or
+     * its name.
+     */
+    PUT: withAuth<Params>({ role: "editor" }, async ({ req, params, auth, requestId, ip }) => {
+      const body = await readJsonObject(req);
+      const expected = expectedVersion(req, body);
+      const key = params[param] ?? "";
+      const resolveScope = scopeResolver(parent, params);
+      const existing = await findEntity(resource, key, await resolveScope(undefined as never));
+      const named =
+        UUID.test(key) || !resource.putField ? { id: key } : { [resource.putField]: key };
+      if (existing) {
+        const pinned = parent ? parent.field.replace(/Id$/, "") : undefined;
+        const replacement: Record<string, unknown> = {};
+        for (const field of resource.fields) {
+          if (field !== pinned && !(field in body)) replacement[field] = null;
+        }
+        const { entity, row } = await updateEntity(
+          resource,
+          { auth, requestId, ip },
+          key,
+          { ...replacement, ...("id" in named ? {} : named), ...body },
+          expected,
+          resolveScope,
+        );
+        return Response.json(entity, { headers: { etag: etag(row) } });
+      }
+      if (expected !== undefined) {
+        throw new ApiError("stale", `the ${resource.type} does not exist (any more)`);
+      }
+      const { entity, row } = await createEntity(
+        resource,
+        { auth, requestId, ip },
+        { ...body, ...named },
+        resolveScope,
+      );
+      return Response.json(entity, { status: 201, headers: { etag: etag(row) } });
     }),
     DELETE: withAuth<Params>({ role: "editor" }, async ({ req, params, auth, requestId, ip }) => {
       await deleteEntity(

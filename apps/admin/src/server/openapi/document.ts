@@ -9,7 +9,7 @@ import * as S from "@/server/openapi/schemas";
 type SchemaName = keyof typeof S;
 
 interface Operation {
-  method: "get" | "post" | "patch" | "delete";
+  method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
   tag: string;
@@ -80,6 +80,16 @@ function crud(
       method: "patch",
       path: one,
       summary: `Update a ${what} (PATCH semantics; If-Match for safety)`,
+      tag,
+      role: "editor",
+      body: input,
+      response: output,
+      etag: true,
+    },
+    {
+      method: "put",
+      path: one,
+      summary: `Create or replace a ${what} (upsert: fields left out get their defaults)`,
       tag,
       role: "editor",
       body: input,

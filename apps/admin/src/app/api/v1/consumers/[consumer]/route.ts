@@ -3,4 +3,4 @@ import { itemHandlers } from "@/server/http/crud-handlers";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(consumers, "consumer");
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(consumers, "consumer");

@@ -3,4 +3,4 @@ import { plugins } from "@/server/entities/plugins";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(plugins, "plugin");
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(plugins, "plugin");

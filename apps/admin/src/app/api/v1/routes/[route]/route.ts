@@ -3,4 +3,4 @@ import { routes } from "@/server/entities/routes";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(routes, "route");
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(routes, "route");

@@ -3,4 +3,4 @@ import { services } from "@/server/entities/services";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(services, "service");
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(services, "service");

@@ -4,7 +4,7 @@ import { itemHandlers } from "@/server/http/crud-handlers";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(jwtCredentials, "credential", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(jwtCredentials, "credential", {
   param: "consumer",
   resource: consumers,
   field: "consumerId",

@@ -4,7 +4,7 @@ import { keyAuthCredentials } from "@/server/entities/credentials";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(keyAuthCredentials, "credential", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(keyAuthCredentials, "credential", {
   param: "consumer",
   resource: consumers,
   field: "consumerId",

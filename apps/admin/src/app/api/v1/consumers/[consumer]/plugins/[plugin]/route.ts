@@ -4,7 +4,7 @@ import { plugins } from "@/server/entities/plugins";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(plugins, "plugin", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(plugins, "plugin", {
   param: "consumer",
   resource: consumers,
   field: "consumerId",

@@ -4,7 +4,7 @@ import { routes } from "@/server/entities/routes";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(plugins, "plugin", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(plugins, "plugin", {
   param: "route",
   resource: routes,
   field: "routeId",

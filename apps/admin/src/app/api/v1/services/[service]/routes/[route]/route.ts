@@ -4,7 +4,7 @@ import { services } from "@/server/entities/services";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(routes, "route", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(routes, "route", {
   param: "service",
   resource: services,
   field: "serviceId",

@@ -4,7 +4,7 @@ import { targets } from "@/server/entities/targets";
 
 export const dynamic = "force-dynamic";
 
-export const { GET, PATCH, DELETE } = itemHandlers(targets, "target", {
+export const { GET, PUT, PATCH, DELETE } = itemHandlers(targets, "target", {
   param: "service",
   resource: services,
   field: "serviceId",
