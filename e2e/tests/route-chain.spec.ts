@@ -50,3 +50,33 @@ test("a route page shows the effective plugin chain by phase, each with its scop
   expect(ok.headers()["x-chain"]).toBe("route");
   expect(await ok.text()).toMatch(/x-from-consumer/i);
 });
+
+test("from a route page, a plugin picked in the marketplace is enabled on that route", async ({
+  page,
+  gateway,
+  seed,
+}) => {
+  const { route } = await seed.serviceWithRoute("from-route");
+  await expect.poll(async () => (await gateway.get(route.path)).status()).toBe(200);
+
+  await page.goto(`/routes/${route.id}`);
+  await page.getByRole("link", { name: "Add a plugin to this route" }).click();
+  await expect(page.getByText("Choose a plugin for this route")).toBeVisible();
+  await page.getByRole("link", { name: "Request Termination" }).click();
+
+  const panel = page.getByRole("region", { name: "Enable Request Termination" });
+  await expect(panel.getByRole("textbox", { name: "Route", exact: true })).toHaveValue(route.name);
+  await panel.getByRole("switch", { name: "Edit as raw JSON" }).check({ force: true });
+  await panel
+    .getByRole("textbox", { name: "Configuration (JSON)" })
+    .fill('{"status_code": 451, "message": "not here"}');
+  await panel.getByRole("button", { name: "Enable plugin" }).click();
+
+  await expect.poll(async () => (await gateway.get(route.path)).status()).toBe(451);
+  await page.goto(`/routes/${route.id}`);
+  await expect(
+    page
+      .getByRole("table", { name: "Phase access" })
+      .getByRole("row", { name: /request-termination/ }),
+  ).toContainText("route");
+});

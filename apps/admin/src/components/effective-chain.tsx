@@ -2,6 +2,7 @@
 
 import { Anchor, Badge, Button, Group, Paper, Table, Text, Title } from "@mantine/core";
 import Link from "next/link";
+import { useCurrentUser } from "@/components/user-context";
 import type { EffectiveChain } from "@/server/routes/effective-chain";
 
 const ORIGIN_COLOR: Record<string, string> = {
@@ -13,6 +14,7 @@ const ORIGIN_COLOR: Record<string, string> = {
 
 /** The plugins that run on a route, per phase in execution order, each with where it comes from. */
 export function EffectiveChainView({ chain }: { chain: EffectiveChain }) {
+  const { canEdit } = useCurrentUser();
   return (
     <Paper
       withBorder
@@ -26,9 +28,16 @@ export function EffectiveChainView({ chain }: { chain: EffectiveChain }) {
         <Title order={2} size="h4">
           Effective plugin chain
         </Title>
-        <Button component={Link} href="/plugins" variant="light" size="xs">
-          Add a plugin
-        </Button>
+        {canEdit ? (
+          <Button
+            component={Link}
+            href={`/plugins?scope=route&id=${chain.routeId}`}
+            variant="light"
+            size="xs"
+          >
+            Add a plugin to this route
+          </Button>
+        ) : null}
       </Group>
       {chain.phases.length === 0 ? (
         <Text c="dimmed">No plugin runs on this route.</Text>

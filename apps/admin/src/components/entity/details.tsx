@@ -1,6 +1,7 @@
 "use client";
 
-import { Loader } from "@mantine/core";
+import { Button, Loader } from "@mantine/core";
+import Link from "next/link";
 import { useMemo } from "react";
 import {
   consumerDefinition,
@@ -10,11 +11,18 @@ import {
 import { EntityEditor } from "@/components/entity/entity-editor";
 import { useServiceNames } from "@/components/entity/lists";
 import { NestedCollection } from "@/components/entity/nested-collection";
+import { useCurrentUser } from "@/components/user-context";
 
 export function ServiceDetail({ id }: { id: string | null }) {
+  const { canEdit } = useCurrentUser();
   return (
     <>
       <EntityEditor definition={serviceDefinition} id={id} />
+      {id && canEdit ? (
+        <Button component={Link} href={`/plugins?scope=service&id=${id}`} variant="light" mt="md">
+          Add a plugin to this service
+        </Button>
+      ) : null}
       {id ? (
         <NestedCollection
           title="Targets"
@@ -41,9 +49,15 @@ export function RouteDetail({ id }: { id: string | null }) {
 }
 
 export function ConsumerDetail({ id }: { id: string | null }) {
+  const { canEdit } = useCurrentUser();
   return (
     <>
       <EntityEditor definition={consumerDefinition} id={id} />
+      {id && canEdit ? (
+        <Button component={Link} href={`/plugins?scope=consumer&id=${id}`} variant="light" mt="md">
+          Add a plugin to this consumer
+        </Button>
+      ) : null}
       {id ? (
         <>
           <NestedCollection

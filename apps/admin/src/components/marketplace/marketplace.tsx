@@ -1,8 +1,9 @@
 "use client";
 
-import { Badge, Card, Chip, Group, SimpleGrid, Text, TextInput } from "@mantine/core";
+import { Alert, Badge, Card, Chip, Group, SimpleGrid, Text, TextInput } from "@mantine/core";
 import { Search } from "lucide-react";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useMemo, useState } from "react";
 import type { ReactNode } from "react";
 
@@ -20,6 +21,12 @@ export interface PluginCard {
 
 /** The catalog grid: search (name, title, summary) and category filters. */
 export function Marketplace({ plugins }: { plugins: PluginCard[] }) {
+  // Coming from an entity ("Add a plugin" on a route, service or consumer): keep its scope on the way.
+  const params = useSearchParams();
+  const scope = params.get("scope");
+  const scopeId = params.get("id");
+  const suffix =
+    scope && scopeId ? `?${new URLSearchParams({ scope, id: scopeId }).toString()}` : "";
   const [query, setQuery] = useState("");
   const [categories, setCategories] = useState<string[]>([]);
   const all = useMemo(
@@ -34,6 +41,11 @@ export function Marketplace({ plugins }: { plugins: PluginCard[] }) {
   );
   return (
     <>
+      {suffix ? (
+        <Alert color="indigo" mb="md" title={`Choose a plugin for this ${scope}`}>
+          The plugin you open is enabled on that {scope} by default.
+        </Alert>
+      ) : null}
       <TextInput
         label="Search plugins"
         placeholder="Name or what it does"
@@ -70,7 +82,7 @@ export function Marketplace({ plugins }: { plugins: PluginCard[] }) {
               <div>
                 <Text
                   component={Link}
-                  href={`/plugins/${p.name}`}
+                  href={`/plugins/${p.name}${suffix}`}
                   fw={700}
                   size="lg"
                   className="card-link"
