@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "3" },
     connections: { type: "string", default: "32" },
     routes: { type: "string", default: "10000" },
+    "skip-push": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -171,7 +172,26 @@ http {
 const origin = `http://127.0.0.1:${PORTS.origin}`;
 const baseConfig = {
   _format_version: "3.0",
-  services: [{ name: "origin", url: origin, routes: [{ name: "proxied", paths: ["/proxied"] }] }],
+  services: [
+    {
+      name: "origin",
+      url: origin,
+      routes: [
+        { name: "proxied", paths: ["/proxied"] },
+        {
+          // the plugin chain of issue 4's benchmark: auth + rate limit (never reached) + transformer
+          name: "chain",
+          paths: ["/chain"],
+          plugins: [
+            { name: "key-auth", config: { key_names: ["apikey"] } },
+            { name: "rate-limiting", config: { second: 1000000000, policy: "local" } },
+            { name: "response-transformer", config: { add: { headers: ["x-bench:1"] } } },
+          ],
+        },
+      ],
+    },
+  ],
+  consumers: [{ username: "bench", keyauth_credentials: [{ key: "bench-key" }] }],
   routes: [
     {
       name: "terminated",
@@ -278,6 +298,13 @@ try {
       pid: gateway.pid,
     },
     {
+      key: "plugin_chain",
+      label: "Gatehouse, key-auth+rate-limit+transformer",
+      url: `http://127.0.0.1:${PORTS.gateway}/chain`,
+      headers: { apikey: "bench-key" },
+      pid: gateway.pid,
+    },
+    {
       key: "gateway_10k",
       label: `Gatehouse, ${routeCount} routes, 0 plugins`,
       url: `http://127.0.0.1:${PORTS.gateway10k}/proxied`,
@@ -285,7 +312,7 @@ try {
     },
   ];
   for (const s of scenarios) {
-    const res = await fetch(s.url);
+    const res = await fetch(s.url, { headers: s.headers });
     const body = await res.text();
     if (res.status !== 200)
       throw new Error(
@@ -294,8 +321,9 @@ try {
   }
 
   const samples = Object.fromEntries(scenarios.map((s) => [s.key, []]));
-  const wrk = (url, seconds) => {
+  const wrk = (url, seconds, headers = {}) => {
     const [cmd, a] = pin(1, tools.wrk, [
+      ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
       "-t1",
       `-c${connections}`,
       `-d${seconds}s`,
@@ -305,12 +333,12 @@ try {
     return execFileSync(cmd, a, { encoding: "utf8" });
   };
   const failures = [];
-  for (const s of scenarios) wrk(s.url, 1); // warm-up (JIT, keep-alive pools)
+  for (const s of scenarios) wrk(s.url, 1, s.headers); // warm-up (JIT, keep-alive pools)
   for (let r = 1; r <= rounds; r++) {
     // ABBA order: even rounds run the scenarios in reverse, so no scenario always follows the same one
     for (const s of r % 2 === 1 ? scenarios : [...scenarios].reverse()) {
       const cpu0 = cpuSeconds(s.pid);
-      const out = wrk(s.url, duration);
+      const out = wrk(s.url, duration, s.headers);
       const cpu1 = cpuSeconds(s.pid);
       const sample = parseWrk(out);
       sample.cpuUsPerReq =
@@ -359,16 +387,19 @@ try {
     gateway_vs_http_proxy: ratioOf("gateway", "http_proxy"),
     routes_10k_vs_1: ratioOf("gateway_10k", "gateway"),
     termination_vs_proxied: ratioOf("termination", "gateway"),
+    plugin_chain_vs_gateway: ratioOf("plugin_chain", "gateway"),
   };
   const cpuRatios = {
     gateway_vs_http_proxy: cpuRatioOf("gateway", "http_proxy"),
     routes_10k_vs_1: cpuRatioOf("gateway_10k", "gateway"),
     termination_vs_proxied: cpuRatioOf("termination", "gateway"),
+    plugin_chain_vs_gateway: cpuRatioOf("plugin_chain", "gateway"),
   };
   const targets = {
     gateway_vs_http_proxy: 0.95,
     routes_10k_vs_1: 0.97,
     termination_vs_proxied: 2.5,
+    plugin_chain_vs_gateway: 0.85,
   };
 
   console.log(
@@ -389,7 +420,7 @@ try {
     );
   }
   // config distribution: committed change -> applied on two data planes, 10k routes (bench/push.mjs)
-  const push = await benchPush({ routes: routeCount });
+  const push = args["skip-push"] ? null : await benchPush({ routes: routeCount });
   if (push) {
     ratios.push_p99_ms_10k_routes = push.push_p99_ms_10k_routes;
     targets.push_p99_ms_10k_routes = 1000;
