@@ -2,7 +2,11 @@ import { expect, test } from "../fixtures/index.js";
 import { MarketplacePage } from "../models/pages/marketplace-page.js";
 import { PluginPage } from "../models/pages/plugin-page.js";
 
-test("the catalog grid filters by search and category", async ({ page }) => {
+test("the catalog grid filters by search and category", async ({ page, adminApi }) => {
+  // The stack's gateway registers with the admin shortly after start.
+  await expect
+    .poll(async () => (await (await adminApi.get("/api/v1/data-planes")).json()).data.length)
+    .toBe(1);
   const market = new MarketplacePage(page);
   await market.goto();
   await expect(market.card("Key Authentication")).toBeVisible();
