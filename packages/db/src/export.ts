@@ -74,6 +74,7 @@ export interface ConsumerEntry {
     rsa_public_key?: string;
     tags: string[];
   }[];
+  acls?: { group: string; tags: string[] }[];
   plugins?: PluginEntry[];
 }
 
@@ -106,6 +107,7 @@ export type ExportClient = Pick<
   | "keyAuthCredential"
   | "basicAuthCredential"
   | "jwtCredential"
+  | "aclGroup"
 > &
   Partial<Pick<PrismaClient, "$transaction">>;
 
@@ -148,6 +150,7 @@ export async function exportDeclarative(
     prisma.keyAuthCredential.findMany(),
     prisma.basicAuthCredential.findMany(),
     prisma.jwtCredential.findMany(),
+    prisma.aclGroup.findMany(),
   ] as const;
   let rows;
   if (prisma.$transaction) {
@@ -162,9 +165,10 @@ export async function exportDeclarative(
       await queries[5],
       await queries[6],
       await queries[7],
+      await queries[8],
     ] as const;
   }
-  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt] = rows;
+  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt, acls] = rows;
   const targetsByService = groupBy(targets, (row) => row.serviceId);
   const services = serviceRows.map((service) => ({
     ...service,
@@ -173,11 +177,13 @@ export async function exportDeclarative(
   const keyAuthByConsumer = groupBy(keyAuth, (row) => row.consumerId);
   const basicAuthByConsumer = groupBy(basicAuth, (row) => row.consumerId);
   const jwtByConsumer = groupBy(jwt, (row) => row.consumerId);
+  const aclsByConsumer = groupBy(acls, (row) => row.consumerId);
   const consumers = consumerRows.map((consumer) => ({
     ...consumer,
     keyAuthCredentials: keyAuthByConsumer.get(consumer.id) ?? [],
     basicAuthCredentials: basicAuthByConsumer.get(consumer.id) ?? [],
     jwtCredentials: jwtByConsumer.get(consumer.id) ?? [],
+    aclGroups: aclsByConsumer.get(consumer.id) ?? [],
   }));
 
   const serviceRef = new Map(services.map((s) => [s.id, s.name as Ref]));
@@ -335,6 +341,13 @@ export async function exportDeclarative(
                 ...(c.rsaPublicKey ? { rsa_public_key: c.rsaPublicKey } : {}),
                 tags: c.tags,
               })),
+            }
+          : {}),
+        ...(consumer.aclGroups.length
+          ? {
+              acls: [...consumer.aclGroups]
+                .sort((a, b) => compare(a.group, b.group))
+                .map((a) => ({ group: a.group, tags: a.tags })),
             }
           : {}),
         ...(consumerPlugins ? { plugins: consumerPlugins } : {}),

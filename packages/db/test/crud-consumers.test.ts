@@ -62,6 +62,17 @@ test("JwtCredential: CRUD, version bump, unique key", async () => {
   });
 });
 
+test("AclGroup: CRUD, version bump, one row per consumer and group", async () => {
+  const owner = await consumer("acl-owner");
+  await exerciseCrud(h.prisma.aclGroup, {
+    create: { consumerId: owner.id, group: "admins" },
+    update: { tags: ["ops"] },
+    duplicate: { consumerId: owner.id, group: "admins" },
+  });
+  const other = await consumer("acl-other");
+  await h.prisma.aclGroup.create({ data: { consumerId: other.id, group: "admins" } });
+});
+
 test("credentials and consumer plugins go with their consumer", async () => {
   const owner = await consumer("leaving");
   await h.prisma.keyAuthCredential.create({
@@ -71,6 +82,7 @@ test("credentials and consumer plugins go with their consumer", async () => {
     data: { consumerId: owner.id, username: "leaving", passwordHash: "h" },
   });
   await h.prisma.jwtCredential.create({ data: { consumerId: owner.id, key: "leaving" } });
+  await h.prisma.aclGroup.create({ data: { consumerId: owner.id, group: "leaving" } });
   await h.prisma.plugin.create({ data: { name: "rate-limiting", consumerId: owner.id } });
   await h.prisma.consumer.delete({ where: { id: owner.id } });
   const left = await Promise.all([
@@ -78,6 +90,7 @@ test("credentials and consumer plugins go with their consumer", async () => {
     h.prisma.basicAuthCredential.count({ where: { consumerId: owner.id } }),
     h.prisma.jwtCredential.count({ where: { consumerId: owner.id } }),
     h.prisma.plugin.count({ where: { consumerId: owner.id } }),
+    h.prisma.aclGroup.count({ where: { consumerId: owner.id } }),
   ]);
-  assert.deepEqual(left, [0, 0, 0, 0]);
+  assert.deepEqual(left, [0, 0, 0, 0, 0]);
 });

@@ -70,6 +70,8 @@ before(async () => {
     },
   });
   await p.plugin.create({ data: { name: "acl", consumerId: alice.id, enabled: false } });
+  await p.aclGroup.create({ data: { consumerId: alice.id, group: "ops", tags: ["t"] } });
+  await p.aclGroup.create({ data: { consumerId: alice.id, group: "admins" } });
   ids = {
     billing: billing.id,
     plain: plain.id,
@@ -177,6 +179,14 @@ test("global plugins, consumers with credentials and consumer plugins", async ()
     alice?.plugins?.map((p) => [p.name, p.enabled]),
     [["acl", false]],
   );
+});
+
+test("consumer acl groups are exported sorted by group, decK's shape", async () => {
+  const doc = await exportDeclarative(h.prisma);
+  assert.deepEqual(doc.consumers[0]?.acls, [
+    { group: "admins", tags: [] },
+    { group: "ops", tags: ["t"] },
+  ]);
 });
 
 test("with the server secret, jwt HS256 secrets are exported decrypted", async () => {

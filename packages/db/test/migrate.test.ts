@@ -75,6 +75,7 @@ test("a fresh database gets every migration and the tables of the schema", async
   assert.deepEqual(
     tables.map((row) => row.table_name),
     [
+      "AclGroup",
       "AdminUser",
       "ApiToken",
       "AuditLog",

@@ -78,6 +78,7 @@ test("unique and foreign keys carry Prisma's names", async () => {
     "KeyAuthCredential_keyHash_key",
     "BasicAuthCredential_username_key",
     "JwtCredential_key_key",
+    "AclGroup_consumerId_group_key",
     "AdminUser_username_key",
     "AdminUser_email_key",
     "ApiToken_tokenHash_key",
@@ -91,6 +92,7 @@ test("unique and foreign keys carry Prisma's names", async () => {
     "KeyAuthCredential_consumerId_fkey",
     "BasicAuthCredential_consumerId_fkey",
     "JwtCredential_consumerId_fkey",
+    "AclGroup_consumerId_fkey",
     "ApiToken_userId_fkey",
     "Session_userId_fkey",
   ]) {
