@@ -9,6 +9,7 @@ export const ENTITY_TYPES = [
   "keyauth_credentials",
   "basicauth_credentials",
   "jwt_secrets",
+  "acls",
   "plugins",
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -64,12 +65,18 @@ export function flatten(doc: unknown): Flat {
       "keyauth_credentials",
       "basicauth_credentials",
       "jwt_secrets",
+      "acls",
       "plugins",
     ]);
     for (const k of list(c.keyauth_credentials)) put("keyauth_credentials", k, null, { consumer });
     for (const b of list(c.basicauth_credentials))
       put("basicauth_credentials", b, nameOf(b.username), { consumer });
     for (const j of list(c.jwt_secrets)) put("jwt_secrets", j, nameOf(j.key), { consumer });
+    // Exported acl groups carry no id: one consumer's group is the identity.
+    for (const a of list(c.acls)) {
+      const group = nameOf(a.group);
+      put("acls", { id: `${String(c.id)}:${String(group)}`, ...a }, group, { consumer }, ["id"]);
+    }
     plugins(c.plugins, { consumer });
   }
   plugins(root.plugins, {});

@@ -88,12 +88,6 @@ function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions)
     }
   }
   ((doc.consumers ?? []) as Obj[]).forEach((c, i) => {
-    if (Array.isArray(c.acls) && c.acls.length > 0) {
-      errors.push({
-        path: `consumers[${i}].acls`,
-        message: "ACL groups are not stored by the admin yet",
-      });
-    }
     ((c.jwt_secrets ?? []) as Obj[]).forEach((j, k) => {
       const algorithm = (j.algorithm as string | undefined) ?? "HS256";
       if (!(JWT_ALGORITHMS as readonly string[]).includes(algorithm)) {
@@ -154,7 +148,7 @@ export function validateDocument(
  * Makes the database match `doc` in `tx` (sync: the file is the whole truth; partial: only the
  * file's entities are created/updated; tags: like sync, limited to entities carrying the tags).
  * Entities are matched by natural key (service/route name, consumer username or custom_id, target,
- * plugin name + scope, key hash, basic-auth username), else by the document's id.
+ * plugin name + scope, key hash, basic-auth username, consumer + acl group), else by the document's id.
  * Returns the audit entries of what changed (empty when nothing did).
  */
 export async function importDocument(
@@ -174,6 +168,7 @@ export async function importDocument(
       tx.plugin.findMany(),
     ]);
   const curJwts = await tx.jwtCredential.findMany();
+  const curAcls = await tx.aclGroup.findMany();
 
   const index = <T, K>(rows: T[], key: (row: T) => K | null) => {
     const map = new Map<K, T>();
@@ -192,6 +187,7 @@ export async function importDocument(
   const keyById = index(curKeys, (x) => x.id);
   const jwtByKey = index(curJwts, (x) => x.key);
   const basicByUsername = index(curBasics, (x) => x.username);
+  const aclByGroup = index(curAcls, (x) => `${x.consumerId} ${x.group}`);
   const pluginById = index(curPlugins, (x) => x.id);
   const pluginByScope = index(
     curPlugins,
@@ -272,6 +268,7 @@ export async function importDocument(
   const keys = new Map<string, Obj>();
   const basics = new Map<string, Obj>();
   const jwts = new Map<string, Obj>();
+  const acls = new Map<string, Obj>();
   const maskErrors: FieldError[] = [];
   for (const c of config.consumers) {
     const id =
@@ -335,6 +332,10 @@ export async function importDocument(
         tags: b.tags,
       });
     }
+    for (const a of c.acls) {
+      const aid = aclByGroup.get(`${id} ${a.group}`)?.id ?? a.id;
+      acls.set(aid, { id: aid, consumerId: id, group: a.group, tags: a.tags });
+    }
   }
 
   const plugins = new Map<string, Obj>();
@@ -386,6 +387,7 @@ export async function importDocument(
       desired: basics,
     },
     { type: "jwt_secret", delegate: (t) => t.jwtCredential as never, desired: jwts },
+    { type: "acl", delegate: (t) => t.aclGroup as never, desired: acls },
     { type: "plugin", delegate: (t) => t.plugin as never, desired: plugins },
   ];
   const current: Record<string, Row[]> = {
@@ -397,6 +399,7 @@ export async function importDocument(
     basicauth_credential: curBasics as unknown as Row[],
     plugin: curPlugins as unknown as Row[],
     jwt_secret: curJwts as unknown as Row[],
+    acl: curAcls as unknown as Row[],
   };
 
   const audit: AuditEntry[] = [];

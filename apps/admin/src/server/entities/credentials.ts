@@ -1,6 +1,11 @@
 import "server-only";
 import { createHmac, randomBytes } from "node:crypto";
-import type { BasicAuthCredential, JwtCredential, KeyAuthCredential } from "@gatehouse/db/client";
+import type {
+  AclGroup,
+  BasicAuthCredential,
+  JwtCredential,
+  KeyAuthCredential,
+} from "@gatehouse/db/client";
 import { encryptSecret, generateToken, hashApiKey, hashPassword } from "@gatehouse/db/auth";
 import { env } from "@/env";
 import { BASE_SORT, idRef, timestamps } from "@/server/entities/common";
@@ -207,6 +212,41 @@ export const jwtCredentials: Resource<JwtCredential> = {
         ...(current ? {} : { consumerId: scope.consumerId }),
       },
       ...(revealSecret !== undefined ? { reveal: { secret: revealSecret } } : {}),
+    };
+  },
+};
+
+/** acl: a group the consumer belongs to (Kong's `/consumers/{consumer}/acls`), one row per group. */
+export const aclGroups: Resource<AclGroup> = {
+  type: "acl",
+  delegate: (tx) => tx.aclGroup as never,
+  fields: ["group", "tags"],
+  putField: "group",
+  sortable: { group: "group", ...BASE_SORT },
+  nameColumn: "group",
+  scopeWhere: (scope) => (scope.consumerId ? { consumerId: scope.consumerId } : {}),
+  keyWhere: (key) => [{ id: key }, { group: key }],
+  toApi: (row) => ({
+    id: row.id,
+    consumer: idRef(row.consumerId),
+    group: row.group,
+    tags: row.tags,
+    ...timestamps(row),
+  }),
+  async prepare(_tx, input, current, scope) {
+    const cleaned = cleanInput(input, ["group", "tags"]);
+    const candidate = merge(current ? { group: current.group, tags: current.tags } : {}, cleaned);
+    validateEntity(
+      { consumers: [{ username: "consumer", acls: [candidate] }] },
+      "consumers[0].acls[0]",
+      cleaned.errors,
+    );
+    return {
+      data: {
+        group: candidate.group,
+        tags: (candidate.tags as string[] | undefined) ?? [],
+        ...(current ? {} : { consumerId: scope.consumerId }),
+      },
     };
   },
 };

@@ -177,6 +177,7 @@ export const OPERATIONS: Operation[] = [
     "Jwt",
     "jwt credential",
   ),
+  ...crud("/consumers/{consumer}/acls", "acl", "Credentials", "AclInput", "Acl", "acl group"),
   {
     method: "get",
     path: "/catalog",

@@ -20,6 +20,7 @@ const target = doc.upstreams.unwrap().element.shape.targets.unwrap().element;
 const keyauth = consumer.shape.keyauth_credentials.unwrap().element;
 const basicauth = consumer.shape.basicauth_credentials.unwrap().element;
 const jwt = consumer.shape.jwt_secrets.unwrap().element;
+const acl = consumer.shape.acls.unwrap().element;
 
 const readOnly = {
   id: z.string(),
@@ -158,6 +159,14 @@ export const Jwt = z.object({
   tags: z.array(z.string()),
 });
 
+export const AclInput = acl.omit({ id: true }).extend(version);
+export const Acl = z.object({
+  ...readOnly,
+  consumer: ref,
+  group: z.string().describe("The group name the acl plugin's allow/deny lists refer to."),
+  tags: z.array(z.string()),
+});
+
 export const FieldError = z.object({ path: z.string(), message: z.string() });
 export const ErrorBody = z.object({
   code: z.enum([
@@ -195,6 +204,7 @@ export const ConfigDiff = z.object({
   keyauth_credentials: diffGroup,
   basicauth_credentials: diffGroup,
   jwt_secrets: diffGroup,
+  acls: diffGroup,
   plugins: diffGroup,
 });
 export const ConfigVersion = z.object({
