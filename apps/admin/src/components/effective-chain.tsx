@@ -19,7 +19,7 @@ export function EffectiveChainView({ chain }: { chain: EffectiveChain }) {
     <Paper
       withBorder
       p="lg"
-      mt="lg"
+      mt={{ base: "lg", lg: 0 }}
       maw={960}
       component="section"
       aria-label="Effective plugin chain"

@@ -15,8 +15,10 @@ export default async function RoutePage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <h1>Route</h1>
-      <RouteDetail id={id} />
-      {chain ? <EffectiveChainView chain={chain} /> : null}
+      <div className="detail-grid">
+        <RouteDetail id={id} />
+        {chain ? <EffectiveChainView chain={chain} /> : null}
+      </div>
     </>
   );
 }
