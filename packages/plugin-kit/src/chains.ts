@@ -1,6 +1,7 @@
 import type { CatchHandler, ConfigError, PhaseHandler, PluginDefinition } from "./define.js";
 import { validatePluginConfig } from "./define.js";
 import type { Phase } from "./phases.js";
+import { PHASE_BIT, PHASES } from "./phases.js";
 
 /** One plugin instance as configured (ids as the gateway normalized them). */
 export interface PluginInstanceSpec {
@@ -19,6 +20,18 @@ export interface ChainEntry {
   readonly priority: number;
   readonly config: unknown;
   readonly instanceId: string | undefined;
+  /** Bit set (PHASE_BIT) of the phases this instance runs in: declared ∩ def.phasesFor(config). */
+  readonly phaseMask: number;
+}
+
+/** Phases `def` runs in for `config`, as a PHASE_BIT mask; computed once per instance. */
+export function phaseMaskOf(def: PluginDefinition, config: unknown): number {
+  let declared = 0;
+  for (const p of PHASES) if (def.phases[p]) declared |= PHASE_BIT[p];
+  if (!def.phasesFor) return declared;
+  let wanted = 0;
+  for (const p of def.phasesFor(config)) wanted |= PHASE_BIT[p]; // an unknown name adds nothing (undefined | n === n)
+  return declared & wanted;
 }
 
 export interface PhaseEntry extends ChainEntry {
@@ -81,7 +94,8 @@ export class Chain {
       const out: PhaseEntry[] = [];
       for (const e of entries) {
         const h = e.def.phases[p];
-        if (h) out.push({ ...e, handler: h as PhaseHandler<unknown> });
+        if (h && (e.phaseMask & PHASE_BIT[p]) !== 0)
+          out.push({ ...e, handler: h as PhaseHandler<unknown> });
       }
       return out;
     };
@@ -234,12 +248,23 @@ export function tryCompileChains(
     }
     seen.set(scopeKey, i);
     if (spec.enabled === false) return;
+    let phaseMask: number;
+    try {
+      phaseMask = phaseMaskOf(def, config);
+    } catch (err) {
+      errors.push({
+        path: `plugins[${i}].config`,
+        message: `plugin "${spec.name}" could not decide its phases for this config: ${(err as Error).message}`,
+      });
+      return;
+    }
     instances.push({
       def,
       name: def.name,
       priority: def.priority,
       config,
       instanceId: spec.id,
+      phaseMask,
       route,
       service,
       consumer,
@@ -270,6 +295,7 @@ export function chainOf(entries: { def: PluginDefinition; config: unknown; id?: 
       priority: e.def.priority,
       config: e.config,
       instanceId: e.id,
+      phaseMask: phaseMaskOf(e.def, e.config),
     })),
     undefined,
     "",

@@ -41,6 +41,8 @@ export interface PluginDefinition<C = any> {
   readonly retain?: ((configs: readonly C[]) => void | Promise<void>) | undefined;
   /** Lifecycle: see PluginSpec.dispose. */
   readonly dispose?: (() => void | Promise<void>) | undefined;
+  /** See PluginSpec.phasesFor. */
+  readonly phasesFor?: ((config: C) => readonly Phase[]) | undefined;
 }
 
 export interface PluginSpec<S extends z.ZodType> {
@@ -59,6 +61,13 @@ export interface PluginSpec<S extends z.ZodType> {
   retain?: (configs: readonly z.output<S>[]) => void | Promise<void>;
   /** Called once when the data plane shuts down: release every process-wide resource. */
   dispose?: () => void | Promise<void>;
+  /**
+   * The phases one INSTANCE runs in, given its config (validated, defaults applied): a subset of
+   * `phases` (others are ignored). Called once per instance when the chains are compiled, never per
+   * request. Default: every declared phase. Use it to leave out phases a config makes no-ops — above
+   * all body_filter, whose presence makes the data plane buffer the whole response body.
+   */
+  phasesFor?: (config: z.output<S>) => readonly Phase[];
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -84,6 +93,9 @@ export function definePlugin<S extends z.ZodType>(
       throw new TypeError(`plugin "${spec.name}": phase "${key}" must be a function`);
     }
   }
+  if (spec.phasesFor !== undefined && typeof spec.phasesFor !== "function") {
+    throw new TypeError(`plugin "${spec.name}": phasesFor must be a function`);
+  }
   for (const p of PHASES) if (spec.phases[p]) phases.push(p);
   return Object.freeze({
     name: spec.name,
@@ -95,6 +107,7 @@ export function definePlugin<S extends z.ZodType>(
     meta: Object.freeze({ ...spec.meta, scopes: spec.meta?.scopes ?? ALL_SCOPES, phases }),
     retain: spec.retain,
     dispose: spec.dispose,
+    phasesFor: spec.phasesFor,
   });
 }
 

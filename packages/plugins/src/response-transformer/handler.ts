@@ -105,6 +105,8 @@ export const responseTransformer = definePlugin({
   priority: 800,
   configSchema: responseTransformerSchema,
   phases: { header_filter: headerFilter, body_filter: bodyFilter },
+  // header-only configs skip body_filter, so the data plane streams the body instead of buffering it
+  phasesFor: (c) => (hasJsonTransform(c) ? ["header_filter", "body_filter"] : ["header_filter"]),
   meta: {
     title: "Response Transformer",
     category: "transformation",
