@@ -369,6 +369,22 @@ function ref(map: Map<string, Ref>, id: string): Ref {
 }
 
 /** JSON with object keys sorted at every level (same algorithm as @gatehouse/config canonicalJson). */
+/**
+ * The declarative export as seen INSIDE interactive transaction `tx` (its uncommitted changes
+ * included). `$transaction` is hidden: given a client that has it (Prisma's transaction clients
+ * do), exportDeclarative opens a separate transaction and would read the committed state instead.
+ */
+export function exportInTransaction(
+  tx: ExportClient,
+  options: ExportOptions = {},
+): Promise<DeclarativeDocument> {
+  const withoutTransaction = new Proxy(tx, {
+    get: (target, key, receiver) =>
+      key === "$transaction" ? undefined : (Reflect.get(target, key, receiver) as unknown),
+  });
+  return exportDeclarative(withoutTransaction, options);
+}
+
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") {
     const text = JSON.stringify(value);

@@ -1,6 +1,6 @@
 // Demo data for a fresh installation (`npm start` on an empty database).
 import { generatePassword, hashPassword } from "./auth.js";
-import { exportDeclarative, hashDeclarative } from "./export.js";
+import { exportInTransaction, hashDeclarative } from "./export.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
 export interface SeedDemoOptions {
@@ -69,7 +69,7 @@ export async function seedDemo(
       });
       await tx.adminUser.create({ data: { username, passwordHash, role: "admin" } });
 
-      const snapshot = await exportDeclarative(tx);
+      const snapshot = await exportInTransaction(tx);
       await tx.configVersion.create({
         data: {
           hash: hashDeclarative(snapshot),

@@ -54,6 +54,19 @@ test("an empty database gets the demo, a first admin and config version 1", asyn
   assert.equal(versions[0]?.version, 1);
   assert.equal(versions[0]?.author, "seed");
   assert.equal(versions[0]?.hash, hashDeclarative(versions[0]?.snapshot));
+  // version 1 is what data planes receive first: it must hold the demo, not an empty document
+  const snapshot = versions[0]?.snapshot as {
+    services?: { name: string }[];
+    routes?: { name: string }[];
+  };
+  assert.deepEqual(
+    snapshot.services?.map((service) => service.name),
+    ["demo-echo"],
+  );
+  assert.deepEqual(
+    snapshot.routes?.map((route) => route.name),
+    ["demo-hello"],
+  );
 });
 
 test("a database that is not empty is left alone", async () => {
