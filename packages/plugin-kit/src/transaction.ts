@@ -277,7 +277,9 @@ export class Transaction {
     this._exitedInPhase = false;
     const list = this._chain.header_filter;
     for (let i = 0; i < list.length; i++) {
-      if (!(await this.invoke(list[i] as PhaseEntry, "header_filter"))) break;
+      let go = this.invoke(list[i] as PhaseEntry, "header_filter");
+      if (go !== true && go !== false) go = await go;
+      if (!go) break;
     }
     this.setPhase("idle");
     if (this._kitBody !== undefined) this.fixLength(this._kitBody.length);
@@ -297,7 +299,10 @@ export class Transaction {
     this._filterBody = body;
     this.setPhase("body_filter");
     const list = this._chain.body_filter;
-    for (let i = 0; i < list.length; i++) await this.invoke(list[i] as PhaseEntry, "body_filter");
+    for (let i = 0; i < list.length; i++) {
+      const go = this.invoke(list[i] as PhaseEntry, "body_filter");
+      if (go !== true && go !== false) await go;
+    }
     this.setPhase("idle");
     const out = this._filterBody;
     this._filterBody = EMPTY;
@@ -427,7 +432,9 @@ export class Transaction {
     let list = this._chain[phase];
     for (let i = 0; i < list.length; i++) {
       const e = list[i] as PhaseEntry;
-      if (!(await this.invoke(e, phase))) return;
+      let go = this.invoke(e, phase);
+      if (go !== true && go !== false) go = await go;
+      if (!go) return;
       if (this._chainSwitched) {
         // authenticated: continue with the consumer's chain after the current priority
         this._chainSwitched = false;
@@ -443,33 +450,50 @@ export class Transaction {
     this.stage = 5;
     this.setPhase("log");
     const list = this._chain.log;
-    for (let i = 0; i < list.length; i++) await this.invoke(list[i] as PhaseEntry, "log");
+    for (let i = 0; i < list.length; i++) {
+      const go = this.invoke(list[i] as PhaseEntry, "log");
+      if (go !== true && go !== false) await go;
+    }
     this.setPhase("idle");
   }
 
-  /** Runs one handler. Returns false when the phase must stop (exit, cancel, error flow). */
-  private async invoke(e: PhaseEntry, phase: Phase): Promise<boolean> {
+  /**
+   * Runs one handler. Returns false when the phase must stop (exit, cancel, error flow). A handler
+   * that returns no promise is run without any (no microtask per plugin); a promise only when it does.
+   */
+  private invoke(e: PhaseEntry, phase: Phase): boolean | Promise<boolean> {
     this._current = e;
     const t0 = this._traceOn ? performance.now() : 0;
+    let r: void | Promise<void>;
     try {
-      const r = e.handler(this._kit, e.config);
-      if (r !== undefined && typeof (r as Promise<void>).then === "function") await r;
+      r = e.handler(this._kit, e.config);
     } catch (err) {
-      if (this._traceOn) this.addTrace(e.name, phase, t0, "error");
-      if (phase === "body_filter" || phase === "log") {
-        // the head is already decided: log and go on
-        this._log.error({ err, plugin: e.name, phase }, "plugin failed");
-        return true;
-      }
-      this._log.error({ err, plugin: e.name, phase }, "plugin failed");
-      await this.errorFlow(err, e, 500, true);
-      return false;
+      return this.failed(e, phase, t0, err);
     }
+    if (r !== undefined && typeof (r as Promise<void>).then === "function") {
+      return (r as Promise<void>).then(
+        () => this.handled(e, phase, t0),
+        (err: unknown) => this.failed(e, phase, t0, err),
+      );
+    }
+    return this.handled(e, phase, t0);
+  }
+
+  private handled(e: PhaseEntry, phase: Phase, t0: number): boolean {
     const stop =
       this._exitedInPhase ||
       (this._cancelled !== undefined && (phase === "rewrite" || phase === "access"));
     if (this._traceOn) this.addTrace(e.name, phase, t0, stop ? "exit" : "ok");
     return !stop;
+  }
+
+  private async failed(e: PhaseEntry, phase: Phase, t0: number, err: unknown): Promise<boolean> {
+    if (this._traceOn) this.addTrace(e.name, phase, t0, "error");
+    this._log.error({ err, plugin: e.name, phase }, "plugin failed");
+    // body_filter / log: the head is already decided: log and go on
+    if (phase === "body_filter" || phase === "log") return true;
+    await this.errorFlow(err, e, 500, true);
+    return false;
   }
 
   /**

@@ -37,6 +37,38 @@ function setConsumer(
 
 type Failure = { message: string };
 
+/** What a key source gave for one name: the key, a failure, or nothing (undefined). */
+function verdict(key: unknown): string | Failure | undefined {
+  if (Array.isArray(key)) return { message: ERR_DUPLICATE_API_KEY };
+  if (typeof key === "string" && key !== "") return key;
+  if (key !== undefined && typeof key !== "string") return { message: ERR_INVALID_AUTH_CRED };
+  return undefined;
+}
+
+/** Header and query only (key_in_body off): no promise per request. */
+function findKeySync(kit: Kit, conf: KeyAuthConfig): string | Failure | undefined {
+  const req = kit.request;
+  for (const name of conf.key_names) {
+    let key: unknown;
+    if (conf.key_in_header) {
+      key = req.getHeaders(1000).headers[name];
+      if (key !== undefined && conf.hide_credentials) req.clearHeader(name);
+    }
+    if (key === undefined && conf.key_in_query) {
+      const query = req.getQuery();
+      key = query[name];
+      if (key !== undefined && conf.hide_credentials) {
+        const rest: Record<string, string | string[]> = { ...query };
+        delete rest[name];
+        req.setQuery(rest);
+      }
+    }
+    const v = verdict(key);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
 async function findKey(kit: Kit, conf: KeyAuthConfig): Promise<string | Failure | undefined> {
   const req = kit.request;
   let body: { mime: "json" | "form" | undefined; args: Record<string, unknown> } | undefined;
@@ -65,25 +97,27 @@ async function findKey(kit: Kit, conf: KeyAuthConfig): Promise<string | Failure 
         req.setBody(rest, body.mime);
       }
     }
-    if (Array.isArray(key)) return { message: ERR_DUPLICATE_API_KEY };
-    if (typeof key === "string" && key !== "") return key;
-    if (key !== undefined && typeof key !== "string") return { message: ERR_INVALID_AUTH_CRED };
+    const v = verdict(key);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
 
-async function access(kit: Kit, conf: KeyAuthConfig): Promise<void> {
+function access(kit: Kit, conf: KeyAuthConfig): void | Promise<void> {
   if (!conf.run_on_preflight && kit.request.getMethod() === "OPTIONS") return;
   // with anonymous set, an earlier authentication plugin that succeeded wins (logical OR)
   if (conf.anonymous && kit.client.getCredential()) return;
+  // the body is only read when key_in_body is on: the common case answers without a promise
+  if (conf.key_in_body) return findKey(kit, conf).then((key) => decide(kit, conf, key));
+  decide(kit, conf, findKeySync(kit, conf));
+}
 
-  const www = { "WWW-Authenticate": `Key realm="${conf.realm ?? "gatehouse"}"` };
-  const key = await findKey(kit, conf);
+function decide(kit: Kit, conf: KeyAuthConfig, key: string | Failure | undefined): void {
   let failure: Failure | undefined;
   if (key === undefined) failure = { message: ERR_NO_API_KEY };
   else if (typeof key !== "string") failure = key;
   else {
-    const found = await lookup(kit).keyAuth?.(key);
+    const found = lookup(kit).keyAuth?.(key);
     if (found) {
       setConsumer(kit, found.consumer, found.credential);
       return;
@@ -92,14 +126,16 @@ async function access(kit: Kit, conf: KeyAuthConfig): Promise<void> {
   }
 
   if (conf.anonymous) {
-    const anon = await lookup(kit).consumer?.(conf.anonymous);
+    const anon = lookup(kit).consumer?.(conf.anonymous);
     // a misconfiguration: a generic 500, the detail goes to the log
     if (!anon)
       throw new Error(`anonymous consumer "${conf.anonymous}" is configured but doesn't exist`);
     setConsumer(kit, anon, undefined);
     return;
   }
-  kit.response.error(401, failure.message, www);
+  kit.response.error(401, failure.message, {
+    "WWW-Authenticate": `Key realm="${conf.realm ?? "gatehouse"}"`,
+  });
 }
 
 export const keyAuth = definePlugin({

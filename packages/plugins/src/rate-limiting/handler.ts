@@ -64,15 +64,23 @@ export function identifierOf(kit: Kit, conf: RateLimitingConfig): string {
   return id ?? kit.client.getIp();
 }
 
+/** Header names per period, built once (not per request). */
+const LIMIT_HEADER = Object.fromEntries(
+  PERIODS.map((p) => [p, `X-RateLimit-Limit-${TITLE[p]}`]),
+) as Record<Period, string>;
+const REMAINING_HEADER = Object.fromEntries(
+  PERIODS.map((p) => [p, `X-RateLimit-Remaining-${TITLE[p]}`]),
+) as Record<Period, string>;
+
 function countersOf(kit: Kit, conf: RateLimitingConfig, now: number): Counter[] {
   // one hash tag per instance + identifier: every counter of a request lives in one Redis Cluster slot
-  const base = `ratelimit:{${kit.instanceId ?? "-"}:${identifierOf(kit, conf)}}`;
+  const base = `ratelimit:{${kit.instanceId ?? "-"}:${identifierOf(kit, conf)}}:`;
   const out: Counter[] = [];
   for (const period of PERIODS) {
     const limit = conf[period];
     if (limit == null) continue;
     const w = windowOf(period, now);
-    out.push({ period, limit, key: `${base}:${w.start}:${period}`, left: w.end - now });
+    out.push({ period, limit, key: base + String(w.start) + ":" + period, left: w.end - now });
   }
   return out;
 }
@@ -91,58 +99,76 @@ function logFailure(kit: Kit, conf: RateLimitingConfig, err: unknown, now: numbe
   );
 }
 
-async function access(kit: Kit, conf: RateLimitingConfig): Promise<void> {
-  const now = Date.now();
-  const counters = countersOf(kit, conf, now);
+/** Kong's headers (per period, plus RateLimit-* for the period with the least remaining); 429 when a limit is reached. */
+function applyHit(kit: Kit, conf: RateLimitingConfig, counters: Counter[], hit: HitResult): void {
+  // ties between periods with the same remaining count: the longer window
+  let bRemaining = -1;
+  let bLimit = 0;
+  let bWindow = 0;
+  let bLeft = 0;
+  const perPeriod: Record<string, string> = {};
+  for (let i = 0; i < counters.length; i++) {
+    const c = counters[i] as Counter;
+    let remaining = c.limit - (hit.usage[i] ?? 0);
+    if (hit.stop < 0 || hit.stop === i) remaining -= 1;
+    if (remaining < 0) remaining = 0;
+    const window = WINDOW_SECONDS[c.period];
+    if (
+      bRemaining < 0 ||
+      remaining < bRemaining ||
+      (remaining === bRemaining && window > bWindow)
+    ) {
+      bRemaining = remaining;
+      bLimit = c.limit;
+      bWindow = window;
+      bLeft = c.left;
+    }
+    perPeriod[LIMIT_HEADER[c.period]] = String(c.limit);
+    perPeriod[REMAINING_HEADER[c.period]] = String(remaining);
+  }
+  const reset = String(Math.max(1, Math.ceil(bLeft / 1000)));
+  if (hit.stop >= 0) {
+    const headers: Record<string, string> = { "Retry-After": reset };
+    if (!conf.hide_client_headers) {
+      headers["RateLimit-Limit"] = String(bLimit);
+      headers["RateLimit-Remaining"] = String(bRemaining);
+      headers["RateLimit-Reset"] = reset;
+      Object.assign(headers, perPeriod);
+    }
+    kit.response.error(conf.error_code, conf.error_message, headers);
+    return;
+  }
+  if (conf.hide_client_headers) return;
+  perPeriod["RateLimit-Limit"] = String(bLimit);
+  perPeriod["RateLimit-Remaining"] = String(bRemaining);
+  perPeriod["RateLimit-Reset"] = reset;
+  kit.response.setHeaders(perPeriod);
+}
+
+async function redisAccess(
+  kit: Kit,
+  conf: RateLimitingConfig,
+  counters: Counter[],
+  now: number,
+): Promise<void> {
   let hit: HitResult;
   try {
-    hit =
-      conf.policy === "redis"
-        ? await redisHit(conf.redis, counters)
-        : localCounters.hit(counters, now);
+    hit = await redisHit(conf.redis, counters);
   } catch (err) {
     logFailure(kit, conf, err, now);
     if (conf.fault_tolerant) return;
     throw new Error("rate-limiting: failed to get usage from Redis", { cause: err });
   }
+  applyHit(kit, conf, counters, hit);
+}
 
-  // Kong's headers: per period, plus RateLimit-* for the period with the least remaining
-  // (ties: the longer window)
-  const headers: Record<string, string> = {};
-  let best: { remaining: number; limit: number; window: number; reset: number } | undefined;
-  counters.forEach((c, i) => {
-    const used = hit.usage[i] ?? 0;
-    let remaining = c.limit - used;
-    if (hit.stop < 0 || hit.stop === i) remaining -= 1;
-    remaining = Math.max(0, remaining);
-    const window = WINDOW_SECONDS[c.period];
-    if (
-      best === undefined ||
-      remaining < best.remaining ||
-      (remaining === best.remaining && window > best.window)
-    ) {
-      best = { remaining, limit: c.limit, window, reset: Math.max(1, Math.ceil(c.left / 1000)) };
-    }
-    headers[`X-RateLimit-Limit-${TITLE[c.period]}`] = String(c.limit);
-    headers[`X-RateLimit-Remaining-${TITLE[c.period]}`] = String(remaining);
-  });
-  const b = best as NonNullable<typeof best>;
-  const shown: Record<string, string> = conf.hide_client_headers
-    ? {}
-    : {
-        "RateLimit-Limit": String(b.limit),
-        "RateLimit-Remaining": String(b.remaining),
-        "RateLimit-Reset": String(b.reset),
-        ...headers,
-      };
-  if (hit.stop >= 0) {
-    kit.response.error(conf.error_code, conf.error_message, {
-      ...shown,
-      "Retry-After": String(b.reset),
-    });
-    return;
-  }
-  if (!conf.hide_client_headers) kit.response.setHeaders(shown);
+/** policy local answers synchronously (no promise per request); redis awaits the shared counters. */
+function access(kit: Kit, conf: RateLimitingConfig): Promise<void> | undefined {
+  const now = Date.now();
+  const counters = countersOf(kit, conf, now);
+  if (conf.policy === "redis") return redisAccess(kit, conf, counters, now);
+  applyHit(kit, conf, counters, localCounters.hit(counters, now));
+  return undefined;
 }
 
 export const rateLimiting = definePlugin({

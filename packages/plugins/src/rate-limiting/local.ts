@@ -21,18 +21,24 @@ export class LocalCounters {
 
   hit(counters: readonly Counter[], now: number): HitResult {
     if (now >= this.nextSweep) this.sweep(now);
-    const usage: number[] = [];
+    const n = counters.length;
+    const usage: number[] = new Array<number>(n);
+    const live: (Slot | undefined)[] = new Array<Slot | undefined>(n);
     let stop = -1;
-    counters.forEach((c, i) => {
+    for (let i = 0; i < n; i++) {
+      const c = counters[i] as Counter;
       const s = this.slots.get(c.key);
-      const used = s !== undefined && s.expires > now ? s.count : 0;
-      usage.push(used);
+      const alive = s !== undefined && s.expires > now;
+      live[i] = alive ? s : undefined;
+      const used = alive ? s.count : 0;
+      usage[i] = used;
       if (used >= c.limit) stop = i;
-    });
+    }
     if (stop >= 0) return { usage, stop };
-    for (const c of counters) {
-      const s = this.slots.get(c.key);
-      if (s !== undefined && s.expires > now) s.count++;
+    for (let i = 0; i < n; i++) {
+      const c = counters[i] as Counter;
+      const s = live[i];
+      if (s !== undefined) s.count++;
       else {
         this.slots.delete(c.key); // re-insert: Map order stays "oldest window first"
         this.slots.set(c.key, { count: 1, expires: now + c.left });
