@@ -376,7 +376,7 @@ export class Handler {
     const info: RequestInfo = {
       method,
       scheme: "http",
-      host: host.replace(/:\d+$/, ""),
+      host: host.includes(":") ? host.replace(/:\d+$/, "") : host,
       port: this.opts.port,
       path,
       rawQuery,
@@ -417,7 +417,11 @@ export class Handler {
     }
     const r = result.request;
     const outPath = r.pathChanged ? r.path : upstreamPath;
-    const headers = nodeHeaders(r.headers);
+    // a record the kit built (plugins edited headers) is this request's own: no second copy
+    const headers =
+      r.headers === req.headers
+        ? nodeHeaders(r.headers)
+        : (r.headers as Record<string, string | string[]>);
     Object.assign(headers, fwd);
     if (headers.host === undefined || headers.host === req.headers.host) {
       headers.host = entry.route.preserveHost && host !== "" ? host : entry.upstreamHost;
