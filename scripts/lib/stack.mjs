@@ -92,6 +92,10 @@ export async function startStack(opts = {}) {
       process.env.GATEHOUSE_CLUSTER_TOKEN || persistentSecret(join(dataDir, "cluster-token"));
     const keyHashSecret =
       process.env.GATEHOUSE_KEY_HASH_SECRET || persistentSecret(join(dataDir, "key-hash-secret"));
+    // Request tracing: the gateway answers X-Gatehouse-Debug: <token> with a trace; the admin's
+    // request simulator sends it.
+    const debugToken =
+      process.env.GATEHOUSE_DEBUG_TOKEN || persistentSecret(join(dataDir, "debug-token"));
     const configFile = join(dataDir, "gateway", "declarative.json");
     writeFileSync(configFile, JSON.stringify(declarative, null, 2) + "\n", { mode: 0o600 });
 
@@ -100,6 +104,7 @@ export async function startStack(opts = {}) {
       DATABASE_URL: databaseUrl,
       GATEHOUSE_CLUSTER_TOKEN: clusterToken,
       GATEHOUSE_KEY_HASH_SECRET: keyHashSecret,
+      GATEHOUSE_DEBUG_TOKEN: debugToken,
       NEXT_TELEMETRY_DISABLED: "1",
     };
     const gatewayDist = join(root, "apps/gateway/dist");

@@ -41,6 +41,15 @@ const envSchema = z.object({
     .min(16, "must be at least 16 characters when set")
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /**
+   * The data planes' GATEHOUSE_DEBUG_TOKEN: the request simulator sends it as X-Gatehouse-Debug to
+   * get the trace. Unset: the simulator answers 503 with the reason.
+   */
+  GATEHOUSE_DEBUG_TOKEN: z
+    .string()
+    .max(1024)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -41,6 +41,8 @@ export interface AgentOptions {
   hostname: string;
   /** how the control plane reaches this data plane's control endpoint */
   controlUrl: string;
+  /** how clients (the admin's request simulator) reach this data plane's proxy listener */
+  proxyUrl?: string;
   plugins: { name: string; version: string }[];
   state: ConfigState<GatewaySnapshot>;
   log: Logger;
@@ -171,6 +173,7 @@ export class ControlPlaneAgent {
       ...this.report(),
       hostname: this.opts.hostname,
       control_url: this.opts.controlUrl,
+      proxy_url: this.opts.proxyUrl ?? null,
       software_version: SOFTWARE_VERSION,
       plugins: this.opts.plugins,
     })) as CpAnswer;

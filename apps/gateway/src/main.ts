@@ -4,7 +4,7 @@
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
  * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
  *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
- *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS.
+ *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS.
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
@@ -88,6 +88,12 @@ async function main(): Promise<void> {
       `GATEHOUSE_ADVERTISE_CONTROL_URL: must be an http:// or https:// URL, got ${JSON.stringify(advertise)}`,
     );
   }
+  const advertiseProxy = env.GATEHOUSE_ADVERTISE_PROXY_URL || undefined;
+  if (advertiseProxy !== undefined && !/^https?:\/\/[^/]+/.test(advertiseProxy)) {
+    fail(
+      `GATEHOUSE_ADVERTISE_PROXY_URL: must be an http:// or https:// URL, got ${JSON.stringify(advertiseProxy)}`,
+    );
+  }
   const heartbeat = env.GATEHOUSE_HEARTBEAT_INTERVAL_MS
     ? positiveInt(env.GATEHOUSE_HEARTBEAT_INTERVAL_MS, "GATEHOUSE_HEARTBEAT_INTERVAL_MS")
     : undefined;
@@ -100,6 +106,7 @@ async function main(): Promise<void> {
     debugToken: env.GATEHOUSE_DEBUG_TOKEN || undefined,
     controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL || undefined,
     advertiseControlUrl: advertise,
+    advertiseProxyUrl: advertiseProxy,
     heartbeatIntervalMs: heartbeat,
     plugins,
     pluginSources,

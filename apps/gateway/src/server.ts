@@ -34,6 +34,8 @@ export interface GatewayOptions {
   controlPlaneUrl?: string;
   /** how the control plane reaches the control endpoint (default: http://<--control address>) */
   advertiseControlUrl?: string;
+  /** how the control plane reaches the proxy listener (default: http://<--listen address>) */
+  advertiseProxyUrl?: string;
   /** heartbeat period towards the control plane until it says otherwise (ms, default 10 s) */
   heartbeatIntervalMs?: number;
   trustedProxies?: string[];
@@ -261,17 +263,18 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
 
   let agent: ControlPlaneAgent | undefined;
   const plugins = [...defs.values()].map((d) => ({ name: d.name, version: d.version }));
-  const startAgent = async (controlPort: number): Promise<void> => {
+  const startAgent = async (controlPort: number, listenPort: number): Promise<void> => {
     if (!opts.controlPlaneUrl) return;
-    const host = controlAddr.host;
-    const advertisedHost =
+    const advertised = (host: string) =>
       host === "0.0.0.0" || host === "::" ? hostname() : host.includes(":") ? `[${host}]` : host;
+    const advertisedHost = advertised(controlAddr.host);
     agent = new ControlPlaneAgent({
       baseUrl: opts.controlPlaneUrl,
       token: opts.clusterToken,
       nodeId: await loadNodeId(opts.cacheDir),
       hostname: hostname(),
       controlUrl: opts.advertiseControlUrl ?? `http://${advertisedHost}:${controlPort}`,
+      proxyUrl: opts.advertiseProxyUrl ?? `http://${advertised(listen.host)}:${listenPort}`,
       plugins,
       state,
       log,
@@ -297,7 +300,10 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
       const caddr = control.server.address();
-      await startAgent(caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port);
+      await startAgent(
+        caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
+        proxyPort,
+      );
       return { proxy: proxyUrl, control: controlUrl };
     },
     async close() {

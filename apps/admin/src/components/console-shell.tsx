@@ -26,6 +26,7 @@ import {
   Moon,
   Puzzle,
   Route,
+  Send,
   Server,
   Sun,
   Users,
@@ -42,6 +43,7 @@ interface NavItem {
   href: string;
   icon: ReactNode;
   adminOnly?: boolean;
+  editorOnly?: boolean;
 }
 
 const items: NavItem[] = [
@@ -51,6 +53,12 @@ const items: NavItem[] = [
   { label: "Consumers", href: "/consumers", icon: <Users size={18} aria-hidden /> },
   { label: "Plugins", href: "/plugins", icon: <Puzzle size={18} aria-hidden /> },
   { label: "Data planes", href: "/data-planes", icon: <Server size={18} aria-hidden /> },
+  {
+    label: "Request simulator",
+    href: "/simulator",
+    icon: <Send size={18} aria-hidden />,
+    editorOnly: true,
+  },
   { label: "Config history", href: "/config", icon: <History size={18} aria-hidden /> },
   {
     label: "Audit log",
@@ -90,7 +98,9 @@ function ThemeToggle() {
 export function ConsoleShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
   const [opened, { toggle }] = useDisclosure();
   const pathname = usePathname();
-  const visible = items.filter((i) => !i.adminOnly || user.role === "admin");
+  const visible = items.filter(
+    (i) => (!i.adminOnly || user.role === "admin") && (!i.editorOnly || user.role !== "viewer"),
+  );
   return (
     <UserProvider user={user}>
       <AppShell

@@ -34,6 +34,12 @@ export const registerSchema = z.object({
   control_url: z
     .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
     .max(2048),
+  /** where clients reach its proxy listener (the request simulator); older data planes omit it */
+  proxy_url: z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+    .max(2048)
+    .nullable()
+    .default(null),
   software_version: z.string().max(100).nullable().default(null),
   plugins: z
     .array(z.object({ name: z.string().min(1).max(100), version: z.string().max(50) }))
@@ -75,6 +81,7 @@ export async function registerDataPlane(input: z.output<typeof registerSchema>) 
   const fields = {
     hostname: input.hostname,
     controlAddress: input.control_url,
+    address: input.proxy_url,
     softwareVersion: input.software_version,
     plugins: input.plugins as unknown as Prisma.InputJsonValue,
     appliedVersion: input.applied_version,
@@ -139,6 +146,7 @@ function present(row: DataPlane, latest: number | null, now: number) {
     id: row.id,
     hostname: row.hostname,
     control_url: row.controlAddress,
+    proxy_url: row.address,
     software_version: row.softwareVersion,
     plugins: row.plugins,
     status: row.status,

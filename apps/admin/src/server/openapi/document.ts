@@ -377,6 +377,16 @@ export const OPERATIONS: Operation[] = [
     ],
   },
   { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", role: "viewer" },
+  {
+    method: "post",
+    path: "/simulate",
+    summary:
+      "Request simulator: send a request through a registered data plane with tracing on (matched route, plugin × phase times, who exited)",
+    tag: "Data planes",
+    role: "editor",
+    body: "SimulateInput",
+    response: "SimulateResult",
+  },
   // Distribution (data planes). The /dataplane/* endpoints take the cluster token, not user credentials.
   {
     method: "get",

@@ -8,6 +8,7 @@ import {
   userCreateSchema,
   userUpdateSchema,
 } from "@/server/schemas/auth";
+import { simulateSchema } from "@/server/simulator/simulate";
 
 // The request bodies are the data plane's own declarative schemas (@gatehouse/config), minus
 // what the admin API does not store; responses add the read-only fields.
@@ -260,3 +261,30 @@ export const AuditEntry = z.object({
   ip: z.string().nullable(),
 });
 export const Declarative = documentSchema;
+export const SimulateInput = simulateSchema;
+export const SimulateResult = z.object({
+  data_plane: z.object({ id: z.string(), proxy_url: z.string() }),
+  request: z.object({ method: z.string(), url: z.string(), host: z.string() }),
+  status: z.number().int(),
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  body: z.string().describe("The response body as text, cut off after 64 KiB"),
+  body_bytes: z.number().int(),
+  body_truncated: z.boolean(),
+  trace: z
+    .object({
+      route: z.string().nullable(),
+      source: z.string().describe("service, exit (a plugin answered) or error"),
+      plugins: z.array(
+        z.object({
+          plugin: z.string(),
+          phase: z.string(),
+          ms: z.number(),
+          outcome: z.enum(["ok", "exit", "error", "recovered"]),
+        }),
+      ),
+      upstream_ms: z.number().nullable(),
+    })
+    .nullable()
+    .describe("The data plane's X-Gatehouse-Trace (phases up to header_filter); null without one"),
+  duration_ms: z.number(),
+});
