@@ -1,12 +1,19 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
 import {
+  BodyTooLargeError,
   CONTENT_TYPES,
   defaultMessage,
   formatFromAccept,
   renderError,
   Transaction,
 } from "@gatehouse/plugin-kit";
-import type { KitLogger, RequestInfo, UpstreamFailureKind } from "@gatehouse/plugin-kit";
+import type {
+  ConnectionInfo,
+  KitLogger,
+  RequestInfo,
+  UpstreamFailureKind,
+} from "@gatehouse/plugin-kit";
 import type { Logger } from "pino";
 import { safeEqual } from "./auth.js";
 import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
@@ -39,6 +46,25 @@ const REPLACED = new Set([
   "x-forwarded-port",
   "x-real-ip",
 ]);
+
+/** per client connection: serial number and requests seen (plugin path only) */
+const conns = new WeakMap<Socket, { id: number; n: number }>();
+let connSerial = 0;
+
+function connectionOf(socket: Socket): ConnectionInfo {
+  let c = conns.get(socket);
+  if (c === undefined) {
+    c = { id: ++connSerial, n: 0 };
+    conns.set(socket, c);
+  }
+  c.n++;
+  return {
+    serverAddress: socket.localAddress ?? "",
+    serverPort: socket.localPort ?? 0,
+    id: c.id,
+    requests: c.n,
+  };
+}
 
 function writeFramingError(res: ServerResponse, framing: FramingError): void {
   sendError(res.req, res, framing.status, framing.reason, { connection: "close" });
@@ -111,7 +137,8 @@ function headerJson(value: unknown): string {
   );
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+/** Buffers a body up to `limit` bytes; `kitLimit`: the limit is a plugin's (BodyTooLargeError). */
+function readBody(req: IncomingMessage, limit: number, kitLimit = false): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -120,7 +147,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (size > limit) {
         cleanup();
         req.resume();
-        reject(new HttpError(413, `request body is larger than ${limit} bytes`));
+        reject(
+          kitLimit
+            ? new BodyTooLargeError(limit)
+            : new HttpError(413, `request body is larger than ${limit} bytes`),
+        );
         return;
       }
       chunks.push(c);
@@ -142,6 +173,16 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.on("end", onEnd);
     req.on("error", onError);
   });
+}
+
+/** Bytes of the request body the gateway read, when known (buffered, or complete with its length). */
+function requestSize(ex: Exchange): number | undefined {
+  if (ex.body !== undefined) return ex.body.length;
+  const req = ex.req;
+  if (!req.complete) return undefined;
+  const cl = req.headers["content-length"];
+  if (cl !== undefined) return Number(cl);
+  return req.headers["transfer-encoding"] === undefined ? 0 : undefined;
 }
 
 /** `{ name: value | values }` → `[name, value, name, value, ...]` (what writeHead takes as is). */
@@ -382,11 +423,15 @@ export class Handler {
       rawQuery,
       headers: req.headers,
       clientIp: fwd["x-real-ip"],
-      readBody: () => {
+      readBody: (maxBytes) => {
         if (ex.body !== undefined) return Promise.resolve(ex.body);
-        bodyPromise ??= readBody(req, limit ?? DEFAULT_READ_LIMIT).then((b) => (ex.body = b));
+        const cap = Math.min(maxBytes ?? Infinity, limit ?? DEFAULT_READ_LIMIT);
+        bodyPromise ??= readBody(req, cap, maxBytes !== undefined && cap === maxBytes).then(
+          (b) => (ex.body = b),
+        );
         return bodyPromise;
       },
+      connection: connectionOf(req.socket),
     };
     const tx = new Transaction({
       chain: entry.chain,
@@ -502,17 +547,24 @@ export class Handler {
     }
     writeResponseHead(res, head.status, head.headers);
     res.end(tx.noBody ? undefined : body);
-    void tx.runLog(this.logInfo(ex, head.status));
+    void tx.runLog(this.logInfo(ex, head.status, tx.noBody ? 0 : body.length));
   }
 
-  private logInfo(ex: Exchange, status: number): Record<string, unknown> {
-    return {
+  /** what log plugins get: `responseSize` when the gateway sent a buffered body (bytes) */
+  private logInfo(ex: Exchange, status: number, responseSize?: number): Record<string, unknown> {
+    const now = performance.now();
+    const info: Record<string, unknown> = {
       route: ex.routeLabel,
       status,
       source: ex.source,
       upstream_ms: ex.upstreamMs,
-      total_ms: performance.now() - ex.start,
+      total_ms: now - ex.start,
+      started_at: Date.now() - (now - ex.start),
     };
+    const size = requestSize(ex);
+    if (size !== undefined) info.request_size = size;
+    if (responseSize !== undefined) info.response_size = responseSize;
+    return info;
   }
 
   /** @internal a bug or an unexpected throw: 500 without internals, never a crash */

@@ -16,7 +16,9 @@ function num(v: unknown): number | undefined {
 
 /**
  * Kong's log serializer shape (log phase): request, response, route, service, consumer, latencies (ms),
- * client_ip, started_at (ms since the epoch). Authorization headers are redacted.
+ * client_ip, started_at (ms since the epoch). The data plane's started_at / request_size / response_size
+ * (logInfo) are preferred; without them, started_at is derived from total_ms and sizes from
+ * Content-Length. Authorization headers are redacted.
  */
 export function serializeLog(kit: Kit): Record<string, unknown> {
   const info = kit.logInfo ?? {};
@@ -39,12 +41,12 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
       url: `${kit.request.getScheme()}://${host}:${port}${uri}`,
       querystring: kit.request.getQuery(),
       headers: reqHeaders,
-      size: Number(kit.request.getHeader("content-length") ?? 0) || 0,
+      size: num(info.request_size) ?? (Number(kit.request.getHeader("content-length") ?? 0) || 0),
     },
     response: {
       status: num(info.status) ?? kit.response.getStatus(),
       headers: resHeaders,
-      size: Number(kit.response.getHeader("content-length") ?? 0) || 0,
+      size: num(info.response_size) ?? (Number(kit.response.getHeader("content-length") ?? 0) || 0),
     },
     route: entityRef(kit.router.getRoute(), ["id", "name", "paths", "hosts", "methods"]) ?? null,
     service:
@@ -56,7 +58,7 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
       kong: Math.round(proxy === undefined ? total : Math.max(0, total - proxy)),
     },
     client_ip: kit.client.getIp(),
-    started_at: Math.round(Date.now() - total),
+    started_at: Math.round(num(info.started_at) ?? Date.now() - total),
     source: kit.response.getSource(),
   };
   if (consumer) {

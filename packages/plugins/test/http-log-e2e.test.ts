@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { request } from "node:http";
+import { test } from "node:test";
+import { httpLog, requestSizeLimiting } from "../src/index.js";
+import { collector } from "./log-helpers.js";
+import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+
+test("http-log through a gateway: started_at within the request's wall-clock window, sizes as sent", async (t) => {
+  const up = await echoUpstream(t);
+  const c = await collector(t);
+  const gw = await gateway(
+    t,
+    doc(up.url, [
+      // reads the chunked body (no Content-Length): the gateway knows its size
+      { name: "request-size-limiting", config: { allowed_payload_size: 1 } },
+      { name: "http-log", config: { http_endpoint: c.url } },
+    ]),
+    [requestSizeLimiting, httpLog],
+  );
+  const before = Date.now();
+  const got = await new Promise<{ status: number; body: Buffer }>((resolve, reject) => {
+    const req = request(`${gw.url}/api`, { method: "POST" }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.write("a".repeat(300));
+    setTimeout(() => req.end("b".repeat(200)), 50);
+  });
+  const after = Date.now();
+  assert.equal(got.status, 200);
+  await c.waitFor(1);
+  const e = c.received[0]?.body as {
+    started_at: number;
+    request: { size: number };
+    response: { size: number };
+  };
+  assert.ok(
+    e.started_at >= before && e.started_at <= after,
+    `started_at ${e.started_at} not in [${before}, ${after}]`,
+  );
+  assert.equal(e.request.size, 500);
+  assert.equal(e.response.size, got.body.length);
+});
