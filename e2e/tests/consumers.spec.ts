@@ -37,7 +37,7 @@ test("a consumer created in the UI with a key-auth credential gets through key-a
   expect(await answer.text()).toContain(username);
 });
 
-test("a service's targets are listed and added with the API's field errors", async ({
+test("a service's targets are added with the API's field errors and deleted after a confirmation dialog", async ({
   page,
   seed,
 }) => {
@@ -51,4 +51,17 @@ test("a service's targets are listed and added with the API's field errors", asy
   await targets.getByRole("textbox", { name: "Target (host:port)" }).fill("127.0.0.1:9");
   await targets.getByRole("button", { name: "Add target" }).click();
   await expect(targets.getByRole("table")).toContainText("127.0.0.1:9");
+
+  // Delete asks in the console's dialog (not the browser's confirm box); Cancel keeps the target.
+  const remove = targets.getByRole("button", { name: /^Delete target/ });
+  await remove.click();
+  const dialog = page.getByRole("dialog", { name: "Delete this target?" });
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(targets.getByRole("table")).toContainText("127.0.0.1:9");
+  await remove.click();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(targets.getByRole("table")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Targets" }).getByRole("table")).toHaveCount(0);
 });

@@ -59,3 +59,15 @@ test("the catalog lists every plugin with its JSON Schema", async () => {
   assert.equal(rt.schema.type, "object");
   assert.equal(rt.available_on, null, "no data plane has registered yet");
 });
+
+test("every plugin in the catalog carries its README with a configuration section", async () => {
+  const r = await api("GET", "/api/v1/catalog");
+  assert.equal(r.status, 200);
+  const missing = r.body.data
+    .filter(
+      (p: { readme?: unknown }) =>
+        typeof p.readme !== "string" || !/^## Configuration$/m.test(p.readme),
+    )
+    .map((p: { name: string }) => p.name);
+  assert.deepEqual(missing, []);
+});

@@ -13,6 +13,9 @@ export function ConfirmButton(props: {
   confirmLabel: string;
   color?: string;
   variant?: string;
+  size?: string;
+  /** The accessible name of the button when its label alone is ambiguous (e.g. one per table row). */
+  ariaLabel?: string;
   leftSection?: ReactNode;
   onConfirm: () => Promise<void>;
 }) {
@@ -23,6 +26,8 @@ export function ConfirmButton(props: {
       <Button
         color={props.color ?? "red"}
         variant={props.variant ?? "light"}
+        size={props.size}
+        aria-label={props.ariaLabel}
         leftSection={props.leftSection}
         onClick={open}
       >

@@ -14,6 +14,7 @@ import {
 import { notifications } from "@mantine/notifications";
 import { Plus, Trash2 } from "lucide-react";
 import { useCallback, useState } from "react";
+import { ConfirmButton } from "@/components/entity/confirm-button";
 import { useCurrentUser } from "@/components/user-context";
 import type { FieldError } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
@@ -109,21 +110,21 @@ export function NestedCollection(props: {
                 ))}
                 {canEdit ? (
                   <Table.Td>
-                    <Button
+                    <ConfirmButton
                       size="xs"
-                      color="red"
                       variant="subtle"
                       leftSection={<Trash2 size={14} aria-hidden />}
-                      aria-label={`Delete ${props.noun} ${String(row[listed[0]?.name ?? "id"] ?? row.id)}`}
-                      onClick={async () => {
-                        if (!window.confirm(`Delete this ${props.noun}?`)) return;
+                      ariaLabel={`Delete ${props.noun} ${String(row[listed[0]?.name ?? "id"] ?? row.id)}`}
+                      label="Delete"
+                      title={`Delete this ${props.noun}?`}
+                      message={`The ${props.noun} ${String(row[listed[0]?.name ?? "id"] ?? row.id)} is removed; the data planes get the change with the next configuration version.`}
+                      confirmLabel="Delete"
+                      onConfirm={async () => {
                         const r = await api("DELETE", `${props.resource}/${row.id}`);
                         if (!r.ok) setMessage(r.message);
                         await load();
                       }}
-                    >
-                      Delete
-                    </Button>
+                    />
                   </Table.Td>
                 ) : null}
               </Table.Tr>

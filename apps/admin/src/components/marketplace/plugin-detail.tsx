@@ -1,6 +1,6 @@
 "use client";
 
-import { Anchor, Badge, Button, Code, Group, Table, Tabs, Text } from "@mantine/core";
+import { Anchor, Badge, Code, Group, Table, Tabs, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
@@ -9,6 +9,7 @@ import type { ReactNode } from "react";
 import ReactMarkdown from "react-markdown";
 import type { Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
+import { ConfirmButton } from "@/components/entity/confirm-button";
 import { ConfigReference } from "@/components/marketplace/config-reference";
 import type { Scope } from "@/components/marketplace/enable-plugin";
 import { EnablePlugin } from "@/components/marketplace/enable-plugin";
@@ -160,19 +161,19 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
                       <Table.Td>{i.enabled ? "yes" : "no"}</Table.Td>
                       {canEdit ? (
                         <Table.Td>
-                          <Button
+                          <ConfirmButton
                             size="xs"
-                            color="red"
                             variant="subtle"
-                            onClick={async () => {
-                              if (!window.confirm(`Remove this ${plugin.title} instance?`)) return;
+                            label="Remove"
+                            title={`Remove this ${plugin.title} instance?`}
+                            message={`The plugin stops running on ${s.scope === "global" ? "every request" : `this ${s.scope}`}.`}
+                            confirmLabel="Remove"
+                            onConfirm={async () => {
                               const r = await api("DELETE", `/plugins/${i.id}`);
                               if (!r.ok) notifications.show({ color: "red", message: r.message });
                               await load();
                             }}
-                          >
-                            Remove
-                          </Button>
+                          />
                         </Table.Td>
                       ) : null}
                     </Table.Tr>

@@ -1,5 +1,6 @@
 import "server-only";
 import { configJsonSchema } from "@gatehouse/plugin-kit";
+import { pluginReadme } from "@/server/catalog/plugin-readme";
 import { pluginDefinitions, secretPaths } from "@/server/catalog/plugins";
 import { db } from "@/server/db";
 
@@ -23,6 +24,7 @@ export async function listCatalog() {
       title: def.meta.title ?? def.name,
       category: def.meta.category ?? null,
       summary: def.meta.summary ?? null,
+      readme: pluginReadme(def.name),
       scopes: def.meta.scopes,
       phases: def.meta.phases,
       secret_fields: secretPaths(def.name).map((p) => p.join(".")),
