@@ -37,24 +37,64 @@ export interface UpstreamPoolOptions {
   previous?: UpstreamPool;
 }
 
-type AgentKind = http.Agent & { retired: boolean };
+type AgentKind = http.Agent & { retired: boolean; readonly idleTimeout: number };
 
 // keepSocketAlive() returning false makes Node destroy the socket instead of pooling it: a
 // retired agent lets in-flight requests finish and then closes their sockets.
+//
+// The idle timeout is not a standing `timeout` agent option: with one, a socket in use keeps its
+// timer, so every read and write refreshes it, and every request adds and removes a socket
+// 'timeout' listener. Here only pooled (free) sockets carry the timer. It is set by Node's own
+// keepSocketAlive (which also applies a shorter upstream Keep-Alive hint), with the option
+// present only for that call, and cleared when a request takes the socket from the pool. Node's
+// agent destroys a free socket whose timer fires.
+type TimeoutOption = { timeout?: number | undefined };
+
+function keepIdle(agent: AgentKind, socket: Duplex, keep: (socket: Duplex) => unknown): boolean {
+  if (agent.retired) return false;
+  const options = (agent as unknown as { options: TimeoutOption }).options;
+  options.timeout = agent.idleTimeout;
+  try {
+    return keep.call(agent, socket) !== false;
+  } finally {
+    options.timeout = undefined;
+  }
+}
+function takeFromPool(socket: Duplex): void {
+  const s = socket as Duplex & { timeout?: number; setTimeout(ms: number): unknown };
+  if (s.timeout !== undefined && s.timeout !== 0) s.setTimeout(0);
+}
+
 class HttpAgent extends http.Agent {
   retired = false;
+  constructor(
+    options: http.AgentOptions,
+    readonly idleTimeout: number,
+  ) {
+    super(options);
+  }
   override keepSocketAlive(socket: Duplex): boolean {
-    return (
-      !this.retired && (super.keepSocketAlive(socket) as unknown as boolean | undefined) !== false
-    );
+    return keepIdle(this, socket, super.keepSocketAlive);
+  }
+  override reuseSocket(socket: Duplex, req: http.ClientRequest): void {
+    super.reuseSocket(socket, req);
+    takeFromPool(socket);
   }
 }
 class HttpsAgent extends https.Agent {
   retired = false;
+  constructor(
+    options: https.AgentOptions,
+    readonly idleTimeout: number,
+  ) {
+    super(options);
+  }
   override keepSocketAlive(socket: Duplex): boolean {
-    return (
-      !this.retired && (super.keepSocketAlive(socket) as unknown as boolean | undefined) !== false
-    );
+    return keepIdle(this, socket, super.keepSocketAlive);
+  }
+  override reuseSocket(socket: Duplex, req: http.ClientRequest): void {
+    super.reuseSocket(socket, req);
+    takeFromPool(socket);
   }
 }
 
@@ -265,17 +305,19 @@ export class UpstreamPool {
         keepAliveMsecs: this.keepAliveMsecs,
         maxSockets: this.maxSockets,
         maxFreeSockets: this.maxSockets,
-        timeout: this.idleTimeout,
         scheduling: "lifo" as const,
       };
       if (spec.protocol === "https") {
-        return new HttpsAgent({
-          ...common,
-          rejectUnauthorized: verify,
-          ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
-        });
+        return new HttpsAgent(
+          {
+            ...common,
+            rejectUnauthorized: verify,
+            ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+          },
+          this.idleTimeout,
+        );
       }
-      return new HttpAgent(common);
+      return new HttpAgent(common, this.idleTimeout);
     });
   }
 }
