@@ -67,6 +67,56 @@ function checkStatus(fn: string, status: unknown, min: number): number {
   return status;
 }
 
+/** Phase check, then a header name and value; returns the value as a string. */
+function checkHeaderWrite(
+  tx: Transaction,
+  allowed: number,
+  fn: string,
+  name: string,
+  value: string | number | boolean,
+): string {
+  check(tx, allowed, fn);
+  checkHeaderName(fn, name);
+  return checkHeaderValue(fn, name, value);
+}
+
+function checkNameArg(fn: string, name: unknown, what: string): void {
+  if (typeof name !== "string") throw argError(fn, `${what} name must be a string`);
+}
+
+function checkArgsObject(fn: string, args: unknown): void {
+  if (args === null || typeof args !== "object" || Array.isArray(args)) {
+    throw argError(fn, `args must be an object, got ${typeName(args)}`);
+  }
+}
+
+function toRawBody(fn: string, body: unknown): Buffer {
+  if (typeof body === "string") return Buffer.from(body);
+  if (Buffer.isBuffer(body)) return body;
+  throw argError(fn, `body must be a string or a Buffer, got ${typeName(body)}`);
+}
+
+/** Phase check for response.exit/error, refusing a second response in the same phase. */
+function checkCanProduce(tx: Transaction, fn: string): void {
+  check(tx, RESP_WRITE, fn);
+  if (tx._exitedInPhase)
+    throw new PluginKitError(`kit.${fn}(): a response was already produced in this phase`, "STATE");
+}
+
+function checkExitHeaders(
+  fn: string,
+  headers: Record<string, HeaderInput> | undefined,
+): [string, string[]][] | undefined {
+  if (
+    headers !== undefined &&
+    headers !== null &&
+    (typeof headers !== "object" || Array.isArray(headers))
+  ) {
+    throw argError(fn, `headers must be undefined or an object, got ${typeName(headers)}`);
+  }
+  return headers ? checkHeaderTable(fn, headers) : undefined;
+}
+
 function toUnderscoreFree(name: string): string {
   return name.includes("_") ? name.replace(/_/g, "-") : name;
 }
@@ -85,8 +135,7 @@ class ResponseKitImpl implements ResponseKit {
 
   getHeader(name: string): string | undefined {
     check(this.tx, RESP_READ, "response.getHeader");
-    if (typeof name !== "string")
-      throw argError("response.getHeader", "header name must be a string");
+    checkNameArg("response.getHeader", name, "header");
     return this.tx._resHeaders.get(name);
   }
 
@@ -111,10 +160,7 @@ class ResponseKitImpl implements ResponseKit {
   }
 
   setHeader(name: string, value: string | number | boolean): void {
-    const fn = "response.setHeader";
-    check(this.tx, RESP_WRITE, fn);
-    checkHeaderName(fn, name);
-    const v = checkHeaderValue(fn, name, value);
+    const v = checkHeaderWrite(this.tx, RESP_WRITE, "response.setHeader", name, value);
     if (isTransferEncoding(name)) return;
     const n = toUnderscoreFree(name);
     this.tx._resHeaders.set(n, [v]);
@@ -122,10 +168,7 @@ class ResponseKitImpl implements ResponseKit {
   }
 
   addHeader(name: string, value: string | number | boolean): void {
-    const fn = "response.addHeader";
-    check(this.tx, RESP_WRITE, fn);
-    checkHeaderName(fn, name);
-    const v = checkHeaderValue(fn, name, value);
+    const v = checkHeaderWrite(this.tx, RESP_WRITE, "response.addHeader", name, value);
     if (isTransferEncoding(name)) return;
     const n = toUnderscoreFree(name);
     this.tx._resHeaders.add(n, v);
@@ -135,7 +178,7 @@ class ResponseKitImpl implements ResponseKit {
   clearHeader(name: string): void {
     const fn = "response.clearHeader";
     check(this.tx, RESP_WRITE, fn);
-    if (typeof name !== "string") throw argError(fn, "header name must be a string");
+    checkNameArg(fn, name, "header");
     this.tx._resHeaders.delete(name);
     this.tx._recordPreOp(2, name, []);
   }
@@ -159,20 +202,13 @@ class ResponseKitImpl implements ResponseKit {
   setRawBody(body: string | Buffer): void {
     const fn = "response.setRawBody";
     check(this.tx, P_BODY, fn);
-    if (typeof body === "string") this.tx._filterBody = Buffer.from(body);
-    else if (Buffer.isBuffer(body)) this.tx._filterBody = body;
-    else throw argError(fn, `body must be a string or a Buffer, got ${typeName(body)}`);
+    this.tx._filterBody = toRawBody(fn, body);
   }
 
   exit(status: number, body?: ExitBody, headers?: Record<string, HeaderInput>): void {
     const fn = "response.exit";
     const tx = this.tx;
-    check(tx, RESP_WRITE, fn);
-    if (tx._exitedInPhase)
-      throw new PluginKitError(
-        `kit.${fn}(): a response was already produced in this phase`,
-        "STATE",
-      );
+    checkCanProduce(tx, fn);
     checkStatus(fn, status, 100);
     let buf: Buffer;
     let json = false;
@@ -194,38 +230,18 @@ class ResponseKitImpl implements ResponseKit {
         `body must be undefined, a string, a Buffer or an object, got ${typeName(body)}`,
       );
     }
-    if (
-      headers !== undefined &&
-      headers !== null &&
-      (typeof headers !== "object" || Array.isArray(headers))
-    ) {
-      throw argError(fn, `headers must be undefined or an object, got ${typeName(headers)}`);
-    }
-    const pairs = headers ? checkHeaderTable(fn, headers) : undefined;
+    const pairs = checkExitHeaders(fn, headers);
     tx._produce(status, buf, pairs, json ? JSON_CT : undefined);
   }
 
   error(status: number, message?: string, headers?: Record<string, HeaderInput>): void {
     const fn = "response.error";
-    const tx = this.tx;
-    check(tx, RESP_WRITE, fn);
-    if (tx._exitedInPhase)
-      throw new PluginKitError(
-        `kit.${fn}(): a response was already produced in this phase`,
-        "STATE",
-      );
+    checkCanProduce(this.tx, fn);
     checkStatus(fn, status, 400);
     if (message !== undefined && message !== null && typeof message !== "string") {
       throw argError(fn, `message must be undefined or a string, got ${typeName(message)}`);
     }
-    if (
-      headers !== undefined &&
-      headers !== null &&
-      (typeof headers !== "object" || Array.isArray(headers))
-    ) {
-      throw argError(fn, `headers must be undefined or an object, got ${typeName(headers)}`);
-    }
-    const pairs = headers ? checkHeaderTable(fn, headers) : undefined;
+    const pairs = checkExitHeaders(fn, headers);
     this._formatError(status, message ?? defaultMessage(status), pairs);
   }
 
@@ -360,8 +376,7 @@ class RequestKitImpl implements RequestKit {
 
   getQueryArg(name: string): string | undefined {
     check(this.tx, ANY, "request.getQueryArg");
-    if (typeof name !== "string")
-      throw argError("request.getQueryArg", "query argument name must be a string");
+    checkNameArg("request.getQueryArg", name, "query argument");
     const v = this.getQuery()[name];
     return Array.isArray(v) ? v[0] : v;
   }
@@ -371,17 +386,14 @@ class RequestKitImpl implements RequestKit {
   ): void {
     const fn = "request.setQuery";
     check(this.tx, REQ_WRITE, fn);
-    if (args === null || typeof args !== "object" || Array.isArray(args)) {
-      throw argError(fn, `args must be an object, got ${typeName(args)}`);
-    }
+    checkArgsObject(fn, args);
     this.tx._rawQuery = encodeQuery(args);
     this.queryCache = undefined;
   }
 
   getHeader(name: string): string | undefined {
     check(this.tx, ANY, "request.getHeader");
-    if (typeof name !== "string")
-      throw argError("request.getHeader", "header name must be a string");
+    checkNameArg("request.getHeader", name, "header");
     return this.tx._reqHeaderStore().get(name);
   }
 
@@ -391,20 +403,14 @@ class RequestKitImpl implements RequestKit {
   }
 
   setHeader(name: string, value: string | number | boolean): void {
-    const fn = "request.setHeader";
-    check(this.tx, REQ_WRITE, fn);
-    checkHeaderName(fn, name);
-    const v = checkHeaderValue(fn, name, value);
+    const v = checkHeaderWrite(this.tx, REQ_WRITE, "request.setHeader", name, value);
     if (isTransferEncoding(name)) return;
     this.tx._reqHeaderStore().set(name, [v]);
     this.tx._reqHeadersDirty = true;
   }
 
   addHeader(name: string, value: string | number | boolean): void {
-    const fn = "request.addHeader";
-    check(this.tx, REQ_WRITE, fn);
-    checkHeaderName(fn, name);
-    const v = checkHeaderValue(fn, name, value);
+    const v = checkHeaderWrite(this.tx, REQ_WRITE, "request.addHeader", name, value);
     if (isTransferEncoding(name)) return;
     this.tx._reqHeaderStore().add(name, v);
     this.tx._reqHeadersDirty = true;
@@ -413,7 +419,7 @@ class RequestKitImpl implements RequestKit {
   clearHeader(name: string): void {
     const fn = "request.clearHeader";
     check(this.tx, REQ_WRITE, fn);
-    if (typeof name !== "string") throw argError(fn, "header name must be a string");
+    checkNameArg(fn, name, "header");
     this.tx._reqHeaderStore().delete(name);
     this.tx._reqHeadersDirty = true;
   }
@@ -459,9 +465,7 @@ class RequestKitImpl implements RequestKit {
   setRawBody(body: string | Buffer): void {
     const fn = "request.setRawBody";
     check(this.tx, REQ_WRITE, fn);
-    if (typeof body === "string") this.tx._reqBody = Buffer.from(body);
-    else if (Buffer.isBuffer(body)) this.tx._reqBody = body;
-    else throw argError(fn, `body must be a string or a Buffer, got ${typeName(body)}`);
+    this.tx._reqBody = toRawBody(fn, body);
   }
 
   getBody(): Promise<RequestBody> {
@@ -491,9 +495,7 @@ class RequestKitImpl implements RequestKit {
   setBody(args: Record<string, unknown>, mime?: "json" | "form"): void {
     const fn = "request.setBody";
     check(this.tx, REQ_WRITE, fn);
-    if (args === null || typeof args !== "object" || Array.isArray(args)) {
-      throw argError(fn, `args must be an object, got ${typeName(args)}`);
-    }
+    checkArgsObject(fn, args);
     const current = mimeOf(this.tx._reqHeaderStore().get("content-type"));
     const m = mime ?? current ?? "json";
     if (m !== current) {
