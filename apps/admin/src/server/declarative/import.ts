@@ -17,6 +17,8 @@ import {
   jwtSecretKey,
   keyHashSecret,
 } from "@/server/entities/credentials";
+import { routeRow } from "@/server/entities/routes";
+import { serviceRow } from "@/server/entities/services";
 import type { FieldError } from "@/server/http/errors";
 import { validationError } from "@/server/http/errors";
 
@@ -199,19 +201,7 @@ export async function importDocument(
   for (const s of config.services) {
     const id = serviceByName.get(s.name)?.id ?? s.id;
     serviceIds.set(s.id, id);
-    services.set(id, {
-      id,
-      name: s.name,
-      protocol: s.protocol,
-      host: s.host,
-      port: s.port,
-      path: s.path,
-      connectTimeout: s.connectTimeout,
-      readTimeout: s.readTimeout,
-      writeTimeout: s.writeTimeout,
-      retries: s.retries,
-      tags: s.tags,
-    });
+    services.set(id, { id, ...serviceRow(s) });
   }
 
   const routeIds = new Map<string, string>();
@@ -219,20 +209,8 @@ export async function importDocument(
   for (const r of config.routes) {
     const id = (r.name !== null ? routeByName.get(r.name)?.id : undefined) ?? r.id;
     routeIds.set(r.id, id);
-    routes.set(id, {
-      id,
-      name: r.name,
-      serviceId: r.service ? (serviceIds.get(r.service.id) ?? null) : null,
-      protocols: r.protocols,
-      methods: r.methods ?? [],
-      hosts: r.hosts ?? [],
-      paths: r.paths ?? [],
-      headers: r.headers ?? {},
-      stripPath: r.stripPath,
-      preserveHost: r.preserveHost,
-      regexPriority: r.regexPriority,
-      tags: r.tags,
-    });
+    const serviceId = r.service ? (serviceIds.get(r.service.id) ?? null) : null;
+    routes.set(id, { id, ...routeRow(r, serviceId) });
   }
 
   const targets = new Map<string, Obj>();

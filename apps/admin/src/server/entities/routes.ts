@@ -1,4 +1,5 @@
 import "server-only";
+import type { NormalizedConfig } from "@gatehouse/config";
 import type { Route } from "@gatehouse/db/client";
 import type { Tx } from "@/server/changes/types";
 import { BASE_SORT, idOrColumn, idRef, timestamps } from "@/server/entities/common";
@@ -21,6 +22,23 @@ export const ROUTE_FIELDS = [
   "regex_priority",
   "tags",
 ] as const;
+
+/** A validated route as its database row (Prisma field names, without the id). */
+export function routeRow(r: NormalizedConfig["routes"][number], serviceId: string | null) {
+  return {
+    name: r.name,
+    serviceId,
+    protocols: r.protocols,
+    methods: r.methods ?? [],
+    hosts: r.hosts ?? [],
+    paths: r.paths ?? [],
+    headers: r.headers ?? {},
+    stripPath: r.stripPath,
+    preserveHost: r.preserveHost,
+    regexPriority: r.regexPriority,
+    tags: r.tags,
+  };
+}
 
 const UNSUPPORTED = [
   "path_handling",
@@ -124,17 +142,7 @@ export const routes: Resource<Route> = {
     return {
       data: {
         ...(!current && typeof candidate.id === "string" ? { id: candidate.id } : {}),
-        name: r.name,
-        serviceId,
-        protocols: r.protocols,
-        methods: r.methods ?? [],
-        hosts: r.hosts ?? [],
-        paths: r.paths ?? [],
-        headers: r.headers ?? {},
-        stripPath: r.stripPath,
-        preserveHost: r.preserveHost,
-        regexPriority: r.regexPriority,
-        tags: r.tags,
+        ...routeRow(r, serviceId),
       },
     };
   },

@@ -1,4 +1,5 @@
 import "server-only";
+import type { NormalizedConfig } from "@gatehouse/config";
 import type { Service } from "@gatehouse/db/client";
 import { BASE_SORT, idOrColumn, timestamps } from "@/server/entities/common";
 import type { Resource } from "@/server/entities/resource";
@@ -17,6 +18,22 @@ export const SERVICE_FIELDS = [
   "retries",
   "tags",
 ] as const;
+
+/** A validated service as its database row (Prisma field names, without the id). */
+export function serviceRow(s: NormalizedConfig["services"][number]) {
+  return {
+    name: s.name,
+    protocol: s.protocol,
+    host: s.host,
+    port: s.port,
+    path: s.path,
+    connectTimeout: s.connectTimeout,
+    readTimeout: s.readTimeout,
+    writeTimeout: s.writeTimeout,
+    retries: s.retries,
+    tags: s.tags,
+  };
+}
 
 /** The service as the declarative format writes it (what validation runs on). */
 function serviceDoc(row: Service): Record<string, unknown> {
@@ -76,16 +93,7 @@ export const services: Resource<Service> = {
     return {
       data: {
         ...(!current && typeof candidate.id === "string" ? { id: candidate.id } : {}),
-        name: s.name,
-        protocol: s.protocol,
-        host: s.host,
-        port: s.port,
-        path: s.path,
-        connectTimeout: s.connectTimeout,
-        readTimeout: s.readTimeout,
-        writeTimeout: s.writeTimeout,
-        retries: s.retries,
-        tags: s.tags,
+        ...serviceRow(s),
       },
     };
   },
