@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Admin } from "./helpers/admin.js";
-import { client, startAdmin } from "./helpers/admin.js";
+import { test } from "node:test";
+import { useAdmin } from "./helpers/admin.js";
 
-let admin: Admin;
-let api: ReturnType<typeof client>;
-
-before(async () => {
-  admin = await startAdmin();
-  api = client(admin);
-});
-after(async () => admin?.stop());
+const { api } = useAdmin();
 
 const doc = (routes: number, prefix: string) => ({
   _format_version: "3.0",

@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Admin } from "./helpers/admin.js";
-import { client, startAdmin } from "./helpers/admin.js";
+import { test } from "node:test";
+import { useAdmin } from "./helpers/admin.js";
 import { endpoints } from "./helpers/endpoints.js";
 
-let admin: Admin;
-let api: ReturnType<typeof client>;
-
-before(async () => {
-  admin = await startAdmin();
-  api = client(admin);
-});
-after(async () => admin?.stop());
+const { api } = useAdmin();
 
 test("openapi.json describes every route handler and method", async () => {
   const r = await api("GET", "/api/v1/openapi.json");

@@ -1,17 +1,9 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { hashConfig } from "@gatehouse/config";
-import type { Admin } from "./helpers/admin.js";
-import { client, startAdmin } from "./helpers/admin.js";
+import { useAdmin } from "./helpers/admin.js";
 
-let admin: Admin;
-let api: ReturnType<typeof client>;
-
-before(async () => {
-  admin = await startAdmin();
-  api = client(admin);
-});
-after(async () => admin?.stop());
+const { api } = useAdmin();
 
 test("every committed change is a new version with snapshot, hash, author and message", async () => {
   await api("POST", "/api/v1/services", { body: { name: "v-svc", url: "http://v.internal" } });

@@ -8,6 +8,7 @@ import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { createTestDatabase } from "@gatehouse/db/testing";
 import type { TestDatabase } from "@gatehouse/db/testing";
 
@@ -173,4 +174,25 @@ export async function tokenFor(admin: Admin, role: "viewer" | "editor" | "admin"
   if (response.status !== 201)
     throw new Error(`token creation failed: ${response.status} ${response.text}`);
   return response.body.token as string;
+}
+
+export type AdminApi = ReturnType<typeof client>;
+
+/**
+ * One admin for the whole test file: started in `before` (with a client on the bootstrap token)
+ * and stopped in `after`. Call at the top level of the test file.
+ */
+export function useAdmin(extraEnv: Record<string, string> = {}): { api: AdminApi } {
+  let admin: Admin | undefined;
+  let bound: AdminApi | undefined;
+  before(async () => {
+    admin = await startAdmin(extraEnv);
+    bound = client(admin);
+  });
+  after(async () => admin?.stop());
+  const api: AdminApi = (method, path, options) => {
+    if (!bound) throw new Error("the admin is not started yet (call api inside a test)");
+    return bound(method, path, options);
+  };
+  return { api };
 }
