@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 test("the audit log records actor, action, entity, before/after, request id and ip", async () => {
   await api("POST", "/api/v1/services", { body: { name: "audited", url: "http://a.internal" } });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 const doc = (routes: number, prefix: string) => ({
   _format_version: "3.0",

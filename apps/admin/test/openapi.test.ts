@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 import { endpoints } from "./helpers/endpoints.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 test("openapi.json describes every route handler and method", async () => {
   const r = await api("GET", "/api/v1/openapi.json");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 test("a service is created from a url, read by id and by name, updated and deleted", async () => {
   const created = await api("POST", "/api/v1/services", {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 test("PUT to an unknown name creates the entity with that name", async () => {
   const r = await api("PUT", "/api/v1/services/inventory", {

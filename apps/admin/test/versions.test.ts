@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hashConfig } from "@gatehouse/config";
-import { useAdmin } from "./helpers/admin.js";
+import { withAdminServer } from "./helpers/admin.js";
 
-const { api } = useAdmin();
+const { api } = withAdminServer();
 
 test("every committed change is a new version with snapshot, hash, author and message", async () => {
   await api("POST", "/api/v1/services", { body: { name: "v-svc", url: "http://v.internal" } });

@@ -182,7 +182,7 @@ export type AdminApi = ReturnType<typeof client>;
  * One admin for the whole test file: started in `before` (with a client on the bootstrap token)
  * and stopped in `after`. Call at the top level of the test file.
  */
-export function useAdmin(extraEnv: Record<string, string> = {}): { api: AdminApi } {
+export function withAdminServer(extraEnv: Record<string, string> = {}): { api: AdminApi } {
   let admin: Admin | undefined;
   let bound: AdminApi | undefined;
   before(async () => {
