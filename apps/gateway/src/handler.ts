@@ -119,6 +119,7 @@ function kindOf(err: UpstreamError): UpstreamFailureKind {
     case "write_timeout":
       return "timeout";
     case "refused":
+    case "denied":
       return "refused";
     case "unavailable":
       return "unavailable";
@@ -259,7 +260,12 @@ class Exchange implements ForwardHandlers {
     this.source = "error";
     if (err.kind === "cancelled" && this.res.destroyed) return; // the client is gone
     this.h.log.warn(
-      { route: this.routeLabel, kind: err.kind, code: err.code },
+      {
+        route: this.routeLabel,
+        kind: err.kind,
+        code: err.code,
+        ...(err.kind === "denied" ? { reason: (err.cause as Error).message } : {}),
+      },
       "upstream request failed",
     );
     sendError(this.req, this.res, err.status, defaultMessage(err.status), this.traceHeaders());

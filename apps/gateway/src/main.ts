@@ -2,13 +2,14 @@
 /**
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
+ *                     [--upstream-deny RULES]...
  * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
  *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
  *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS.
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { formatErrors } from "@gatehouse/config";
+import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
 import { parseHostPort } from "./listen.js";
 import { loadPlugins } from "./plugins.js";
 import type { LoadedPlugin } from "./plugins.js";
@@ -24,11 +25,23 @@ interface CliOptions {
   requestTimeout: string;
   shutdownGrace: string;
   plugins?: string;
+  upstreamDeny: string[];
 }
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`gatehouse-gateway: ${message}\n`);
   process.exit(code);
+}
+
+/** A repeatable option whose values may also be comma-separated lists. */
+function collect(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
 }
 
 function positiveInt(value: string, option: string): number {
@@ -58,6 +71,12 @@ async function main(): Promise<void> {
       "--plugins <list>",
       'plugins this data plane loads: "bundled" (all built-ins), built-in names, "-name" to leave one out, third-party package names or paths (env GATEHOUSE_PLUGINS)',
     )
+    .option(
+      "--upstream-deny <rules>",
+      "addresses never proxied to, whatever the config says: IP, CIDR, IP:port, [IPv6]:port, *:port (repeatable or comma-separated; added to the config's upstream_deny)",
+      collect,
+      [],
+    )
     .parse();
   const o = program.opts<CliOptions>();
   let listen: { host: string; port: number };
@@ -71,6 +90,8 @@ async function main(): Promise<void> {
   if (listen.host === control.host && listen.port === control.port && listen.port !== 0) {
     fail("--control must differ from --listen: the control endpoint is never on the proxy port");
   }
+  const badRule = checkUpstreamDeny(o.upstreamDeny)[0];
+  if (badRule !== undefined) fail(`--upstream-deny: ${badRule.message}`);
   const env = process.env;
   let loaded: LoadedPlugin[];
   try {
@@ -122,6 +143,7 @@ async function main(): Promise<void> {
       headersTimeout: Math.min(20_000, requestTimeout),
     },
     shutdownGrace: positiveInt(o.shutdownGrace, "--shutdown-grace"),
+    upstreamDeny: o.upstreamDeny,
   });
 
   let file: { text: string; name: string } | undefined;

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import { hostname } from "node:os";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { formatErrors, parseDeclarative } from "@gatehouse/config";
+import { formatErrors, parseDeclarative, UpstreamDenyList } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
@@ -15,6 +15,7 @@ import { readCache, writeCache } from "./cache.js";
 import { pluginCatalog } from "./catalog.js";
 import { buildControl } from "./control.js";
 import { Handler } from "./handler.js";
+import { localDenyRules } from "./local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
 import { pullConfig } from "./pull.js";
 import { ControlPlaneAgent, loadNodeId } from "./control-plane.js";
@@ -58,6 +59,11 @@ export interface GatewayOptions {
     keepAliveTimeout?: number;
   };
   upstream?: { maxSockets?: number; idleTimeout?: number };
+  /**
+   * --upstream-deny: rules denied whatever the config says, added to the config's `upstream_deny`
+   * (or its default). This data plane's own listeners and its control plane are always denied.
+   */
+  upstreamDeny?: string[];
   /** ms in-flight requests get to finish at shutdown (default 10 s) */
   shutdownGrace?: number;
 }
@@ -121,6 +127,12 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const listen = opts.listen ?? { host: "127.0.0.1", port: 8000 };
   const controlAddr = opts.control ?? { host: "127.0.0.1", port: 8001 };
   const startedAt = new Date();
+  const upstreamDeny = opts.upstreamDeny ?? [];
+  new UpstreamDenyList(upstreamDeny); // throws on an invalid rule, before anything starts
+  const ownListeners = () => [listen, controlAddr];
+  const localDeny = {
+    current: new UpstreamDenyList(localDenyRules(ownListeners(), opts.controlPlaneUrl)),
+  };
   let cacheStatus: { state: "none" | "ok" | "corrupt" | "missing" | "invalid"; reason?: string } = {
     state: "none",
   };
@@ -135,6 +147,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
           poolOptions: opts.upstream ?? {},
           trustedProxies: opts.trustedProxies ?? [],
           keyHashSecret: opts.keyHashSecret,
+          upstreamDeny,
+          localDeny,
         },
         config,
         meta,
@@ -300,6 +314,14 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
       const caddr = control.server.address();
+      const bound = (a: typeof addr, host: string) =>
+        a !== null && typeof a === "object" ? { host, port: a.port } : { host, port: 0 };
+      localDeny.current = new UpstreamDenyList(
+        localDenyRules(
+          [...ownListeners(), bound(addr, listen.host), bound(caddr, controlAddr.host)],
+          opts.controlPlaneUrl,
+        ),
+      );
       await startAgent(
         caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
         proxyPort,

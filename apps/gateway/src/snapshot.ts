@@ -1,3 +1,4 @@
+import { DEFAULT_UPSTREAM_DENY, UpstreamDenyList } from "@gatehouse/config";
 import type { NormalizedConfig, NormalizedRoute, NormalizedService } from "@gatehouse/config";
 import { tryCompileChains } from "@gatehouse/plugin-kit";
 import type {
@@ -7,7 +8,7 @@ import type {
   PluginDefinition,
   PluginInstanceSpec,
 } from "@gatehouse/plugin-kit";
-import { compileTrustedProxies, UpstreamPool } from "./proxy/index.js";
+import { compileTrustedProxies, UpstreamGuard, UpstreamPool } from "./proxy/index.js";
 import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "./proxy/index.js";
 import { buildCredentials } from "./credentials.js";
 import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
@@ -68,6 +69,10 @@ export interface CompileContext {
   poolOptions: UpstreamPoolOptions;
   trustedProxies: readonly string[];
   keyHashSecret: string | undefined;
+  /** --upstream-deny: denied whatever the config says */
+  upstreamDeny: readonly string[];
+  /** this data plane's own listeners (and its control plane's port), updated once listening */
+  localDeny: { current: UpstreamDenyList };
 }
 
 function hostHeader(service: NormalizedService): string {
@@ -107,7 +112,14 @@ export function compileSnapshot(
     );
   }
   const chains = compiled.chains;
-  const pool = new UpstreamPool({ ...ctx.poolOptions, previous: previous?.pool });
+  // the config's deny list (the default when it sets none) plus the data plane's own
+  const denyRules = [...(config.upstreamDeny ?? DEFAULT_UPSTREAM_DENY), ...ctx.upstreamDeny];
+  const guard = new UpstreamGuard(
+    new UpstreamDenyList(denyRules),
+    ctx.localDeny,
+    JSON.stringify(denyRules),
+  );
+  const pool = new UpstreamPool({ ...ctx.poolOptions, previous: previous?.pool, guard });
   try {
     const upstreams = new Map<string, Upstream>();
     for (const s of config.services) {

@@ -8,3 +8,12 @@ export { formatPath } from "./errors.js";
 export { documentSchema } from "./schema.js";
 export type { DeclarativeDocument } from "./schema.js";
 export type * from "./types.js";
+export {
+  DEFAULT_UPSTREAM_DENY,
+  UpstreamDenyList,
+  addressPortRule,
+  checkUpstreamDeny,
+  localPortRules,
+  parseUpstreamDenyRule,
+} from "./upstream-deny.js";
+export type { UpstreamDenyRule } from "./upstream-deny.js";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseUpstreamDenyRule } from "./upstream-deny.js";
 
 /**
  * The declarative document, Kong decK shape. Field names are decK's (snake_case);
@@ -239,6 +240,11 @@ export const upstreamSchema = z.strictObject({
 });
 export type UpstreamDoc = z.infer<typeof upstreamSchema>;
 
+const upstreamDenyRuleSchema = z.string().superRefine((s, ctx) => {
+  const r = parseUpstreamDenyRule(s);
+  if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
+});
+
 export const documentSchema = z.strictObject({
   _format_version: z.enum(["1.1", "2.1", "3.0"], { error: 'must be "3.0" (or "1.1", "2.1")' }),
   _transform: z.boolean().optional(),
@@ -249,6 +255,11 @@ export const documentSchema = z.strictObject({
   consumers: z.array(consumerSchema).optional(),
   upstreams: z.array(upstreamSchema).optional(),
   plugins: z.array(pluginSchema).optional(),
+  /** Gatehouse extension: addresses the data plane never connects to (see upstream-deny.ts) */
+  upstream_deny: z
+    .array(upstreamDenyRuleSchema)
+    .max(1000, "must have at most 1000 rules")
+    .optional(),
 });
 export type DeclarativeDocument = z.infer<typeof documentSchema>;
 

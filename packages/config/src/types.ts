@@ -139,6 +139,8 @@ export interface NormalizedConfig {
   consumers: NormalizedConsumer[];
   upstreams: NormalizedUpstream[];
   plugins: NormalizedPlugin[];
+  /** `upstream_deny` as written; null = not set (the data plane uses DEFAULT_UPSTREAM_DENY) */
+  upstreamDeny: string[] | null;
 }
 
 export type ValidationResult =

@@ -579,7 +579,15 @@ function normalize(
     (c.plugins ?? []).forEach((p, j) => mkPlugin(p, `consumers[${i}].plugins[${j}]`, { consumer }));
   });
 
-  return { formatVersion: doc._format_version, services, routes, consumers, upstreams, plugins };
+  return {
+    formatVersion: doc._format_version,
+    services,
+    routes,
+    consumers,
+    upstreams,
+    plugins,
+    upstreamDeny: doc.upstream_deny ?? null,
+  };
 }
 
 // ---------- fast path for plain routes (large documents) ----------

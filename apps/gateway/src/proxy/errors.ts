@@ -11,7 +11,8 @@ export type UpstreamErrorKind =
   | "reset"
   | "unavailable"
   | "cancelled"
-  | "protocol";
+  | "protocol"
+  | "denied";
 
 export type UpstreamErrorStatus = 502 | 503 | 504;
 
@@ -59,6 +60,11 @@ const KINDS: Record<
     code: "GH_UPSTREAM_PROTOCOL",
     message: "The upstream server sent an invalid response",
   },
+  denied: {
+    status: 502,
+    code: "GH_UPSTREAM_DENIED",
+    message: "The upstream address is not allowed by this gateway",
+  },
 };
 
 export class UpstreamError extends Error {
@@ -103,6 +109,7 @@ export function classifyError(err: unknown): UpstreamError {
   if (err instanceof UpstreamError) return err;
   const code = errCode(err);
   if (code === "ECONNREFUSED") return new UpstreamError("refused", { cause: err });
+  if (code === "GH_UPSTREAM_DENIED") return new UpstreamError("denied", { cause: err });
   if (DNS_CODES.has(code)) {
     return new UpstreamError("refused", {
       code: "GH_UPSTREAM_UNREACHABLE",

@@ -17,3 +17,4 @@ export {
 export type { ForwardedHeaders, FramingError, TrustedProxies } from "./headers.js";
 export { Upstream, UpstreamPool } from "./pool.js";
 export type { Target, TargetSpec, UpstreamPoolOptions, UpstreamSpec } from "./pool.js";
+export { UpstreamDeniedError, UpstreamGuard } from "./guard.js";

@@ -2,7 +2,10 @@ import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
 import { isIP } from "node:net";
+import type { TcpNetConnectOpts } from "node:net";
 import { SmoothWeightedRoundRobin } from "./balancer.js";
+import { guardConnection } from "./guard.js";
+import type { UpstreamGuard } from "./guard.js";
 
 export interface TargetSpec {
   host: string;
@@ -35,9 +38,12 @@ export interface UpstreamPoolOptions {
   idleTimeout?: number;
   /** the previous generation: its agents (and Upstreams for unchanged specs) are reused */
   previous?: UpstreamPool;
+  /** addresses never connected to (checked on every new connection, after DNS resolution) */
+  guard?: UpstreamGuard;
 }
 
 type AgentKind = http.Agent & { retired: boolean; readonly idleTimeout: number };
+type CreateConnection = (options: TcpNetConnectOpts, cb: unknown) => Duplex | undefined;
 
 // keepSocketAlive() returning false makes Node destroy the socket instead of pooling it: a
 // retired agent lets in-flight requests finish and then closes their sockets.
@@ -70,8 +76,13 @@ class HttpAgent extends http.Agent {
   constructor(
     options: http.AgentOptions,
     readonly idleTimeout: number,
+    private readonly guard: UpstreamGuard | undefined,
   ) {
     super(options);
+  }
+  override createConnection(options: TcpNetConnectOpts, cb: unknown): Duplex | undefined {
+    const create = super.createConnection as unknown as CreateConnection;
+    return guardConnection(this.guard, options) ?? create.call(this, options, cb);
   }
   override keepSocketAlive(socket: Duplex): boolean {
     return keepIdle(this, socket, super.keepSocketAlive);
@@ -86,8 +97,13 @@ class HttpsAgent extends https.Agent {
   constructor(
     options: https.AgentOptions,
     readonly idleTimeout: number,
+    private readonly guard: UpstreamGuard | undefined,
   ) {
     super(options);
+  }
+  override createConnection(options: TcpNetConnectOpts, cb: unknown): Duplex | undefined {
+    const create = super.createConnection as unknown as CreateConnection;
+    return guardConnection(this.guard, options) ?? create.call(this, options, cb);
   }
   override keepSocketAlive(socket: Duplex): boolean {
     return keepIdle(this, socket, super.keepSocketAlive);
@@ -222,12 +238,14 @@ export class UpstreamPool {
   private readonly maxSockets: number;
   private readonly keepAliveMsecs: number;
   private readonly idleTimeout: number;
+  private readonly guard: UpstreamGuard | undefined;
   private closed = false;
 
   constructor(opts: UpstreamPoolOptions = {}) {
     this.maxSockets = opts.maxSockets ?? 256;
     this.keepAliveMsecs = opts.keepAliveMsecs ?? 1000;
     this.idleTimeout = opts.idleTimeout ?? 4000;
+    this.guard = opts.guard;
     if (!Number.isInteger(this.maxSockets) || this.maxSockets < 1) {
       throw new Error("UpstreamPool: maxSockets must be a positive integer");
     }
@@ -241,7 +259,8 @@ export class UpstreamPool {
   /** The Upstream for `spec`; the same object for the same spec (so the round-robin state is kept). */
   upstream(spec: UpstreamSpec): Upstream {
     if (this.closed) throw new Error("UpstreamPool: upstream() called after close()");
-    const fp = fingerprint(spec);
+    // a changed deny list means new agents (the guard is theirs), hence new Upstreams
+    const fp = `${fingerprint(spec)}|${this.guard?.key ?? ""}`;
     const cached = this.upstreams.get(fp) ?? this.previous?.upstreams.get(fp);
     if (cached && cached.targets.every((t) => this.ownsAgent(t.agent))) {
       this.upstreams.set(fp, cached);
@@ -298,6 +317,7 @@ export class UpstreamPool {
       this.maxSockets,
       this.keepAliveMsecs,
       this.idleTimeout,
+      this.guard?.key ?? "",
     ].join("|");
     return this.registry.acquire(key, this, () => {
       const common = {
@@ -315,9 +335,10 @@ export class UpstreamPool {
             ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
           },
           this.idleTimeout,
+          this.guard,
         );
       }
-      return new HttpAgent(common, this.idleTimeout);
+      return new HttpAgent(common, this.idleTimeout, this.guard);
     });
   }
 }
