@@ -77,7 +77,8 @@ export interface CompileContext {
 
 function hostHeader(service: NormalizedService): string {
   const defaultPort = service.protocol === "https" ? 443 : 80;
-  if (service.upstream !== null || service.port === defaultPort) return service.host;
+  if (service.upstream !== null) return service.upstream.hostHeader ?? service.host;
+  if (service.port === defaultPort) return service.host;
   return `${service.host}:${service.port}`;
 }
 

@@ -233,6 +233,8 @@ export const targetSchema = z.strictObject({
 export const upstreamSchema = z.strictObject({
   id: idSchema.optional(),
   name: hostSchema,
+  /** Kong's: the Host header sent to the targets (default: the upstream's name) */
+  host_header: hostSchema.optional(),
   algorithm: z.literal("round-robin", 'only "round-robin" is supported').optional(),
   slots: z.number().int().optional(),
   tags: tagsSchema,

@@ -29,6 +29,8 @@ export interface NormalizedUpstreamTarget {
 export interface NormalizedUpstream {
   id: string;
   name: string;
+  /** Kong's `host_header`: the Host header sent to the targets; null = the upstream's name */
+  hostHeader: string | null;
   algorithm: "round-robin";
   targets: NormalizedUpstreamTarget[];
   tags: string[];

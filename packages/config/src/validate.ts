@@ -1,5 +1,6 @@
 import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
+import { checkUpstreamSharing } from "./upstreams.js";
 import {
   documentSchema,
   documentSchemaRoutesChecked,
@@ -305,6 +306,7 @@ function crossCheck(
       else unique(targets, `${parsed.host}:${parsed.port}`, p, "target");
     });
   });
+  errors.push(...checkUpstreamSharing(doc));
 
   arr(doc.plugins).forEach((p, i) => {
     pluginSites.push({ raw: p, path: `plugins[${i}]`, parent: null, parentKey: null });
@@ -379,6 +381,7 @@ function normalize(
   const upstreams: NormalizedUpstream[] = (doc.upstreams ?? []).map((u) => ({
     id: u.id ?? stableId(`upstream:${u.name}`),
     name: u.name,
+    hostHeader: u.host_header ?? null,
     algorithm: "round-robin",
     targets: (u.targets ?? []).map((t) => {
       const parsed = parseTarget(t.target) as { host: string; port: number };

@@ -54,8 +54,13 @@ export interface ServiceEntry {
   plugins?: PluginEntry[];
 }
 
+/**
+ * The targets of one service (decK: a service whose `host` names an upstream balances over it).
+ * Named uniquely per service (`serviceUpstreamNames`); `host_header` keeps the service's own host.
+ */
 export interface UpstreamEntry {
   name: string;
+  host_header: string;
   targets: { id: string; target: string; weight: number; tags: string[] }[];
 }
 
@@ -256,23 +261,19 @@ export async function exportDeclarative(
     }
   }
 
-  // Targets belong to a service in our model; decK has them on an upstream named after the
-  // service's host. Services sharing a host share one upstream (targets merged, first one wins).
-  const upstreams = new Map<string, UpstreamEntry>();
   const sortedServices = [...services].sort(byName);
+  const upstreamNames = serviceUpstreamNames(sortedServices);
+  const upstreams: UpstreamEntry[] = [];
   for (const service of sortedServices) {
-    if (service.targets.length === 0) continue;
-    const upstream = upstreams.get(service.host) ?? { name: service.host, targets: [] };
-    upstreams.set(service.host, upstream);
-    for (const target of [...service.targets].sort((a, b) => compare(a.target, b.target))) {
-      if (upstream.targets.some((t) => t.target === target.target)) continue;
-      upstream.targets.push({
-        id: target.id,
-        target: target.target,
-        weight: target.weight,
-        tags: target.tags,
-      });
-    }
+    const name = upstreamNames.get(service.id);
+    if (name === undefined) continue;
+    upstreams.push({
+      name,
+      host_header: service.host,
+      targets: [...service.targets]
+        .sort((a, b) => compare(a.target, b.target))
+        .map((t) => ({ id: t.id, target: t.target, weight: t.weight, tags: t.tags })),
+    });
   }
 
   const serviceEntries: ServiceEntry[] = sortedServices.map((service) => {
@@ -282,7 +283,7 @@ export async function exportDeclarative(
       id: service.id,
       name: service.name,
       protocol: service.protocol,
-      host: service.host,
+      host: upstreamNames.get(service.id) ?? service.host,
       port: service.port,
       ...(service.path ? { path: service.path } : {}),
       connect_timeout: service.connectTimeout,
@@ -359,9 +360,40 @@ export async function exportDeclarative(
     services: serviceEntries,
     routes: topRoutes,
     consumers: consumerEntries,
-    upstreams: [...upstreams.values()],
+    upstreams,
     plugins: globalPlugins,
   };
+}
+
+/** decK's upstream `name` rule: a hostname (labels of letters, digits, "_" and "-"). */
+const UPSTREAM_NAME_RE =
+  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*$/;
+
+/**
+ * The upstream name of every service that has targets: `<service name>.upstream`, or
+ * `service-<hash of its id>.upstream` when the name makes no hostname, never the host of any
+ * service nor another service's upstream name. Targets are stored per service; naming their
+ * upstream after the service's host would hand them to every service on that host (issue 9).
+ * Deterministic for the same data (the document's hash must not change on its own).
+ */
+function serviceUpstreamNames(
+  sorted: readonly { id: string; name: string; host: string; targets: readonly unknown[] }[],
+): Map<string, string> {
+  const taken = new Set(sorted.map((s) => s.host.toLowerCase()));
+  const names = new Map<string, string>();
+  for (const service of sorted) {
+    if (service.targets.length === 0) continue;
+    const hashed = `service-${createHash("sha256").update(service.id).digest("hex").slice(0, 16)}`;
+    let name = "";
+    for (let n = 1; name === "" || taken.has(name.toLowerCase()); n++) {
+      const suffix = n === 1 ? "" : `-${n}`;
+      name = `${service.name}${suffix}.upstream`;
+      if (!UPSTREAM_NAME_RE.test(name)) name = `${hashed}${suffix}.upstream`;
+    }
+    taken.add(name.toLowerCase());
+    names.set(service.id, name);
+  }
+  return names;
 }
 
 function ref(map: Map<string, Ref>, id: string): Ref {

@@ -98,7 +98,7 @@ test("services carry decK fields, nested routes and nested plugins", async () =>
       id: ids.billing,
       name: "billing",
       protocol: "https",
-      host: "billing.internal",
+      host: "billing.upstream",
       port: 8443,
       path: "/v1",
       connect_timeout: 60000,
@@ -194,12 +194,13 @@ test("with the server secret, jwt HS256 secrets are exported decrypted", async (
   assert.equal(doc.consumers[0]?.jwt_secrets?.[0]?.secret, "jwt-secret");
 });
 
-test("targets become an upstream named after the service host", async () => {
+test("a service's targets become an upstream of its own, its host kept as host_header", async () => {
   const doc = await exportDeclarative(h.prisma);
   assert.deepEqual(
-    doc.upstreams.map((u) => [u.name, u.targets.map((t) => [t.target, t.weight])]),
+    doc.upstreams.map((u) => [u.name, u.host_header, u.targets.map((t) => [t.target, t.weight])]),
     [
       [
+        "billing.upstream",
         "billing.internal",
         [
           ["10.0.0.1:8443", 100],
@@ -208,6 +209,7 @@ test("targets become an upstream named after the service host", async () => {
       ],
     ],
   );
+  assert.equal(doc.services.find((s) => s.name === "plain")?.host, "plain.test");
 });
 
 test("the same data exports to the same document and hash", async () => {

@@ -24,7 +24,9 @@ export function serviceRow(s: NormalizedConfig["services"][number]) {
   return {
     name: s.name,
     protocol: s.protocol,
-    host: s.host,
+    // A service balancing over an upstream (decK) keeps that upstream's targets as its own; its
+    // host is the Host header they get (what the export writes back as the upstream's host_header).
+    host: s.upstream ? (s.upstream.hostHeader ?? s.host) : s.host,
     port: s.port,
     path: s.path,
     connectTimeout: s.connectTimeout,
