@@ -5,7 +5,8 @@
  *                     [--upstream-deny RULES]...
  * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
  *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
- *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS.
+ *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS,
+ *      GATEHOUSE_MAX_CONNECTIONS, GATEHOUSE_MAX_CONNECTIONS_PER_IP.
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
@@ -24,6 +25,8 @@ interface CliOptions {
   maxHeaderSize: string;
   requestTimeout: string;
   shutdownGrace: string;
+  maxConnections?: string;
+  maxConnectionsPerIp?: string;
   plugins?: string;
   upstreamDeny: string[];
 }
@@ -51,6 +54,13 @@ function positiveInt(value: string, option: string): number {
   return n;
 }
 
+function nonNegativeInt(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isSafeInteger(n) || n < 0)
+    fail(`${option}: must be a non-negative integer, got ${JSON.stringify(value)}`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const program = new Command()
     .name("gatehouse-gateway")
@@ -67,6 +77,14 @@ async function main(): Promise<void> {
     .option("--max-header-size <bytes>", "request line + headers limit (431 above)", "16384")
     .option("--request-timeout <ms>", "time to receive a whole request (408 above)", "60000")
     .option("--shutdown-grace <ms>", "time in-flight requests get to finish at shutdown", "10000")
+    .option(
+      "--max-connections <n>",
+      "client connections open at once; more are closed at accept (env GATEHOUSE_MAX_CONNECTIONS; default: half the open-files limit, at most 10000)",
+    )
+    .option(
+      "--max-connections-per-ip <n>",
+      "client connections open at once from one address, trusted proxies exempt; 0 = no cap (env GATEHOUSE_MAX_CONNECTIONS_PER_IP; default 256)",
+    )
     .option(
       "--plugins <list>",
       'plugins this data plane loads: "bundled" (all built-ins), built-in names, "-name" to leave one out, third-party package names or paths (env GATEHOUSE_PLUGINS)',
@@ -119,6 +137,30 @@ async function main(): Promise<void> {
     ? positiveInt(env.GATEHOUSE_HEARTBEAT_INTERVAL_MS, "GATEHOUSE_HEARTBEAT_INTERVAL_MS")
     : undefined;
   const requestTimeout = positiveInt(o.requestTimeout, "--request-timeout");
+  /** the flag, else its env variable, else undefined (the gateway's default) */
+  const flagOrEnv = (
+    flag: string | undefined,
+    option: string,
+    envName: string,
+    parse: (value: string, option: string) => number,
+  ): number | undefined =>
+    flag !== undefined
+      ? parse(flag, option)
+      : env[envName]
+        ? parse(env[envName], envName)
+        : undefined;
+  const maxConnections = flagOrEnv(
+    o.maxConnections,
+    "--max-connections",
+    "GATEHOUSE_MAX_CONNECTIONS",
+    positiveInt,
+  );
+  const maxConnectionsPerIp = flagOrEnv(
+    o.maxConnectionsPerIp,
+    "--max-connections-per-ip",
+    "GATEHOUSE_MAX_CONNECTIONS_PER_IP",
+    nonNegativeInt,
+  );
   const gateway = buildGateway({
     listen,
     control,
@@ -141,6 +183,8 @@ async function main(): Promise<void> {
       maxHeaderSize: positiveInt(o.maxHeaderSize, "--max-header-size"),
       requestTimeout,
       headersTimeout: Math.min(20_000, requestTimeout),
+      maxConnections,
+      maxConnectionsPerIp,
     },
     shutdownGrace: positiveInt(o.shutdownGrace, "--shutdown-grace"),
     upstreamDeny: o.upstreamDeny,

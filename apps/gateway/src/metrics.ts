@@ -102,6 +102,14 @@ export class GatewayMetrics {
   readonly configVersion: Gauge;
   readonly configApplies: CounterT;
   readonly configRejections: CounterT;
+  /** client connections refused at accept, by cap */
+  readonly connectionsRefused: CounterT<"reason">;
+  /** client connections destroyed because the peer did not close within the grace after an error answer */
+  readonly connectionsForcedClosed: CounterT;
+  /** the configured caps */
+  readonly connectionsLimit: Gauge<"limit">;
+  /** open client connections on the proxy listener, read at scrape time (set by the gateway) */
+  openConnections: () => Promise<number> = () => Promise.resolve(0);
   private readonly routes = new Map<string, RouteMetrics>();
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
@@ -144,6 +152,34 @@ export class GatewayMetrics {
     this.configRejections = new Counter({
       name: "gatehouse_config_rejections_total",
       help: "Config snapshots refused (invalid, stale, or failed to compile)",
+      registers,
+    });
+    const openConnections = () => this.openConnections();
+    new Gauge({
+      name: "gatehouse_connections_open",
+      help: "Client connections open on the proxy listener",
+      registers,
+      async collect() {
+        this.set(await openConnections());
+      },
+    });
+    this.connectionsLimit = new Gauge({
+      name: "gatehouse_connections_limit",
+      help: "Connection caps of the proxy listener (max_connections, max_connections_per_ip; 0 = none)",
+      labelNames: ["limit"],
+      registers,
+    });
+    this.connectionsRefused = new Counter({
+      name: "gatehouse_connections_refused_total",
+      help: "Client connections closed at accept because a cap was reached",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.connectionsRefused.inc({ reason: "max_connections" }, 0);
+    this.connectionsRefused.inc({ reason: "max_connections_per_ip" }, 0);
+    this.connectionsForcedClosed = new Counter({
+      name: "gatehouse_connections_forced_closed_total",
+      help: "Client connections destroyed because the peer did not close within the grace after an error answer",
       registers,
     });
     if (opts.defaultMetrics !== false)

@@ -13,10 +13,19 @@ import type { Logger } from "pino";
 import pino from "pino";
 import { readCache, writeCache } from "./cache.js";
 import { pluginCatalog } from "./catalog.js";
+import {
+  DEFAULT_CLOSE_GRACE_MS,
+  DEFAULT_MAX_CONNECTIONS_PER_IP,
+  defaultMaxConnections,
+  endThenDestroy,
+  limitConnections,
+} from "./connections.js";
 import { buildControl } from "./control.js";
 import { Handler } from "./handler.js";
 import { localDenyRules } from "./local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
+import { compileTrustedProxies } from "./proxy/index.js";
+import type { TrustedProxies } from "./proxy/index.js";
 import { pullConfig } from "./pull.js";
 import { ControlPlaneAgent, loadNodeId } from "./control-plane.js";
 import { compileSnapshot } from "./snapshot.js";
@@ -57,6 +66,12 @@ export interface GatewayOptions {
     headersTimeout?: number;
     /** ms an idle keep-alive client connection stays open (default 5 s) */
     keepAliveTimeout?: number;
+    /** client connections open at once (default: half the open-files limit, at most 10,000) */
+    maxConnections?: number;
+    /** client connections open at once from one address, trusted proxies exempt (default 256; 0 = no cap) */
+    maxConnectionsPerIp?: number;
+    /** ms a client gets to read an error answer and close before its socket is destroyed (default 2 s) */
+    closeGrace?: number;
   };
   upstream?: { maxSockets?: number; idleTimeout?: number };
   /**
@@ -90,30 +105,47 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+const CONNECT_ALLOW = "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n";
+
 /** Version of a config loaded from a file: below anything the control plane pushes (≥ 1). */
 export const FILE_VERSION = 0;
 
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",
+  405: "Method Not Allowed",
   408: "Request Timeout",
   431: "Request Header Fields Too Large",
 };
 
-/** Answer a broken request at the socket level (no HTTP request object exists), then close. */
-export function handleClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === "ECONNRESET" || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  let status = 400;
-  if (err.code === "HPE_HEADER_OVERFLOW") status = 431;
-  else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "HPE_HEADERS_TIMEOUT")
-    status = 408;
-  const body = JSON.stringify({ message: STATUS_TEXT[status] ?? "Bad Request" });
-  socket.end(
+function socketAnswer(status: number, message: string, extra = ""): string {
+  const body = JSON.stringify({ message });
+  return (
     `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`
   );
+}
+
+/**
+ * The proxy listener's `clientError` handler: answer a broken request at the socket level (no HTTP
+ * request object exists), then close; a peer that does not close within `graceMs` is destroyed.
+ */
+export function clientErrorHandler(
+  graceMs: number,
+  onForced?: () => void,
+): (err: NodeJS.ErrnoException, socket: Duplex) => void {
+  return (err, socket) => {
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    // an answer already under way must not get a second status line in its middle (Node does the same)
+    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    let status = 400;
+    if (err.code === "HPE_HEADER_OVERFLOW") status = 431;
+    else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "HPE_HEADERS_TIMEOUT")
+      status = 408;
+    endThenDestroy(socket, socketAnswer(status, STATUS_TEXT[status] as string), graceMs, onForced);
+  };
 }
 
 export function buildGateway(opts: GatewayOptions = {}): Gateway {
@@ -168,6 +200,21 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     onPersistError: (err) => log.error({ err }, "could not write the config cache"),
   });
 
+  const maxConnections = limits.maxConnections ?? defaultMaxConnections();
+  const maxConnectionsPerIp =
+    limits.maxConnectionsPerIp ?? Math.min(DEFAULT_MAX_CONNECTIONS_PER_IP, maxConnections);
+  metrics.connectionsLimit.set({ limit: "max_connections" }, maxConnections);
+  metrics.connectionsLimit.set({ limit: "max_connections_per_ip" }, maxConnectionsPerIp);
+  const closeGrace = limits.closeGrace ?? DEFAULT_CLOSE_GRACE_MS;
+  const onForced = () => metrics.connectionsForcedClosed.inc();
+  const onClientError = clientErrorHandler(closeGrace, onForced);
+  let exempt: TrustedProxies;
+  try {
+    exempt = compileTrustedProxies(opts.trustedProxies ?? []);
+  } catch {
+    exempt = compileTrustedProxies([]); // the config compile reports the bad entry
+  }
+
   let proxyPort = listen.port;
   const handler = new Handler({
     state,
@@ -198,13 +245,30 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
       );
       void fastifyHandler;
+      limitConnections(s, {
+        maxConnections,
+        maxConnectionsPerIp,
+        exempt: (address) => exempt.contains(address),
+        onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
+      });
+      metrics.openConnections = () =>
+        new Promise((resolve) => s.getConnections((err, n) => resolve(err ? 0 : n)));
       server = s;
       return s;
     },
   });
   proxy.addHook("onReady", async () => {
     server?.removeAllListeners("clientError");
-    server?.on("clientError", handleClientError);
+    server?.on("clientError", onClientError);
+    // CONNECT (authority-form): a gateway is no forward proxy; without a listener Node just closes
+    server?.on("connect", (_req: IncomingMessage, socket: Duplex) =>
+      endThenDestroy(
+        socket,
+        socketAnswer(405, "CONNECT is not supported", CONNECT_ALLOW),
+        closeGrace,
+        onForced,
+      ),
+    );
   });
 
   const control = buildControl({

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -102,6 +103,43 @@ test("a good file is served, and SIGTERM exits 0", async (t) => {
   const r = await send(`http://127.0.0.1:${port}/echo/x`);
   assert.equal(r.status, 200);
   assert.equal((r.json() as { path: string }).path, "/x");
+  p.child.kill("SIGTERM");
+  assert.equal(await p.exited, 0);
+});
+
+test("--max-connections / GATEHOUSE_MAX_CONNECTIONS_PER_IP: bad values refused naming the option, good ones in /metrics", async (t) => {
+  const dir = await tempDir(t);
+  const bad = run(["--max-connections", "0", "--cache-dir", dir]);
+  assert.equal(await bad.exited, 2);
+  assert.match(bad.err(), /--max-connections: must be a positive integer, got "0"/);
+  const badEnv = run(["--cache-dir", dir], { GATEHOUSE_MAX_CONNECTIONS_PER_IP: "-1" });
+  assert.equal(await badEnv.exited, 2);
+  assert.match(badEnv.err(), /GATEHOUSE_MAX_CONNECTIONS_PER_IP: must be a non-negative integer/);
+
+  const [port, cport] = [await freePort(), await freePort()];
+  const p = run(
+    [
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--control",
+      `127.0.0.1:${cport}`,
+      "--cache-dir",
+      dir,
+      "--max-connections",
+      "7",
+    ],
+    { GATEHOUSE_MAX_CONNECTIONS_PER_IP: "3" },
+  );
+  t.after(() => p.child.kill("SIGKILL"));
+  while (!p.out().includes("gateway started")) {
+    const code = await Promise.race([p.exited, once(p.child.stdout, "data").then(() => -1)]);
+    assert.equal(code, -1, p.err());
+  }
+  const m = await send(`http://127.0.0.1:${cport}/metrics`, {
+    headers: { authorization: "Bearer cli-token" },
+  });
+  assert.match(m.text, /^gatehouse_connections_limit\{limit="max_connections"\} 7$/m);
+  assert.match(m.text, /^gatehouse_connections_limit\{limit="max_connections_per_ip"\} 3$/m);
   p.child.kill("SIGTERM");
   assert.equal(await p.exited, 0);
 });
