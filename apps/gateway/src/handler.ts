@@ -27,6 +27,7 @@ import {
   writeResponseHead,
 } from "./proxy/index.js";
 import type { ForwardHandlers, FramingError, UpstreamError } from "./proxy/index.js";
+import { redactQuery } from "./redact.js";
 import { normalizeTarget } from "./routing.js";
 import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
 import type { ConfigState } from "./state.js";
@@ -37,8 +38,9 @@ const TRACE_HEADER = "x-gatehouse-trace";
 const DEBUG_HEADER = "x-gatehouse-debug";
 /** cap for a body a plugin reads when the route sets no max_body_size */
 const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
-/** request headers the gateway sets itself on the fast path */
+/** request headers the gateway sets itself (or never forwards: the debug token) on the fast path */
 const REPLACED = new Set([
+  DEBUG_HEADER,
   "host",
   "x-forwarded-for",
   "x-forwarded-proto",
@@ -221,6 +223,8 @@ class Exchange implements ForwardHandlers {
   trace = false;
   traceRoute: string | null = null;
   body: Buffer | undefined;
+  /** query argument names the access log redacts (the snapshot's) */
+  redact: ReadonlySet<string> | null = null;
 
   constructor(
     readonly h: Handler,
@@ -315,6 +319,7 @@ export class Handler {
       sendError(req, res, 503, NOT_READY_MESSAGE);
       return;
     }
+    ex.redact = snap.logRedaction;
     // 400 on ambiguous framing; also drops requests pipelined behind a refused one
     if (refuseBadFraming(req, res, writeFramingError)) return;
     const norm = normalizeTarget(req.url ?? "/");
@@ -324,6 +329,8 @@ export class Handler {
     }
     const rawQuery = norm.query;
     const path = norm.path;
+    // absolute-form (`GET http://host/path`): its authority replaces Host (RFC 9112 3.2.2, as nginx)
+    if (norm.authority !== undefined) req.headers.host = norm.authority;
     const host = req.headers.host ?? "";
     const method = req.method ?? "GET";
     const m = snap.router.match(method, host, path, req.headers);
@@ -335,10 +342,11 @@ export class Handler {
     ex.entry = entry;
     ex.routeLabel = entry.label;
     ex.routeMetrics = entry.metrics;
-    const debugToken = this.opts.debugToken;
-    if (debugToken !== undefined) {
-      const given = req.headers[DEBUG_HEADER];
-      if (typeof given === "string" && safeEqual(given, debugToken)) {
+    const given = req.headers[DEBUG_HEADER];
+    if (given !== undefined) {
+      delete req.headers[DEBUG_HEADER]; // the token never reaches plugins or the upstream
+      const debugToken = this.opts.debugToken;
+      if (debugToken !== undefined && typeof given === "string" && safeEqual(given, debugToken)) {
         ex.trace = true;
         ex.traceRoute = entry.label;
       }
@@ -595,7 +603,7 @@ export class Handler {
         {
           route: ex.routeLabel,
           method: ex.req.method,
-          path: ex.req.url,
+          path: redactQuery(ex.req.url ?? "", ex.redact),
           status,
           source: ex.tx?.source ?? ex.source,
           upstream_ms: ex.upstreamMs,

@@ -12,6 +12,7 @@ import { compileTrustedProxies, UpstreamGuard, UpstreamPool } from "./proxy/inde
 import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "./proxy/index.js";
 import { buildCredentials } from "./credentials.js";
 import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
+import { credentialQueryNames } from "./redact.js";
 import { compileRoutes } from "./routing.js";
 import type { CompiledRouter } from "./routing.js";
 import { ConfigCompileError } from "./state.js";
@@ -61,6 +62,8 @@ export interface GatewaySnapshot extends CompiledSnapshot {
   pool: UpstreamPool;
   credentials: CredentialLookup;
   trustedProxies: TrustedProxies;
+  /** query arguments carrying credentials, redacted in the access log (null = none) */
+  logRedaction: ReadonlySet<string> | null;
 }
 
 export interface CompileContext {
@@ -171,6 +174,7 @@ export function compileSnapshot(
       pool,
       credentials,
       trustedProxies,
+      logRedaction: credentialQueryNames(config.plugins),
       retire: () => pool.close(),
     };
   } catch (err) {

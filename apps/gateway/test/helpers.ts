@@ -1,5 +1,6 @@
 import { request as httpRequest, createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import type { TestContext } from "node:test";
 import { createEchoServer } from "../src/echo-server.js";
@@ -96,5 +97,17 @@ export function control(
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** Write raw bytes on a fresh connection to `url`'s port; resolves with everything read until the server closes. */
+export function rawRequest(url: string, data: string): Promise<string> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const s = connect(Number(u.port), u.hostname, () => s.write(data));
+    let out = "";
+    s.on("data", (c: Buffer) => (out += c.toString()));
+    s.on("close", () => resolve(out));
+    s.on("error", reject);
   });
 }

@@ -1,21 +1,6 @@
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import { test } from "node:test";
-import { doc, echoUpstream, gateway, send } from "./helpers.js";
-
-function raw(url: string, data: string, endAfter = true): Promise<string> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const s = connect(Number(u.port), u.hostname, () => {
-      s.write(data);
-      if (!endAfter) return;
-    });
-    let out = "";
-    s.on("data", (c: Buffer) => (out += c.toString()));
-    s.on("close", () => resolve(out));
-    s.on("error", reject);
-  });
-}
+import { doc, echoUpstream, gateway, rawRequest as raw, send } from "./helpers.js";
 
 test("headers larger than the limit: 431 and the connection closed", async (t) => {
   const up = await echoUpstream(t);
@@ -46,6 +31,6 @@ test("a client too slow to send its headers: 408", async (t) => {
   const gw = await gateway(t, doc([{ name: "e", url: up, routes: [{ paths: ["/"] }] }]), {
     limits: { headersTimeout: 300, requestTimeout: 300 },
   });
-  const out = await raw(gw.url, `GET / HTTP/1.1\r\nHost: x\r\n`, false);
+  const out = await raw(gw.url, `GET / HTTP/1.1\r\nHost: x\r\n`);
   assert.match(out, /^HTTP\/1\.1 408 /);
 });

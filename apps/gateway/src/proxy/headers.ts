@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type {
   IncomingHttpHeaders,
   IncomingMessage,
@@ -266,23 +267,48 @@ export function forwardedHeaders(
 }
 
 export interface FramingError {
-  status: 400;
+  /** 400, or 505 for a request line that is not HTTP/1.x */
+  status: 400 | 505;
   reason: string;
   close: true;
 }
 
+/** True when the request has more than one Host line (Node keeps only the first in `headers`). */
+function repeatedHost(raw: string[]): boolean {
+  let seen = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && (name === "Host" || name.toLowerCase() === "host")) {
+      if (seen) return true;
+      seen = true;
+    }
+  }
+  return false;
+}
+
 /**
- * Request-smuggling guard, run before anything reads the body: refuses both Content-Length and
- * Transfer-Encoding, an invalid or repeated-and-different Content-Length, and any
- * Transfer-Encoding other than a single `chunked`.
+ * Request-smuggling guard, run before anything reads the body: refuses a request line that is
+ * not HTTP/1.x (505: `HTTP/2.0` or `HTTP/0.9` spelled out on the HTTP/1 listener), more than one
+ * Host header (RFC 9112 3.2: 400), both Content-Length and Transfer-Encoding, an invalid or
+ * repeated-and-different Content-Length, and any Transfer-Encoding other than a single `chunked`.
  */
 export function checkRequestFraming(req: IncomingMessage): FramingError | undefined {
+  if (req.httpVersionMajor !== 1) {
+    return {
+      status: 505,
+      reason: `HTTP/${req.httpVersion} is not supported on this listener (HTTP/1.0 and HTTP/1.1 only)`,
+      close: true,
+    };
+  }
+  const raw = req.rawHeaders;
+  if (repeatedHost(raw)) {
+    return { status: 400, reason: "more than one Host header", close: true };
+  }
   // every raw Content-Length / Transfer-Encoding line shows up under these keys
   const h = req.headers;
   if (h["content-length"] === undefined && h["transfer-encoding"] === undefined) return undefined;
   const lengths: string[] = [];
   const encodings: string[] = [];
-  const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] ?? "").toLowerCase();
     if (name === "content-length") lengths.push((raw[i + 1] ?? "").trim());
@@ -331,7 +357,7 @@ export function refuseBadFraming(
   res.once("close", () => socket.destroy());
   if (write) write(res, framing);
   else {
-    const body = `Bad Request: ${framing.reason}\n`;
+    const body = `${STATUS_CODES[framing.status] ?? "Bad Request"}: ${framing.reason}\n`;
     res.writeHead(framing.status, {
       connection: "close",
       "content-type": "text/plain; charset=utf-8",
