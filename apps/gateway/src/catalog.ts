@@ -1,9 +1,40 @@
+import { mkdirSync, realpathSync } from "node:fs";
+import { resolve } from "node:path";
 import type { PluginCatalog } from "@gatehouse/config";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
-import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import type { DataPlaneOptions, PluginDefinition, ValidationResult } from "@gatehouse/plugin-kit";
 
-/** The kit's plugin registry as the config validator's PluginCatalog. */
-export function pluginCatalog(defs: ReadonlyMap<string, PluginDefinition>): PluginCatalog {
+/** --file-log-dir's default (relative to the working directory, like the cache dir). */
+export const DEFAULT_FILE_LOG_DIR = ".data/logs";
+
+/**
+ * The data plane's options for plugins. The --file-log-dir directories are created and resolved
+ * (symlinks) on first use, i.e. only once a config uses file-log.
+ */
+export function dataPlaneOptions(fileLogDirs: readonly string[]): DataPlaneOptions {
+  let resolved: string[] | undefined;
+  return {
+    get fileLogDirs() {
+      resolved ??= fileLogDirs.map((d) => {
+        try {
+          mkdirSync(d, { recursive: true, mode: 0o750 });
+          return realpathSync(resolve(d));
+        } catch (err) {
+          throw new Error(`--file-log-dir ${d} cannot be used: ${(err as Error).message}`);
+        }
+      });
+      return resolved;
+    },
+  };
+}
+
+type Result = ValidationResult<Record<string, unknown>>;
+
+/** The kit's plugin registry as the config validator's PluginCatalog, with the data plane's own checks. */
+export function pluginCatalog(
+  defs: ReadonlyMap<string, PluginDefinition>,
+  options: DataPlaneOptions = dataPlaneOptions([DEFAULT_FILE_LOG_DIR]),
+): PluginCatalog {
   return {
     has: (name) => defs.has(name),
     validate(name, config) {
@@ -14,7 +45,13 @@ export function pluginCatalog(defs: ReadonlyMap<string, PluginDefinition>): Plug
           errors: [{ path: "", message: `unknown plugin ${JSON.stringify(name)}` }],
         };
       const r = validatePluginConfig<Record<string, unknown>>(def, config, "");
-      return r.ok ? { ok: true, config: r.config } : { ok: false, errors: r.errors };
+      if (!r.ok || def.bind === undefined) return r;
+      // the data plane's own check (its directories, its options): see PluginSpec.bind
+      try {
+        return def.bind(r.config, options) as Result;
+      } catch (err) {
+        return { ok: false, errors: [{ path: "", message: (err as Error).message }] };
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
 /**
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
- *                     [--upstream-deny RULES]...
+ *                     [--upstream-deny RULES]... [--file-log-dir DIR]...
  * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
  *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
  *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS,
@@ -29,6 +29,7 @@ interface CliOptions {
   maxConnectionsPerIp?: string;
   plugins?: string;
   upstreamDeny: string[];
+  fileLogDir: string[];
 }
 
 function fail(message: string, code = 2): never {
@@ -92,6 +93,12 @@ async function main(): Promise<void> {
     .option(
       "--upstream-deny <rules>",
       "addresses never proxied to, whatever the config says: IP, CIDR, IP:port, [IPv6]:port, *:port (repeatable or comma-separated; added to the config's upstream_deny)",
+      collect,
+      [],
+    )
+    .option(
+      "--file-log-dir <dir>",
+      "directories the file-log plugin may write in (repeatable or comma-separated; default .data/logs; relative plugin paths go in the first)",
       collect,
       [],
     )
@@ -188,6 +195,7 @@ async function main(): Promise<void> {
     },
     shutdownGrace: positiveInt(o.shutdownGrace, "--shutdown-grace"),
     upstreamDeny: o.upstreamDeny,
+    fileLogDirs: o.fileLogDir.length > 0 ? o.fileLogDir : undefined,
   });
 
   let file: { text: string; name: string } | undefined;

@@ -12,7 +12,7 @@ import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import pino from "pino";
 import { readCache, writeCache } from "./cache.js";
-import { pluginCatalog } from "./catalog.js";
+import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./catalog.js";
 import {
   DEFAULT_CLOSE_GRACE_MS,
   DEFAULT_MAX_CONNECTIONS_PER_IP,
@@ -79,6 +79,8 @@ export interface GatewayOptions {
    * (or its default). This data plane's own listeners and its control plane are always denied.
    */
   upstreamDeny?: string[];
+  /** --file-log-dir: where file-log may write (default `.data/logs`, created on first use) */
+  fileLogDirs?: string[];
   /** ms in-flight requests get to finish at shutdown (default 10 s) */
   shutdownGrace?: number;
 }
@@ -152,7 +154,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const log: Logger =
     opts.logger ?? pino({ level: opts.logLevel ?? "info", base: { service: "gatehouse-gateway" } });
   const defs = opts.plugins ?? builtinCatalog;
-  const catalog = pluginCatalog(defs);
+  const catalog = pluginCatalog(defs, dataPlaneOptions(opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR]));
   const metrics = new GatewayMetrics();
   metrics.configVersion.set(-1);
   const limits = opts.limits ?? {};

@@ -43,6 +43,17 @@ export interface PluginDefinition<C = any> {
   readonly dispose?: (() => void | Promise<void>) | undefined;
   /** See PluginSpec.phasesFor. */
   readonly phasesFor?: ((config: C) => readonly Phase[]) | undefined;
+  /** See PluginSpec.bind. */
+  readonly bind?: ((config: C, options: DataPlaneOptions) => ValidationResult<C>) | undefined;
+}
+
+/** The data plane's own settings a plugin may depend on (like Kong's `kong.configuration`). */
+export interface DataPlaneOptions {
+  /**
+   * --file-log-dir: the directories plugins may write files in, absolute with symlinks resolved
+   * (created on first use). Throws when one cannot be created or resolved.
+   */
+  readonly fileLogDirs: readonly string[];
 }
 
 export interface PluginSpec<S extends z.ZodType> {
@@ -68,6 +79,14 @@ export interface PluginSpec<S extends z.ZodType> {
    * all body_filter, whose presence makes the data plane buffer the whole response body.
    */
   phasesFor?: (config: z.output<S>) => readonly Phase[];
+  /**
+   * The data plane's own check of a validated config, when it applies a snapshot (the control
+   * plane, which knows neither the data plane's files nor its options, never calls it): returns the
+   * config the instance runs with (e.g. a path resolved inside a directory the data plane allows)
+   * or errors with paths relative to the config. Runs off the request path (sync file system calls
+   * are fine); a refused instance makes the data plane refuse the whole snapshot (400).
+   */
+  bind?: (config: z.output<S>, options: DataPlaneOptions) => ValidationResult<z.output<S>>;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -93,8 +112,10 @@ export function definePlugin<S extends z.ZodType>(
       throw new TypeError(`plugin "${spec.name}": phase "${key}" must be a function`);
     }
   }
-  if (spec.phasesFor !== undefined && typeof spec.phasesFor !== "function") {
-    throw new TypeError(`plugin "${spec.name}": phasesFor must be a function`);
+  for (const hook of ["phasesFor", "bind"] as const) {
+    if (spec[hook] !== undefined && typeof spec[hook] !== "function") {
+      throw new TypeError(`plugin "${spec.name}": ${hook} must be a function`);
+    }
   }
   for (const p of PHASES) if (spec.phases[p]) phases.push(p);
   return Object.freeze({
@@ -108,6 +129,7 @@ export function definePlugin<S extends z.ZodType>(
     retain: spec.retain,
     dispose: spec.dispose,
     phasesFor: spec.phasesFor,
+    bind: spec.bind,
   });
 }
 

@@ -14,6 +14,7 @@ export type {
   CatchHandler,
   PluginPhases,
   ConfigError,
+  DataPlaneOptions,
   ValidationResult,
 } from "./define.js";
 export {

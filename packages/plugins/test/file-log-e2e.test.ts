@@ -2,37 +2,20 @@ import assert from "node:assert/strict";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { TestContext } from "node:test";
-import type { PluginDefinition } from "@gatehouse/plugin-kit";
-import pino from "pino";
-import { fileLog } from "../src/index.js";
-import { jsonLines, tempDir, uri, waitForLines } from "./file-log-helpers.js";
+import {
+  fileLogGateway as gateway,
+  jsonLines,
+  tempDir,
+  uri,
+  waitForLines,
+} from "./file-log-helpers.js";
 import { doc, echoUpstream } from "./rate-limiting-helpers.js";
-
-type StartGateway = (
-  config: unknown,
-  opts?: { plugins?: ReadonlyMap<string, PluginDefinition>; logger?: unknown },
-) => Promise<{ url: string; close(): Promise<void> }>;
-
-/** A real gateway (apps/gateway's startGateway, built) running file-log; its log records are kept. */
-async function gateway(t: TestContext, config: unknown) {
-  const { startGateway } = (await import("@gatehouse/gateway/testing" as string)) as {
-    startGateway: StartGateway;
-  };
-  const records: { level: number; msg: string }[] = [];
-  const logger = pino(
-    { level: "info" },
-    { write: (s: string) => void records.push(JSON.parse(s) as { level: number; msg: string }) },
-  );
-  const gw = await startGateway(config, { plugins: new Map([["file-log", fileLog]]), logger });
-  t.after(() => gw.close());
-  return { url: gw.url, records };
-}
 
 test("file-log through a gateway: one JSON line per request with route, status, client_ip, latencies", async (t) => {
   const up = await echoUpstream(t);
-  const file = join(await tempDir(t), "access.log");
-  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]));
+  const dir = await tempDir(t);
+  const file = join(dir, "access.log");
+  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]), [dir]);
   const r = await fetch(`${gw.url}/api/orders?page=2`, {
     headers: { authorization: "Basic eA==" },
   });
@@ -64,6 +47,7 @@ test("rotation through a gateway: with reopen, a renamed file is recreated by th
   const gw = await gateway(
     t,
     doc(up.url, [{ name: "file-log", config: { path: file, reopen: true } }]),
+    [dir],
   );
   await (await fetch(`${gw.url}/api/one`)).arrayBuffer();
   await waitForLines(file, 1);
@@ -75,9 +59,12 @@ test("rotation through a gateway: with reopen, a renamed file is recreated by th
 
 test("missing directory through a gateway: the request succeeds and the gateway logs a clear error", async (t) => {
   const up = await echoUpstream(t);
-  const dir = join(await tempDir(t), "no-such-dir");
+  const allowed = await tempDir(t);
+  const dir = join(allowed, "no-such-dir");
   const file = join(dir, "access.log");
-  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]));
+  const gw = await gateway(t, doc(up.url, [{ name: "file-log", config: { path: file } }]), [
+    allowed,
+  ]);
   const r = await fetch(`${gw.url}/api/x`);
   assert.equal(r.status, 200);
   assert.equal(((await r.json()) as { url: string }).url, "/x");

@@ -3,6 +3,9 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
+import type { PluginDefinition } from "@gatehouse/plugin-kit";
+import pino from "pino";
+import { fileLog } from "../src/index.js";
 
 /** A fresh directory under the OS temp dir, removed after the test. */
 export async function tempDir(t: TestContext): Promise<string> {
@@ -44,3 +47,34 @@ function assert(ok: boolean, msg: string): asserts ok {
 
 export const uri = (e: Record<string, unknown>): unknown =>
   (e.request as { uri?: unknown } | undefined)?.uri;
+
+type StartGateway = (
+  config: unknown,
+  opts?: {
+    plugins?: ReadonlyMap<string, PluginDefinition>;
+    logger?: unknown;
+    fileLogDirs?: string[];
+  },
+) => Promise<{ url: string; close(): Promise<void> }>;
+
+/**
+ * A real gateway (apps/gateway's startGateway, built) running file-log, allowed to write in
+ * `dirs` (--file-log-dir); its log records are kept.
+ */
+export async function fileLogGateway(t: TestContext, config: unknown, dirs: string[]) {
+  const { startGateway } = (await import("@gatehouse/gateway/testing" as string)) as {
+    startGateway: StartGateway;
+  };
+  const records: { level: number; msg: string }[] = [];
+  const logger = pino(
+    { level: "info" },
+    { write: (s: string) => void records.push(JSON.parse(s) as { level: number; msg: string }) },
+  );
+  const gw = await startGateway(config, {
+    plugins: new Map([["file-log", fileLog]]),
+    logger,
+    fileLogDirs: dirs,
+  });
+  t.after(() => gw.close());
+  return { url: gw.url, records };
+}

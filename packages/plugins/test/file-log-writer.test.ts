@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { KitLogger } from "@gatehouse/plugin-kit";
@@ -25,23 +24,26 @@ function recorder(): { log: KitLogger; records: { level: string; msg: string }[]
   };
 }
 
+/** A writer whose first open waits until `unstall()`: a stalled disk. */
+class StalledWriter extends FileLogWriter {
+  private opened: (() => void) | undefined;
+  private readonly gate = new Promise<void>((resolve) => (this.opened = resolve));
+  unstall(): void {
+    this.opened?.();
+  }
+  protected override async open(): ReturnType<FileLogWriter["open"]> {
+    await this.gate;
+    return super.open();
+  }
+}
+
 test("a slow file: push() never waits; past the bound the oldest entries are dropped with a counted warning", async (t) => {
-  // a FIFO with no reader yet: opening it for writing does not complete, like a stalled disk
-  const fifo = join(await tempDir(t), "slow.log");
-  execFileSync("mkfifo", [fifo]);
-  let text = "";
-  const reader = () => {
-    const s = createReadStream(fifo, "utf8");
-    s.on("data", (c) => (text += String(c)));
-    return new Promise<void>((r) => s.on("close", () => r()));
-  };
+  const file = join(await tempDir(t), "slow.log");
   const rec = recorder();
-  const w = new FileLogWriter(fifo, rec.log, 3);
-  let read: Promise<void> | undefined;
+  const w = new StalledWriter(file, rec.log, 3);
   t.after(async () => {
-    read ??= reader(); // never leave a thread blocked on the FIFO
+    w.unstall();
     await w.close();
-    await read;
   });
   const t0 = performance.now();
   for (const line of ["1", "2", "3", "4", "5", "6"]) w.push(line, false);
@@ -50,12 +52,11 @@ test("a slow file: push() never waits; past the bound the oldest entries are dro
   assert.equal(w.dropped, 2);
   assert.deepEqual(
     rec.records.filter((r) => r.level === "warn").map((r) => r.msg),
-    [`file-log: ${fifo} is slow: backlog full (3 entries), dropped the oldest 1 entries`],
+    [`file-log: ${file} is slow: backlog full (3 entries), dropped the oldest 1 entries`],
   );
-  read = reader();
+  w.unstall();
   await w.close();
-  await read;
-  assert.equal(text, "1\n4\n5\n6\n");
+  assert.equal(await readFile(file, "utf8"), "1\n4\n5\n6\n");
 });
 
 test("entries queued during a write are appended together in the next batch, in order", async (t) => {
@@ -64,7 +65,6 @@ test("entries queued during a write are appended together in the next batch, in 
   t.after(() => w.close());
   for (let i = 0; i < 50; i++) w.push(String(i), i % 2 === 0);
   await w.idle();
-  const { readFile } = await import("node:fs/promises");
   assert.deepEqual(
     (await readFile(file, "utf8")).split("\n").slice(0, -1),
     Array.from({ length: 50 }, (_, i) => String(i)),

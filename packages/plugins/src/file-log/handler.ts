@@ -4,7 +4,12 @@ import { serializeLog } from "../shared/log-entry.js";
 import { readme } from "../shared/readme.js";
 import type { FileLogConfig } from "./schema.js";
 import { fileLogSchema } from "./schema.js";
+import { placeLogFile } from "./place.js";
 import { FileLogWriter } from "./writer.js";
+
+/** On a bound config: the allowed directory its path was placed in. */
+const kDir = Symbol("file-log.dir");
+type BoundConfig = FileLogConfig & { [kDir]?: string };
 
 /** One writer per path (process-wide: shared by every instance and snapshot naming that file). */
 const writers = new Map<string, FileLogWriter>();
@@ -17,7 +22,7 @@ export function fileLogWriter(path: string): FileLogWriter | undefined {
 function log(kit: Kit, conf: FileLogConfig): void {
   let w = writers.get(conf.path);
   if (!w) {
-    w = new FileLogWriter(conf.path, kit.log);
+    w = new FileLogWriter(conf.path, kit.log, undefined, (conf as BoundConfig)[kDir]);
     writers.set(conf.path, w);
   } else w.setLogger(kit.log);
   w.push(JSON.stringify(serializeLog(kit)), conf.reopen);
@@ -39,6 +44,14 @@ export const fileLog = definePlugin({
   priority: 9,
   configSchema: fileLogSchema,
   phases: { log },
+  // on the data plane: the file must be in a --file-log-dir directory (symlinks resolved) and be
+  // a regular file; a relative path is taken inside the first directory
+  bind: (config, options) => {
+    const placed = placeLogFile(config.path, options.fileLogDirs);
+    if ("error" in placed) return { ok: false, errors: [{ path: "path", message: placed.error }] };
+    const bound: BoundConfig = { ...config, path: placed.path, [kDir]: placed.dir };
+    return { ok: true, config: bound };
+  },
   // files no running config names any more: write what is waiting and close them
   retain: (configs) => {
     const live = new Set(configs.map((c) => c.path));

@@ -1,4 +1,3 @@
-import { isAbsolute } from "node:path";
 import { z } from "zod";
 
 // Kong's rule (match = [[^[^*&%%\`]+$]]): no *, &, %, or backtick. Control characters (NUL, CR, LF...)
@@ -11,14 +10,11 @@ export const fileLogSchema = z
     path: z
       .string({ error: "required field missing" })
       .superRefine((s, ctx) => {
-        if (s === "" || BAD_CHARS.test(s) || s.endsWith("/")) {
+        if (s === "" || BAD_CHARS.test(s) || s.endsWith("/"))
           ctx.addIssue({ code: "custom", message: "not a valid filename" });
-          return;
-        }
-        if (!isAbsolute(s)) ctx.addIssue({ code: "custom", message: "must be an absolute path" });
       })
       .describe(
-        "Absolute path of the log file. The file is created if it does not exist; its directory must exist.",
+        "Path of the log file, inside a directory the data plane allows (--file-log-dir, default .data/logs); a relative path is taken inside it. Created if missing; its directory must exist.",
       ),
     reopen: z
       .boolean({ error: "expected a boolean" })

@@ -1,15 +1,33 @@
+import { constants } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { open } from "node:fs/promises";
+import { open, realpath } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { KitLogger } from "@gatehouse/plugin-kit";
+import { allowedDirOf, specialKind } from "./place.js";
+
+// never follow a final symlink; a FIFO without a reader fails (ENXIO) instead of blocking
+const OPEN_FLAGS =
+  constants.O_WRONLY |
+  constants.O_APPEND |
+  constants.O_CREAT |
+  constants.O_NOFOLLOW |
+  constants.O_NONBLOCK;
+
+/** A log path refused when opening it (outside the allowed directory, not a regular file). */
+class RefusedPath extends Error {}
 
 /** Entries waiting while a write is in progress, at most (above, the oldest are dropped). */
 export const MAX_BACKLOG = 10_000;
 const WARN_EVERY_MS = 5000;
 
 function reasonOf(path: string, err: unknown): string {
+  if (err instanceof RefusedPath) return err.message;
   const e = err as NodeJS.ErrnoException;
   switch (e.code) {
+    case "ELOOP":
+      return "the path is a symbolic link (refused)";
+    case "ENXIO":
+      return "the path is a FIFO or a device (refused)";
     case "ENOENT":
       return `directory ${dirname(path)} does not exist (ENOENT)`;
     case "EACCES":
@@ -49,6 +67,8 @@ export class FileLogWriter {
     readonly path: string,
     private log: KitLogger,
     readonly maxBacklog = MAX_BACKLOG,
+    /** the allowed directory the path was placed in (checked again at every open) */
+    readonly dir?: string,
   ) {}
 
   setLogger(log: KitLogger): void {
@@ -106,7 +126,7 @@ export class FileLogWriter {
     try {
       if (reopen) {
         await this.release();
-        const fh = await open(this.path, "a");
+        const fh = await this.open();
         try {
           await fh.writeFile(data);
         } finally {
@@ -114,7 +134,7 @@ export class FileLogWriter {
         }
         return;
       }
-      this.fh ??= await open(this.path, "a");
+      this.fh ??= await this.open();
       await this.fh.writeFile(data);
     } catch (err) {
       await this.release(); // the next batch opens the file again (e.g. once the directory exists)
@@ -130,6 +150,25 @@ export class FileLogWriter {
         this.lastErrorLog = now;
       }
     }
+  }
+
+  /**
+   * Opens the file for appending, checked again (the file system may have changed since the
+   * config was applied): the directory must still resolve to itself inside the allowed directory,
+   * a final symlink is never followed, and only a regular file is written to.
+   */
+  protected async open(): Promise<FileHandle> {
+    const parent = dirname(this.path);
+    const real = await realpath(parent);
+    if (real !== parent || (this.dir !== undefined && allowedDirOf(real, [this.dir]) === undefined))
+      throw new RefusedPath(`directory ${parent} resolves elsewhere (a symbolic link, refused)`);
+    const fh = await open(this.path, OPEN_FLAGS, 0o640);
+    const kind = specialKind(await fh.stat());
+    if (kind !== null) {
+      await fh.close();
+      throw new RefusedPath(`the path is ${kind}, not a regular file (refused)`);
+    }
+    return fh;
   }
 
   private async release(): Promise<void> {
