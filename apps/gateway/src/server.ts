@@ -22,6 +22,7 @@ import {
 } from "./connections.js";
 import { buildControl } from "./control.js";
 import { Handler } from "./handler.js";
+import { bindRetrying } from "./listen.js";
 import { localDenyRules } from "./local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
 import { compileTrustedProxies } from "./proxy/index.js";
@@ -83,6 +84,8 @@ export interface GatewayOptions {
   fileLogDirs?: string[];
   /** ms in-flight requests get to finish at shutdown (default 10 s) */
   shutdownGrace?: number;
+  /** ms to keep retrying a bind that finds its address in use (default 10 s, 0 = fail at once) */
+  bindRetryWindow?: number;
 }
 
 export type StartSource = SnapshotSource | "none";
@@ -375,8 +378,14 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     loadDocument,
     loadInitial,
     async listen() {
-      const controlUrl = await control.listen({ host: controlAddr.host, port: controlAddr.port });
-      const proxyUrl = await proxy.listen({ host: listen.host, port: listen.port });
+      // a predecessor may still hold the ports while it drains (restart right after SIGTERM)
+      const retry = {
+        windowMs: opts.bindRetryWindow ?? 10_000,
+        onRetry: (err: Error) =>
+          log.warn({ err: err.message }, "address in use; retrying the bind"),
+      };
+      const controlUrl = await bindRetrying(() => control.listen(controlAddr), retry);
+      const proxyUrl = await bindRetrying(() => proxy.listen(listen), retry);
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
       const caddr = control.server.address();
@@ -400,12 +409,18 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const s = proxy.server;
       // stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms
       const closing = proxy.close();
+      // both ports are free at once for a successor; keep-alive clients get `Connection: close`
+      // on their next answer and reconnect to it
+      const controlClosing = control.close();
+      s.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+        res.shouldKeepAlive = false;
+      });
       s.closeIdleConnections();
       const timer = setTimeout(() => s.closeAllConnections(), grace);
       timer.unref();
       await closing;
       clearTimeout(timer);
-      await control.close();
+      await controlClosing;
       state.current?.pool.destroy();
       // flush log queues, close plugin connections; never throws
       await disposePlugins(defs, log);
