@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
+import { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
+import pino from "pino";
 import { buildGateway } from "../src/server.js";
 import { doc, echoUpstream, send } from "./helpers.js";
 
@@ -135,46 +137,46 @@ test("a gateway restarted right after SIGTERM under keep-alive traffic binds its
   assert.equal(await second.exited, 0);
 });
 
+/** A gateway meant to listen on a held port; resolves `retrying` when it logs its first retry. */
+function gatewayOn(t: TestContext, port: number, bindRetryWindow: number) {
+  let retried: () => void = () => undefined;
+  const retrying = new Promise<void>((resolve) => (retried = resolve));
+  const logs = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      if (chunk.toString().includes("address in use; retrying the bind")) retried();
+      done();
+    },
+  });
+  const gw = buildGateway({
+    logger: pino({ level: "warn" }, logs),
+    listen: { host: "127.0.0.1", port },
+    control: { host: "127.0.0.1", port: 0 },
+    bindRetryWindow,
+  });
+  t.after(() => gw.close());
+  return { gw, retrying };
+}
+
 test("a bind that finds the port in use is retried until the holder lets go", async (t) => {
   const held = await holdPort(t);
-  const gw = buildGateway({
-    logLevel: "silent",
-    listen: { host: "127.0.0.1", port: held.port },
-    control: { host: "127.0.0.1", port: 0 },
-    bindRetryWindow: 10_000,
-  });
-  await gw.loadDocument(
-    doc([], {
-      routes: [
-        {
-          name: "t",
-          paths: ["/t"],
-          plugins: [{ name: "request-termination", config: { status_code: 200, message: "ok" } }],
-        },
-      ],
-    }),
-    0,
-    "file",
-  );
-  t.after(() => gw.close());
+  const { gw, retrying } = gatewayOn(t, held.port, 10_000);
+  const route = { name: "t", paths: ["/t"] };
+  const plugin = { name: "request-termination", config: { status_code: 200, message: "ok" } };
+  await gw.loadDocument(doc([], { routes: [{ ...route, plugins: [plugin] }] }), 0, "file");
   const listening = gw.listen();
-  await new Promise((r) => setTimeout(r, 300));
+  await retrying;
   held.server.close();
   await listening;
   const r = await send(`http://127.0.0.1:${held.port}/t`);
   assert.equal(r.status, 200);
+  assert.equal(r.text, '{"message":"ok"}');
 });
 
 test("a port held past the retry window fails the start with EADDRINUSE", async (t) => {
   const held = await holdPort(t);
-  const gw = buildGateway({
-    logLevel: "silent",
-    listen: { host: "127.0.0.1", port: held.port },
-    control: { host: "127.0.0.1", port: 0 },
-    bindRetryWindow: 300,
-  });
-  t.after(() => gw.close());
+  const { gw, retrying } = gatewayOn(t, held.port, 300);
   const started = Date.now();
   await assert.rejects(gw.listen(), /EADDRINUSE: address already in use 127\.0\.0\.1:\d+/);
+  await retrying;
   assert.ok(Date.now() - started >= 300, "retried for the whole window");
 });
