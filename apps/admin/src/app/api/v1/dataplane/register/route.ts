@@ -1,3 +1,4 @@
+import { refreshSnapshot } from "@/server/changes/refresh-snapshot";
 import { parseBody } from "@/server/http/parse-body";
 import { withClusterAuth } from "@/server/distribution/cluster-auth";
 import { registerDataPlane, registerSchema } from "@/server/distribution/data-planes";
@@ -5,6 +6,8 @@ import { registerDataPlane, registerSchema } from "@/server/distribution/data-pl
 export const dynamic = "force-dynamic";
 
 /** A data plane registers (cluster token only): address, software version, plugin set, what it runs. */
-export const POST = withClusterAuth(async ({ req }) =>
-  Response.json(await registerDataPlane(await parseBody(req, registerSchema))),
-);
+export const POST = withClusterAuth(async (ctx) => {
+  const input = await parseBody(ctx.req, registerSchema);
+  await refreshSnapshot(ctx);
+  return Response.json(await registerDataPlane(input));
+});
