@@ -10,6 +10,8 @@ import {
 
 const one = (route: object, base?: string) => validateRoutes([route as RouteSpec], base);
 
+// The messages are @gatehouse/config's route rules: the router compiles with the same functions
+// the document schema checks with, so a data plane refuses a route exactly as the admin does.
 describe("validateRoutes", () => {
   it("accepts a valid route", () => {
     assert.deepEqual(one({ id: "r", paths: ["/a", "~/b/\\d+"], hosts: ["*.x.com"] }), []);
@@ -17,7 +19,7 @@ describe("validateRoutes", () => {
 
   it("reports an invalid regex with its field path", () => {
     assert.deepEqual(one({ id: "r", paths: ["/ok", "~/a(b"] }), [
-      { path: "routes[0].paths[1]", message: "invalid regex '~/a(b': Unterminated group" },
+      { path: "routes[0].paths[1]", message: "invalid regular expression: Unterminated group" },
     ]);
   });
 
@@ -42,15 +44,9 @@ describe("validateRoutes", () => {
 
   it("reports a plain path that is not absolute or that requests would never carry", () => {
     assert.deepEqual(one({ id: "r", paths: ["api", "/a%2Fb", "/../x"] }), [
-      { path: "routes[0].paths[0]", message: "must start with '/' (or '~' for a regex): 'api'" },
-      {
-        path: "routes[0].paths[1]",
-        message: "invalid path '/a%2Fb': encoded '/' (%2F) is not allowed in path",
-      },
-      {
-        path: "routes[0].paths[2]",
-        message: "invalid path '/../x': '..' segment escapes the root of the path",
-      },
+      { path: "routes[0].paths[0]", message: 'must start with "/" or "~"' },
+      { path: "routes[0].paths[1]", message: "encoded '/' (%2F) is not allowed in path" },
+      { path: "routes[0].paths[2]", message: "'..' segment escapes the root of the path" },
     ]);
   });
 
@@ -58,41 +54,25 @@ describe("validateRoutes", () => {
     assert.deepEqual(one({ id: "r", paths: [], headers: {} }), [
       {
         path: "routes[0]",
-        message: "must set at least one of 'methods', 'hosts', 'headers' or 'paths'",
+        message: 'must set at least one of "methods", "hosts", "paths", "headers"',
       },
     ]);
   });
 
   it("refuses the host header in headers and an invalid header regex", () => {
     assert.deepEqual(one({ id: "r", headers: { Host: ["a"], "x-v": ["~*("] } }), [
+      { path: "routes[0].headers.Host", message: 'use "hosts" to match on the Host header' },
       {
-        path: "routes[0].headers.Host",
-        message: "cannot contain 'host' header, which must be specified in the 'hosts' attribute",
+        path: "routes[0].headers.x-v[0]",
+        message: "invalid regular expression: Unterminated group",
       },
-      { path: "routes[0].headers.x-v[0]", message: "invalid regex '~*(': Unterminated group" },
     ]);
   });
 
-  it("checks methods, regex_priority, protocols and snis", () => {
-    assert.deepEqual(
-      one({
-        id: "r",
-        paths: ["/"],
-        methods: ["GET", "BAD METHOD"],
-        regex_priority: 1.5,
-        protocols: ["tcp"],
-        snis: ["a"],
-      }),
-      [
-        { path: "routes[0].methods[1]", message: "invalid method 'BAD METHOD'" },
-        { path: "routes[0].regex_priority", message: "must be an integer" },
-        {
-          path: "routes[0].protocols[0]",
-          message: "unsupported protocol 'tcp' (expected one of http, https, grpc, grpcs)",
-        },
-        { path: "routes[0].snis", message: "SNI routing is not supported" },
-      ],
-    );
+  it("checks methods", () => {
+    assert.deepEqual(one({ id: "r", paths: ["/"], methods: ["GET", "BAD METHOD"] }), [
+      { path: "routes[0].methods[1]", message: "must be an HTTP method (letters only)" },
+    ]);
   });
 
   it("reports duplicate ids and uses the given base path", () => {
@@ -122,7 +102,7 @@ describe("compiling invalid routes", () => {
     const r = tryCompileRouter(bad);
     assert.equal(r.ok, false);
     assert.deepEqual(!r.ok && r.errors, [
-      { path: "routes[1].paths[0]", message: "invalid regex '~(': Unterminated group" },
+      { path: "routes[1].paths[0]", message: "invalid regular expression: Unterminated group" },
     ]);
   });
 
@@ -132,7 +112,8 @@ describe("compiling invalid routes", () => {
       (e: unknown) =>
         e instanceof RouterConfigError &&
         e.errors.length === 1 &&
-        e.message === "invalid routes: routes[1].paths[0]: invalid regex '~(': Unterminated group",
+        e.message ===
+          "invalid routes: routes[1].paths[0]: invalid regular expression: Unterminated group",
     );
   });
 });

@@ -66,6 +66,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], base = ""): C
         out.push({ path, message: `must be ${expected}, got ${describe(issue.input)}` });
         break;
       }
+      case "invalid_key":
+        // a record key refused by its schema: the key's own reasons, at the key
+        for (const e of fromZodIssues(issue.issues)) out.push({ path, message: e.message });
+        break;
       case "invalid_value":
         if (issue.message && !issue.message.startsWith("Invalid"))
           out.push({ path, message: issue.message });

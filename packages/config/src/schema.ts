@@ -1,5 +1,14 @@
 import { z } from "zod";
 import { parseUpstreamDenyRule } from "./upstream-deny.js";
+import {
+  ERR_HEADER_VALUES,
+  routeHeaderName,
+  routeHeaderValue,
+  routeHost,
+  routeMethod,
+  routePath,
+} from "./routes.js";
+import type { RuleResult } from "./routes.js";
 
 /**
  * The declarative document, Kong decK shape. Field names are decK's (snake_case);
@@ -10,7 +19,6 @@ const MAX_TIMEOUT = 2_147_483_646;
 
 export const NAME_RE = /^[A-Za-z0-9._~-]+$/;
 export const TAG_RE = /^[^\s,]+$/;
-export const METHOD_RE = /^[A-Za-z]+$/;
 
 export const nameSchema = z
   .string()
@@ -79,49 +87,24 @@ const pluginFields = {
 export const pluginSchema = z.strictObject(pluginFields);
 export type PluginDoc = z.infer<typeof pluginSchema>;
 
-const pathSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .refine((p) => p.startsWith("/") || p.startsWith("~"), 'must start with "/" or "~"');
+/** A string checked by one of the route rules (routes.ts), with the rule's message. */
+const ruled = (rule: (value: string) => RuleResult<unknown>) =>
+  z.string().superRefine((value, ctx) => {
+    const r = rule(value);
+    if (!r.ok) ctx.addIssue({ code: "custom", message: r.message });
+  });
 
-/** A route host: hostname, optionally one leading or trailing wildcard and a :port. */
-export function isHostPattern(h: string): boolean {
-  const [name, port, ...rest] = h.split(":");
-  if (rest.length > 0 || name === undefined) return false;
-  if (port !== undefined && !/^\d{1,5}$/.test(port)) return false;
-  const stars = name.split("*").length - 1;
-  if (stars === 0) return hostnameRe.test(name);
-  if (stars > 1) return false;
-  if (name.startsWith("*.")) return hostnameRe.test(name.slice(2));
-  if (name.endsWith(".*")) return hostnameRe.test(name.slice(0, -2));
-  return false;
-}
-
-const hostPatternSchema = z
-  .string()
-  .min(1, "must not be empty")
-  .refine(
-    isHostPattern,
-    "must be a hostname, optionally with one leading (*.example.com) or trailing (example.*) wildcard and a :port",
-  );
-
-const methodSchema = z
-  .string()
-  .regex(METHOD_RE, "must be an HTTP method (letters only)")
-  .transform((m) => m.toUpperCase());
+const methodSchema = ruled(routeMethod).transform((m) => m.toUpperCase());
 
 const routeFields = {
   id: idSchema.optional(),
   name: nameSchema.optional(),
   protocols: z.array(protocolSchema).min(1, "must not be empty").optional(),
   methods: z.array(methodSchema).optional(),
-  hosts: z.array(hostPatternSchema).optional(),
-  paths: z.array(pathSchema).optional(),
+  hosts: z.array(ruled(routeHost)).optional(),
+  paths: z.array(ruled(routePath)).optional(),
   headers: z
-    .record(
-      z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "must be a valid header name"),
-      z.array(z.string()).min(1, "must list at least one value"),
-    )
+    .record(ruled(routeHeaderName), z.array(ruled(routeHeaderValue)).min(1, ERR_HEADER_VALUES))
     .optional(),
   strip_path: z.boolean().optional(),
   preserve_host: z.boolean().optional(),

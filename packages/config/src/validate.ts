@@ -1,14 +1,8 @@
 import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
+import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
 import { checkUpstreamSharing } from "./upstreams.js";
-import {
-  documentSchema,
-  documentSchemaRoutesChecked,
-  isHostPattern,
-  METHOD_RE,
-  NAME_RE,
-  TAG_RE,
-} from "./schema.js";
+import { documentSchema, documentSchemaRoutesChecked, NAME_RE, TAG_RE } from "./schema.js";
 import type { DeclarativeDocument, PluginDoc, Ref, RouteDoc, ServiceDoc } from "./schema.js";
 import type {
   ConfigError,
@@ -42,10 +36,6 @@ function refKey(ref: unknown): { by: "name" | "id"; value: string } | undefined 
   }
   return undefined;
 }
-
-/** A route matcher field that is set: a non-empty list or a non-empty object. */
-const isMatcher = (v: unknown): boolean =>
-  Array.isArray(v) ? v.length > 0 : isObj(v) && Object.keys(v).length > 0;
 
 const URL_RE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/;
 
@@ -125,7 +115,7 @@ function crossCheck(
   const serviceNames = new Map<string, string>();
   const serviceIds = new Set<string>();
   const routeNames = new Map<string, string>();
-  const routeIds = new Set<string>();
+  const routeIds = new Map<string, string>();
   const consumerNames = new Map<string, string>();
   const consumerCustomIds = new Map<string, string>();
   const consumerIds = new Set<string>();
@@ -206,32 +196,9 @@ function crossCheck(
 
   for (const { raw: r, path, nested } of routeSites) {
     unique(routeNames, str(r.name), `${path}.name`, "route name");
-    if (str(r.id)) routeIds.add(r.id as string);
-    if (
-      !isMatcher(r.paths) &&
-      !isMatcher(r.methods) &&
-      !isMatcher(r.hosts) &&
-      !isMatcher(r.headers)
-    )
-      err(path, 'must set at least one of "methods", "hosts", "paths", "headers"');
-    arr(r.paths).forEach((p, k) => {
-      if (typeof p === "string" && p.startsWith("~")) {
-        try {
-          new RegExp(p.slice(1));
-        } catch (e) {
-          err(
-            `${path}.paths[${k}]`,
-            `invalid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, "")}`,
-          );
-        }
-      }
-    });
-    if (isObj(r.headers)) {
-      for (const name of Object.keys(r.headers)) {
-        if (name.toLowerCase() === "host")
-          err(`${path}.headers.host`, 'use "hosts" to match on the Host header');
-      }
-    }
+    unique(routeIds, str(r.id), `${path}.id`, "route id");
+    // the values of the matcher fields are checked by the schema, with the route rules (routes.ts)
+    if (!hasMatcher(r)) err(path, ERR_NO_MATCHER);
     if (!nested && r.service !== undefined) {
       const ref = refKey(r.service);
       if (ref) {
@@ -605,9 +572,10 @@ const everyString = (v: unknown, ok: (s: string) => boolean): boolean => {
 };
 const isProtocol = (p: string): boolean => p === "http" || p === "https";
 const isTag = (t: string): boolean => t.length >= 1 && t.length <= 128 && TAG_RE.test(t);
-const isPath = (p: string): boolean => p.length >= 1 && (p.startsWith("/") || p.startsWith("~"));
-const isMethod = (m: string): boolean => METHOD_RE.test(m);
-const isHost = (h: string): boolean => h.length >= 1 && isHostPattern(h);
+// the route rules themselves (routes.ts), as the schema applies them
+const isPath = (p: string): boolean => routePath(p).ok;
+const isMethod = (m: string): boolean => routeMethod(m).ok;
+const isHost = (h: string): boolean => routeHost(h).ok;
 const REDIRECT_CODES = new Set([426, 301, 302, 307, 308]);
 const PLAIN_ROUTE_KEYS = new Set([
   "id",
