@@ -143,3 +143,41 @@ test("--max-connections / GATEHOUSE_MAX_CONNECTIONS_PER_IP: bad values refused n
   p.child.kill("SIGTERM");
   assert.equal(await p.exited, 0);
 });
+
+test("a DB-less file merging two services onto one upstream is refused at start (issue 9)", async (t) => {
+  const dir = await tempDir(t);
+  const file = join(dir, "kong.yaml");
+  // svc-b's targets under an upstream named after the host svc-a shares (the old admin export)
+  await writeFile(
+    file,
+    [
+      '_format_version: "3.0"',
+      "services:",
+      "  - { name: svc-a, url: http://127.0.0.1:8102, routes: [{ paths: [/a] }] }",
+      "  - { name: svc-b, host: 127.0.0.1, port: 8199, routes: [{ paths: [/b] }] }",
+      "upstreams:",
+      '  - { name: 127.0.0.1, targets: [{ target: "127.0.0.1:8199" }] }',
+      "",
+    ].join("\n"),
+  );
+  const p = run([
+    "--config",
+    file,
+    "--listen",
+    "127.0.0.1:0",
+    "--control",
+    "127.0.0.1:0",
+    "--cache-dir",
+    dir,
+  ]);
+  assert.equal(await p.exited, 1, p.err());
+  assert.ok(
+    p
+      .err()
+      .includes(
+        'services[1].host: names upstream "127.0.0.1" as services[0] does, but with port 8199 ' +
+          "instead of 8102: that upstream's targets would serve both services",
+      ),
+    p.err(),
+  );
+});

@@ -2,12 +2,7 @@
 // host with different ports: the targets of one never answer the other's routes (DB-less config),
 // and a document that would merge them onto one upstream is refused.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 import { control, doc, gateway, send, upstream } from "./helpers.js";
 
@@ -93,45 +88,4 @@ test("a push naming the shared host as an upstream is 400 and the services stay 
     gateway(t, merged),
     /services\[1\]\.host: names upstream "127\.0\.0\.1" as services\[0\] does/,
   );
-});
-
-test("the gateway CLI refuses a DB-less file that merges two services onto one upstream", async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "gh-upstreams-"));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const file = join(dir, "kong.yaml");
-  await writeFile(
-    file,
-    [
-      '_format_version: "3.0"',
-      "services:",
-      "  - { name: svc-a, url: http://127.0.0.1:8102, routes: [{ paths: [/a] }] }",
-      "  - { name: svc-b, host: 127.0.0.1, port: 8199, routes: [{ paths: [/b] }] }",
-      "upstreams:",
-      '  - { name: 127.0.0.1, targets: [{ target: "127.0.0.1:8199" }] }',
-      "",
-    ].join("\n"),
-  );
-  // the built CLI (`npm run build` first), as cli-start.test.ts runs it
-  const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      "--config",
-      file,
-      "--listen",
-      "127.0.0.1:0",
-      "--control",
-      "127.0.0.1:0",
-      "--cache-dir",
-      dir,
-    ],
-    { env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "t" }, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  assert.equal(code, 1, stderr);
-  const { path, message } = MERGE_ERROR("8199", "8102");
-  assert.ok(stderr.includes(`${path}: ${message}`), stderr);
 });
