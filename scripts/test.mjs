@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "./lib/processes.mjs";
-import { root, startStack } from "./lib/stack.mjs";
+import { freePorts, root, startStack } from "./lib/stack.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.TURBO_TELEMETRY_DISABLED = "1";
@@ -41,7 +41,7 @@ async function cleanup() {
 }
 
 let interrupted = false;
-for (const signal of ["SIGINT", "SIGTERM"]) {
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = true;
@@ -94,19 +94,27 @@ if (built) {
     run(node, [turbo, "run", "test", "--concurrency=1", ...turboArgs], { cwd: root }),
   );
 
+  // `npm start` itself: port check, supervision (admin/gateway/database restarts), SIGHUP
+  await step("npm start (scripts/test)", () =>
+    run(node, ["--test", "--test-concurrency=1", "scripts/test/"], { cwd: root }),
+  );
+
   await step("e2e (Playwright)", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-"));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const { createTestDatabase } = await import("@gatehouse/db/testing");
     const db = await createTestDatabase();
     cleanups.push(() => db.drop());
+    // free ports (asked from the OS) unless given: runs beside `npm start` or another checkout
+    const free = await freePorts(4);
+    const e2ePort = (name, i) => process.env[`GATEHOUSE_E2E_${name}_PORT`] || String(free[i]);
     Object.assign(process.env, {
       DATABASE_URL: db.url,
       GATEHOUSE_DATA_DIR: dataDir,
-      GATEHOUSE_ADMIN_PORT: process.env.GATEHOUSE_E2E_ADMIN_PORT ?? "3100",
-      GATEHOUSE_PROXY_PORT: process.env.GATEHOUSE_E2E_PROXY_PORT ?? "8100",
-      GATEHOUSE_CONTROL_PORT: process.env.GATEHOUSE_E2E_CONTROL_PORT ?? "8101",
-      GATEHOUSE_ECHO_PORT: process.env.GATEHOUSE_E2E_ECHO_PORT ?? "8102",
+      GATEHOUSE_ADMIN_PORT: e2ePort("ADMIN", 0),
+      GATEHOUSE_PROXY_PORT: e2ePort("PROXY", 1),
+      GATEHOUSE_CONTROL_PORT: e2ePort("CONTROL", 2),
+      GATEHOUSE_ECHO_PORT: e2ePort("ECHO", 3),
     });
     const stack = await startStack({ log: (line) => console.log(`[stack] ${line}`) });
     cleanups.push(() => stack.stop());

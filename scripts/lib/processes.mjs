@@ -56,6 +56,60 @@ export async function stopChildren(children, graceMs = 10_000) {
 }
 
 /**
+ * Keep a child running: `start()` starts it (a startChild result); when it exits and `stop()` has
+ * not been called, it is started again after a backoff (1 s, doubling up to 30 s; back to 1 s once a
+ * run lasted 60 s). Every start and exit is logged with the child's pid.
+ * @param {string} name
+ * @param {() => ReturnType<typeof startChild>} start
+ * @param {{ log: (line: string) => void, warn: (line: string) => void, minBackoffMs?: number, maxBackoffMs?: number, stableMs?: number }} opts
+ */
+export function supervise(name, start, opts) {
+  const min = opts.minBackoffMs ?? 1_000;
+  const max = opts.maxBackoffMs ?? 30_000;
+  const stable = opts.stableMs ?? 60_000;
+  let backoff = min;
+  let stopped = false;
+  let timer;
+  let restarts = 0;
+  let current;
+  const run = () => {
+    current = start();
+    const startedAt = Date.now();
+    opts.log(`${name} started (pid ${current.child.pid})`);
+    current.exited.then(({ code, signal }) => {
+      if (stopped) return;
+      if (Date.now() - startedAt >= stable) backoff = min;
+      opts.warn(
+        `${name} exited unexpectedly (code ${code}, signal ${signal}); restarting it in ${backoff / 1000} s`,
+      );
+      timer = setTimeout(() => {
+        if (stopped) return;
+        restarts++;
+        run();
+      }, backoff);
+      backoff = Math.min(backoff * 2, max);
+    });
+  };
+  run();
+  return {
+    name,
+    /** the running (or last) child: { name, child, exited } */
+    get current() {
+      return current;
+    },
+    get restarts() {
+      return restarts;
+    },
+    /** stop restarting, then stop the child (SIGTERM, SIGKILL after `graceMs`) */
+    async stop(graceMs) {
+      stopped = true;
+      clearTimeout(timer);
+      await stopChildren([current], graceMs);
+    },
+  };
+}
+
+/**
  * Poll `url` until it answers with a 2xx status, the child exits, or the timeout passes.
  * @param {string} url
  * @param {{ timeoutMs?: number, child?: { name: string, exited: Promise<{code: number|null, signal: string|null}> }, headers?: Record<string,string> }} [opts]

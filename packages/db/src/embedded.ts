@@ -34,6 +34,8 @@ export interface EmbeddedPostgres {
   port: number;
   /** Fast shutdown (SIGINT), resolves when the server process has exited. Idempotent. */
   stop(): Promise<void>;
+  /** Resolves when the server process exits, whatever the reason (stop(), a crash, a kill). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const USER = "postgres";
@@ -146,6 +148,12 @@ export async function startEmbeddedPostgres(
     running.add(child);
     installExitHook();
   }
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    if (!child) return; // never: start() resolved, so the server process exists
+    if (child.exitCode !== null || child.signalCode !== null) {
+      done({ code: child.exitCode, signal: child.signalCode });
+    } else child.once("exit", (code, signal) => done({ code, signal }));
+  });
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -170,7 +178,7 @@ export async function startEmbeddedPostgres(
     throw error;
   }
   const url = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
-  return { url, port, stop };
+  return { url, port, stop, exited };
 }
 
 /** Initialises the cluster on first use; returns the superuser password. */
