@@ -5,6 +5,8 @@ import {
   CONTENT_TYPES,
   defaultMessage,
   formatFromAccept,
+  LOG_CREDENTIAL_NAMES,
+  redactQuery,
   renderError,
   Transaction,
 } from "@gatehouse/plugin-kit";
@@ -27,7 +29,7 @@ import {
   writeResponseHead,
 } from "./proxy/index.js";
 import type { ForwardHandlers, FramingError, UpstreamError } from "./proxy/index.js";
-import { redactQuery } from "./redact.js";
+
 import { normalizeTarget } from "./routing.js";
 import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
 import type { ConfigState } from "./state.js";
@@ -578,6 +580,7 @@ export class Handler {
     const size = requestSize(ex);
     if (size !== undefined) info.request_size = size;
     if (responseSize !== undefined) info.response_size = responseSize;
+    if (ex.redact !== null) info[LOG_CREDENTIAL_NAMES] = ex.redact;
     return info;
   }
 

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { Writable } from "node:stream";
 import { test } from "node:test";
 import pino from "pino";
-import { credentialQueryNames, redactQuery } from "../src/redact.js";
+import { redactQuery } from "@gatehouse/plugin-kit";
+import { credentialQueryNames } from "../src/redact.js";
 import { doc, echoUpstream, gateway, send } from "./helpers.js";
 
 interface Echoed {

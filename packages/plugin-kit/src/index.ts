@@ -79,3 +79,4 @@ export {
   CONTENT_TYPES,
 } from "./error-format.js";
 export type { ErrorFormat } from "./error-format.js";
+export { REDACTED, LOG_CREDENTIAL_NAMES, credentialNamesOf, redactQuery } from "./redact.js";

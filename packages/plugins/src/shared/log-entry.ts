@@ -1,6 +1,21 @@
+import { credentialNamesOf, REDACTED, redactQuery } from "@gatehouse/plugin-kit";
 import type { Kit } from "@gatehouse/plugin-kit";
 
-const REDACTED = new Set(["authorization", "proxy-authorization"]);
+const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization"]);
+
+/** A copy of `record` with the values of `names` (lower-cased) replaced by REDACTED. */
+function redacted(
+  record: Readonly<Record<string, unknown>>,
+  names: ReadonlySet<string> | null,
+  always?: ReadonlySet<string>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...record };
+  for (const k of Object.keys(out)) {
+    const lower = k.toLowerCase();
+    if (always?.has(lower) || names?.has(lower)) out[k] = REDACTED;
+  }
+  return out;
+}
 
 function entityRef(e: unknown, fields: readonly string[]): Record<string, unknown> | undefined {
   if (typeof e !== "object" || e === null) return undefined;
@@ -18,19 +33,19 @@ function num(v: unknown): number | undefined {
  * Kong's log serializer shape (log phase): request, response, route, service, consumer, latencies (ms),
  * client_ip, started_at (ms since the epoch). The data plane's started_at / request_size / response_size
  * (logInfo) are preferred; without them, started_at is derived from total_ms and sizes from
- * Content-Length. Authorization headers are redacted.
+ * Content-Length. Authorization headers are redacted, and so are the headers and query arguments the
+ * data plane names as credentials (key-auth key names, jwt query names) in `logInfo`.
  */
 export function serializeLog(kit: Kit): Record<string, unknown> {
   const info = kit.logInfo ?? {};
   const total = num(info.total_ms) ?? 0;
   const proxy = num(info.upstream_ms);
-  const reqHeaders: Record<string, unknown> = { ...kit.request.getHeaders().headers };
-  for (const k of Object.keys(reqHeaders))
-    if (REDACTED.has(k.toLowerCase())) reqHeaders[k] = "REDACTED";
+  const secrets = credentialNamesOf(info);
+  const reqHeaders = redacted(kit.request.getHeaders().headers, secrets, ALWAYS_REDACTED);
   const resHeaders = kit.response.getHeaders().headers;
   const query = kit.request.getRawQuery();
   const path = kit.request.getPath();
-  const uri = query === "" ? path : `${path}?${query}`;
+  const uri = redactQuery(query === "" ? path : `${path}?${query}`, secrets);
   const host = kit.request.getHost();
   const port = kit.request.getPort();
   const consumer = kit.client.getConsumer();
@@ -39,7 +54,8 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
       method: kit.request.getMethod(),
       uri,
       url: `${kit.request.getScheme()}://${host}:${port}${uri}`,
-      querystring: kit.request.getQuery(),
+      querystring:
+        secrets === null ? kit.request.getQuery() : redacted(kit.request.getQuery(), secrets),
       headers: reqHeaders,
       size: num(info.request_size) ?? (Number(kit.request.getHeader("content-length") ?? 0) || 0),
     },
