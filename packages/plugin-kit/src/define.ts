@@ -163,12 +163,61 @@ export function validatePluginConfig<C>(
   };
 }
 
-/** JSON Schema of the config (what the admin form is generated from). */
+const ACRONYMS: Record<string, string> = {
+  acl: "ACL",
+  cidr: "CIDR",
+  http: "HTTP",
+  id: "ID",
+  ip: "IP",
+  json: "JSON",
+  jwt: "JWT",
+  html: "HTML",
+  ssl: "SSL",
+  uri: "URI",
+  url: "URL",
+  xml: "XML",
+};
+
+/** A config field's label from its name, Kong Manager style: `max_age` → "Max age", `http_endpoint` → "HTTP endpoint". */
+export function fieldTitle(name: string): string {
+  const words = name.split(/[_\s]+/).filter(Boolean);
+  return words
+    .map((w, i) => ACRONYMS[w] ?? (i === 0 ? w.charAt(0).toUpperCase() + w.slice(1) : w))
+    .join(" ");
+}
+
+type JsonNode = Record<string, unknown>;
+
+/** Gives every property (nested objects, array items, anyOf branches included) a `title` unless it has one. */
+function addTitles(node: unknown): void {
+  if (typeof node !== "object" || node === null) return;
+  const n = node as JsonNode;
+  const props = n.properties as Record<string, JsonNode> | undefined;
+  for (const [key, child] of Object.entries(props ?? {})) {
+    if (typeof child === "object" && child !== null && child.title === undefined) {
+      child.title = fieldTitle(key);
+    }
+    addTitles(child);
+  }
+  for (const k of ["items", "additionalProperties"]) addTitles(n[k]);
+  for (const k of ["anyOf", "oneOf", "allOf"]) {
+    if (Array.isArray(n[k])) for (const c of n[k] as unknown[]) addTitles(c);
+  }
+  const defs = n.$defs as Record<string, unknown> | undefined;
+  for (const d of Object.values(defs ?? {})) addTitles(d);
+}
+
+/**
+ * JSON Schema of the config (what the admin form is generated from): every field titled (from its
+ * name unless the schema gives one) and described (`.describe()`).
+ */
 export function configJsonSchema(def: PluginDefinition): Record<string, unknown> {
-  return z.toJSONSchema(def.configSchema, { io: "input", unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
+  const schema = z.toJSONSchema(def.configSchema, {
+    io: "input",
+    unrepresentable: "any",
+  }) as Record<string, unknown>;
+  addTitles(schema);
+  return schema;
 }
 
 /** name → definition; throws on a duplicate name or priority. */

@@ -21,6 +21,7 @@ export {
   definePlugin,
   validatePluginConfig,
   configJsonSchema,
+  fieldTitle,
   catalogOf,
   formatPath,
 } from "./define.js";

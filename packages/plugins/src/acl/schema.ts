@@ -12,11 +12,13 @@ export const aclSchema = z
     allow: z
       .array(group)
       .nullish()
-      .describe("Groups allowed (consumers in none of them are refused). Exclusive with deny."),
+      .describe("Groups allowed (consumers in none of them are refused). Exclusive with deny.")
+      .meta({ examples: [["admins", "partners"]], exclusiveWith: ["deny"] }),
     deny: z
       .array(group)
       .nullish()
-      .describe("Groups refused (consumers in any of them are refused). Exclusive with allow."),
+      .describe("Groups refused (consumers in any of them are refused). Exclusive with allow.")
+      .meta({ examples: [["blocked"]], exclusiveWith: ["allow"] }),
     hide_groups_header: z
       .boolean()
       .default(false)

@@ -19,11 +19,13 @@ export const botDetectionSchema = z
     allow: z
       .array(regex)
       .default([])
-      .describe("User-Agent regexes always allowed (checked first, even for listed bots)."),
+      .describe("User-Agent regexes always allowed (checked first, even for listed bots).")
+      .meta({ examples: [["^MyMonitor/\\d+"]] }),
     deny: z
       .array(regex)
       .default([])
-      .describe("User-Agent regexes refused, on top of the built-in list of bots."),
+      .describe("User-Agent regexes refused, on top of the built-in list of bots.")
+      .meta({ examples: [["BadBot", "^curl/"]] }),
   })
   .strict();
 

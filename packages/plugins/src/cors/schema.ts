@@ -36,17 +36,20 @@ export const corsSchema = z
       .nullish()
       .describe(
         'Allowed origins: "*", exact origins (https://example.com) or regexes (https://.*\\.example\\.com). Empty = "*".',
-      ),
+      )
+      .meta({ examples: [["https://example.com", "https://.*\\.example\\.com"]] }),
     headers: z
       .array(headerName)
       .nullish()
       .describe(
         "Access-Control-Allow-Headers of preflights (default: the request's Access-Control-Request-Headers).",
-      ),
+      )
+      .meta({ examples: [["Content-Type", "Authorization"]] }),
     exposed_headers: z
       .array(headerName)
       .nullish()
-      .describe("Access-Control-Expose-Headers: response headers the browser may read."),
+      .describe("Access-Control-Expose-Headers: response headers the browser may read.")
+      .meta({ examples: [["X-Request-Id"]] }),
     methods: z
       .array(
         z.enum(CORS_METHODS, {
@@ -54,12 +57,14 @@ export const corsSchema = z
         }),
       )
       .default([...CORS_METHODS])
-      .describe("Access-Control-Allow-Methods of preflights."),
+      .describe("Access-Control-Allow-Methods of preflights.")
+      .meta({ uniqueItems: true }),
     max_age: z
       .number({ error: "expected a number" })
       .min(0, { error: "must be at least 0" })
       .nullish()
-      .describe("Access-Control-Max-Age: seconds a preflight may be cached."),
+      .describe("Access-Control-Max-Age: seconds a preflight may be cached.")
+      .meta({ examples: [3600] }),
     credentials: z
       .boolean()
       .default(false)

@@ -61,15 +61,37 @@ const template = (format: PageFormat) =>
       if (issue) ctx.addIssue({ code: "custom", message: issue });
     });
 
+const TEMPLATE_EXAMPLES: Record<PageFormat, { media: string; example: string }> = {
+  json: { media: "application/json", example: '{"error": "{{message}}", "status": {{status}}}' },
+  problem: {
+    media: "application/problem+json",
+    example: '{"type": "{{type}}", "title": "{{title}}", "status": {{status}}}',
+  },
+  xml: { media: "application/xml", example: "<error><message>{{message}}</message></error>" },
+  html: { media: "text/html", example: "<h1>{{status}} {{title}}</h1><p>{{message}}</p>" },
+  text: { media: "text/plain", example: "{{status}} {{title}}: {{message}}" },
+};
+
+/** A template field: a multi-line editor in the admin (contentMediaType), with an example. */
+const templateField = (format: PageFormat, what: string) =>
+  template(format)
+    .nullish()
+    .describe(what)
+    .meta({
+      contentMediaType: TEMPLATE_EXAMPLES[format].media,
+      examples: [TEMPLATE_EXAMPLES[format].example],
+    });
+
 const templates = z
   .object({
-    json: template("json").nullish().describe("Template of application/json error bodies."),
-    problem: template("problem")
-      .nullish()
-      .describe("Template of RFC 9457 application/problem+json error bodies."),
-    xml: template("xml").nullish().describe("Template of application/xml error bodies."),
-    html: template("html").nullish().describe("Template of text/html error pages."),
-    text: template("text").nullish().describe("Template of text/plain error bodies."),
+    json: templateField("json", "Template of application/json error bodies."),
+    problem: templateField(
+      "problem",
+      "Template of RFC 9457 application/problem+json error bodies.",
+    ),
+    xml: templateField("xml", "Template of application/xml error bodies."),
+    html: templateField("html", "Template of text/html error pages."),
+    text: templateField("text", "Template of text/plain error bodies."),
   })
   .strict();
 

@@ -15,7 +15,8 @@ export const fileLogSchema = z
       })
       .describe(
         "Path of the log file, inside a directory the data plane allows (--file-log-dir, default .data/logs); a relative path is taken inside it. Created if missing; its directory must exist.",
-      ),
+      )
+      .meta({ examples: ["access.log"] }),
     reopen: z
       .boolean({ error: "expected a boolean" })
       .default(false)
@@ -29,7 +30,8 @@ export const fileLogSchema = z
         if (v !== undefined && v !== null)
           ctx.addIssue({ code: "custom", message: "not supported in Gatehouse (no Lua runtime)" });
       })
-      .describe("Kong's Lua-computed fields: not supported (refused when set)."),
+      .describe("Kong's Lua-computed fields: not supported (refused when set).")
+      .meta({ deprecated: true }),
   })
   .strict();
 

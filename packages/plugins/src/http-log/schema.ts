@@ -72,7 +72,8 @@ export const httpLogSchema = z
       })
       .describe(
         "The HTTP(S) URL log entries are sent to; user:password in the URL becomes Basic authentication.",
-      ),
+      )
+      .meta({ examples: ["https://logs.example.com/gatehouse"] }),
     method: z
       .enum(["POST", "PUT", "PATCH"], { error: "expected one of: POST, PUT, PATCH" })
       .default("POST")
@@ -111,7 +112,8 @@ export const httpLogSchema = z
         }
       })
       .nullish()
-      .describe("Extra headers sent to the endpoint (e.g. an Authorization token)."),
+      .describe("Extra headers sent to the endpoint (e.g. an Authorization token).")
+      .meta({ examples: [{ Authorization: "Bearer <token>" }] }),
     queue: queueSchema
       .default(queueSchema.parse({}))
       .describe("Batching and retry of the log entries."),
@@ -122,7 +124,8 @@ export const httpLogSchema = z
         if (v !== undefined && v !== null)
           ctx.addIssue({ code: "custom", message: "not supported in Gatehouse (no Lua runtime)" });
       })
-      .describe("Kong's Lua-computed fields: not supported (refused when set)."),
+      .describe("Kong's Lua-computed fields: not supported (refused when set).")
+      .meta({ deprecated: true }),
   })
   .strict();
 

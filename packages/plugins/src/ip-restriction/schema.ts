@@ -26,8 +26,13 @@ export const ipRestrictionSchema = z
     allow: z
       .array(ipOrCidr)
       .nullish()
-      .describe("IPv4/IPv6 addresses or CIDR ranges allowed (all others refused)."),
-    deny: z.array(ipOrCidr).nullish().describe("IPv4/IPv6 addresses or CIDR ranges refused."),
+      .describe("IPv4/IPv6 addresses or CIDR ranges allowed (all others refused).")
+      .meta({ examples: [["10.0.0.0/8", "192.168.1.10", "2001:db8::/32"]] }),
+    deny: z
+      .array(ipOrCidr)
+      .nullish()
+      .describe("IPv4/IPv6 addresses or CIDR ranges refused.")
+      .meta({ examples: [["203.0.113.0/24"]] }),
     status: intBetween(400, 599).nullish().describe("Status of the rejection (default 403)."),
     message: z
       .string()

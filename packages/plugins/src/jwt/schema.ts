@@ -6,7 +6,10 @@ export const ERR_MAX_EXP_NEEDS_EXP = "must contain 'exp' when maximum_expiration
 
 const unique = <T>(list: readonly T[]): boolean => new Set(list).size === list.length;
 const set = <T extends z.ZodType<string>>(item: T) =>
-  z.array(item).refine(unique, { error: "must not contain duplicates" });
+  z
+    .array(item)
+    .refine(unique, { error: "must not contain duplicates" })
+    .meta({ uniqueItems: true });
 
 const name = z.string().min(1, { error: "must not be empty" });
 

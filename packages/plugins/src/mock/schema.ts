@@ -30,7 +30,8 @@ export const mockRuleSchema = z
         }),
       )
       .nullish()
-      .describe("Methods this rule answers (default: any method)."),
+      .describe("Methods this rule answers (default: any method).")
+      .meta({ examples: [["GET", "HEAD"]] }),
     path: z
       .string()
       .superRefine((s, ctx) => {
@@ -39,7 +40,8 @@ export const mockRuleSchema = z
       })
       .describe(
         "Path pattern: literal segments, {param} (one segment), * (within a segment), ** (anything, also /).",
-      ),
+      )
+      .meta({ examples: ["/users/{id}"] }),
     match: z
       .enum(["exact", "prefix"], { error: "expected exact or prefix" })
       .default("exact")
@@ -61,7 +63,8 @@ export const mockRuleSchema = z
         }
       })
       .default({})
-      .describe("Response headers (name → value)."),
+      .describe("Response headers (name → value).")
+      .meta({ examples: [{ "Content-Type": "application/json" }] }),
     body: jsonValue
       .optional()
       .describe(

@@ -24,7 +24,8 @@ const redisSchema = z
       .string()
       .regex(/^[^\s/:@]+$/, { error: "invalid hostname" })
       .nullish()
-      .describe("Redis host (required with policy redis)."),
+      .describe("Redis host (required with policy redis).")
+      .meta({ examples: ["127.0.0.1"] }),
     port: intBetween(0, 65535).default(6379).describe("Redis port."),
     timeout: intBetween(0, 2147483646)
       .default(2000)
@@ -76,7 +77,8 @@ export const rateLimitingSchema = z
       .string()
       .startsWith("/", { error: "should start with: /" })
       .nullish()
-      .describe("Path counted with limit_by path (other paths are counted by client IP)."),
+      .describe("Path counted with limit_by path (other paths are counted by client IP).")
+      .meta({ examples: ["/login"] }),
     policy: z
       .enum(["local", "redis"], { error: "expected one of: local, redis" })
       .default("local")

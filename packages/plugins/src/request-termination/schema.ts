@@ -15,22 +15,37 @@ export const requestTerminationSchema = z
     message: z
       .string()
       .nullish()
-      .describe("The message to send, if using the default response generator."),
+      .describe("The message to send, if using the default response generator.")
+      .meta({
+        examples: ["Service temporarily unavailable"],
+        exclusiveWith: ["body", "content_type"],
+      }),
     body: z
       .string()
       .nullish()
-      .describe("The raw response body to send (mutually exclusive with message)."),
+      .describe("The raw response body to send (mutually exclusive with message).")
+      .meta({
+        contentMediaType: "text/plain",
+        examples: ['{"message": "down for maintenance"}'],
+        exclusiveWith: ["message", "echo"],
+      }),
     content_type: headerValue
       .nullish()
-      .describe("Content type of the raw response configured with body."),
+      .describe("Content type of the raw response configured with body.")
+      .meta({ examples: ["application/json"], exclusiveWith: ["message", "echo"] }),
     echo: z
       .boolean()
       .default(false)
-      .describe("Echo a copy of the request back to the client (debugging)."),
+      .describe("Echo a copy of the request back to the client (debugging).")
+      .meta({ exclusiveWith: ["body", "content_type"] }),
     trigger: headerName
       .nullish()
-      .describe("Only terminate requests carrying this header or query argument; others pass."),
-    echo_trigger: headerName.nullish().describe("Alias of trigger."),
+      .describe("Only terminate requests carrying this header or query argument; others pass.")
+      .meta({ examples: ["X-Terminate"], exclusiveWith: ["echo_trigger"] }),
+    echo_trigger: headerName
+      .nullish()
+      .describe("Alias of trigger.")
+      .meta({ examples: ["X-Terminate"], exclusiveWith: ["trigger"] }),
   })
   .strict()
   .superRefine((c, ctx) => {

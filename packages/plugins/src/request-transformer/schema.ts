@@ -110,15 +110,22 @@ const colonRename = z.string().superRefine((s, ctx) => {
     ctx.addIssue({ code: "custom", message: `key '${p ? p[0] : s}' has no value` });
 });
 
-const list = <T extends z.ZodType>(item: T, what: string) =>
-  z.array(item).default([]).describe(what);
+const list = <T extends z.ZodType>(item: T, what: string, example: string[]) =>
+  z
+    .array(item)
+    .default([])
+    .describe(what)
+    .meta({ examples: [example] });
 
 const valueRecord = (verb: string) =>
   z
     .object({
-      body: list(colonValue, `"key:value" pairs of the body to ${verb}`),
-      headers: list(colonHeader, `"Header-Name:value" pairs to ${verb}`),
-      querystring: list(colonValue, `"name:value" query arguments to ${verb}`),
+      body: list(colonValue, `"key:value" pairs of the body to ${verb}`, ["source:gatehouse"]),
+      headers: list(colonHeader, `"Header-Name:value" pairs to ${verb}`, [
+        "X-Forwarded-By:gatehouse",
+        "X-Client:$(headers.user_agent)",
+      ]),
+      querystring: list(colonValue, `"name:value" query arguments to ${verb}`, ["version:2"]),
     })
     .strict();
 
@@ -130,21 +137,22 @@ export const requestTransformerSchema = z
       .string()
       .regex(/^[A-Z]+$/, { error: (i) => `invalid value: ${String(i.input)}` })
       .nullish()
-      .describe("Changes the method sent upstream (upper-case, e.g. POST)."),
+      .describe("Changes the method sent upstream (upper-case, e.g. POST).")
+      .meta({ examples: ["POST"] }),
     remove: z
       .object({
-        body: list(z.string(), "body keys to remove"),
-        headers: list(headerName, "header names to remove"),
-        querystring: list(z.string(), "query arguments to remove"),
+        body: list(z.string(), "body keys to remove", ["password"]),
+        headers: list(headerName, "header names to remove", ["Cookie"]),
+        querystring: list(z.string(), "query arguments to remove", ["debug"]),
       })
       .strict()
       .default(EMPTY)
       .describe("Removes headers, query arguments and body keys."),
     rename: z
       .object({
-        body: list(colonRename, '"old:new" body keys'),
-        headers: list(colonRenameHeader, '"Old-Name:New-Name" headers'),
-        querystring: list(colonRename, '"old:new" query arguments'),
+        body: list(colonRename, '"old:new" body keys', ["user:username"]),
+        headers: list(colonRenameHeader, '"Old-Name:New-Name" headers', ["X-Token:Authorization"]),
+        querystring: list(colonRename, '"old:new" query arguments', ["q:query"]),
       })
       .strict()
       .default(EMPTY)
@@ -158,7 +166,8 @@ export const requestTransformerSchema = z
           })
           .superRefine(checkValue)
           .nullish()
-          .describe("Replaces the upstream path (templates allowed)."),
+          .describe("Replaces the upstream path (templates allowed).")
+          .meta({ examples: ["/v2/$(query_params.resource)"] }),
       })
       .default(EMPTY)
       .describe("Replaces values of existing headers, query arguments and body keys; uri."),

@@ -51,11 +51,19 @@ const jsonTypes = z
 
 const valueRecord = z
   .object({
-    json: z.array(colonJson).default([]).describe('"key:value" pairs of the JSON body'),
+    json: z
+      .array(colonJson)
+      .default([])
+      .describe('"key:value" pairs of the JSON body')
+      .meta({ examples: [["source:gatehouse"]] }),
     json_types: jsonTypes.describe(
       "type of each json value, by position: boolean, number or string",
     ),
-    headers: z.array(colonHeader).default([]).describe('"Header-Name:value" pairs'),
+    headers: z
+      .array(colonHeader)
+      .default([])
+      .describe('"Header-Name:value" pairs')
+      .meta({ examples: [["X-Served-By:gatehouse"]] }),
   })
   .strict();
 
@@ -65,16 +73,32 @@ export const responseTransformerSchema = z
   .object({
     remove: z
       .object({
-        json: z.array(z.string()).default([]).describe("JSON keys to remove"),
-        headers: z.array(headerNameEntry).default([]).describe("header names to remove"),
+        json: z
+          .array(z.string())
+          .default([])
+          .describe("JSON keys to remove")
+          .meta({ examples: [["internal_id"]] }),
+        headers: z
+          .array(headerNameEntry)
+          .default([])
+          .describe("header names to remove")
+          .meta({ examples: [["Server"]] }),
       })
       .strict()
       .default({ json: [], headers: [] })
       .describe("remove headers / JSON keys"),
     rename: z
       .object({
-        json: z.array(colonJson).default([]).describe('"old:new" JSON keys'),
-        headers: z.array(colonRename).default([]).describe('"Old-Name:New-Name" headers'),
+        json: z
+          .array(colonJson)
+          .default([])
+          .describe('"old:new" JSON keys')
+          .meta({ examples: [["id:user_id"]] }),
+        headers: z
+          .array(colonRename)
+          .default([])
+          .describe('"Old-Name:New-Name" headers')
+          .meta({ examples: [["X-Old:X-New"]] }),
       })
       .strict()
       .default({ json: [], headers: [] })

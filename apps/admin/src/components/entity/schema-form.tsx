@@ -2,32 +2,46 @@
 
 import { Form } from "@rjsf/mantine";
 import type { ErrorSchema, RJSFSchema, UiSchema } from "@rjsf/utils";
-import { StringListField } from "@/components/entity/string-list-field";
 import validator from "@rjsf/validator-ajv8";
 import type { ReactNode } from "react";
+import { useMemo } from "react";
+import {
+  EnumSetField,
+  JsonValueField,
+  KeyValueField,
+  NumberWidget,
+  ObjectFieldTemplate,
+  StringListField,
+} from "@/components/schema-form/fields";
+import { prepareSchema } from "@/components/schema-form/prepare";
 
-/** uiSchema entries making every array of plain strings (no enum) one tags input. */
-function stringListUi(schema: RJSFSchema, ui: UiSchema = {}): UiSchema {
-  const out: UiSchema = { ...ui };
-  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
-    if (typeof prop !== "object") continue;
-    const items = prop.items as RJSFSchema | undefined;
-    if (prop.type === "array" && items && items.type === "string" && !items.enum) {
-      out[key] = { "ui:field": "stringList", ...(ui[key] as UiSchema | undefined) };
-    } else if (prop.type === "object" && prop.properties) {
-      out[key] = stringListUi(prop, ui[key] as UiSchema | undefined);
-    }
+/** A JSON Schema as the form's schema (`$schema`, `$id`, `$defs` dropped; shapes mapped to controls). */
+export function formSchema(schema: unknown): RJSFSchema {
+  return prepareSchema(schema).schema;
+}
+
+/** uiSchema entries of `ui` win over the generated ones, key by key. */
+function mergeUi(generated: UiSchema, ui: UiSchema | undefined): UiSchema {
+  if (!ui) return generated;
+  const out: UiSchema = { ...generated };
+  for (const [k, v] of Object.entries(ui)) {
+    const g = generated[k] as unknown;
+    out[k] =
+      g && typeof g === "object" && v && typeof v === "object" && !k.startsWith("ui:")
+        ? mergeUi(g as UiSchema, v as UiSchema)
+        : v;
   }
   return out;
 }
 
-/** Drops `$schema` (draft 2020-12 from zod) and `$id`: rjsf's validator needs neither. */
-export function formSchema(schema: unknown): RJSFSchema {
-  if (!schema || typeof schema !== "object") return { type: "object" };
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { $schema, $id, ...rest } = schema as Record<string, unknown>;
-  return rest as RJSFSchema;
-}
+const FIELDS = {
+  stringList: StringListField,
+  enumSet: EnumSetField,
+  keyValue: KeyValueField,
+  jsonValue: JsonValueField,
+};
+const WIDGETS = { gatehouseNumber: NumberWidget };
+const TEMPLATES = { ObjectFieldTemplate };
 
 export interface SchemaFormProps {
   id: string;
@@ -47,15 +61,18 @@ export interface SchemaFormProps {
  * uses): the browser does not pre-validate, and the API's field errors are shown next to the fields.
  */
 export function SchemaForm(props: SchemaFormProps) {
+  const prepared = useMemo(() => prepareSchema(props.schema), [props.schema]);
   return (
     <Form
       idPrefix={props.id}
-      schema={props.schema}
+      schema={prepared.schema}
       uiSchema={{
         "ui:submitButtonOptions": { norender: true },
-        ...stringListUi(props.schema, props.uiSchema),
+        ...mergeUi(prepared.uiSchema, props.uiSchema),
       }}
-      fields={{ stringList: StringListField }}
+      fields={FIELDS}
+      widgets={WIDGETS}
+      templates={TEMPLATES}
       formData={props.formData}
       validator={validator}
       noValidate

@@ -5,8 +5,9 @@ import {
   Button,
   Group,
   List,
+  Modal,
   Paper,
-  SegmentedControl,
+  Radio,
   Select,
   Switch,
   Text,
@@ -15,8 +16,9 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { Power } from "lucide-react";
-import { useEffect, useMemo, useRef, useState } from "react";
-import { SchemaForm, formSchema } from "@/components/entity/schema-form";
+import type { RJSFSchema } from "@rjsf/utils";
+import { useEffect, useRef, useState } from "react";
+import { SchemaForm } from "@/components/entity/schema-form";
 import type { FieldError } from "@/lib/api";
 import { api, toErrorSchema } from "@/lib/api";
 
@@ -29,6 +31,15 @@ const COLLECTION: Record<
   service: { path: "/services", label: "Service", name: "name" },
   route: { path: "/routes", label: "Route", name: "name" },
   consumer: { path: "/consumers", label: "Consumer", name: "username" },
+};
+
+/** What enabling at a scope affects, said before it happens. */
+export const BLAST_RADIUS: Record<Scope, string> = {
+  global:
+    "applies to every route of every service (and to routes without a service), for every consumer",
+  service: "applies to every route of the chosen service",
+  route: "applies to the chosen route only",
+  consumer: "applies to the chosen consumer's requests on every route",
 };
 
 /**
@@ -44,9 +55,9 @@ export function EnablePlugin(props: {
   onEnabled: () => void;
   initialScope?: { scope: Scope; id: string } | null;
 }) {
-  const [scope, setScope] = useState<Scope>(
-    props.initialScope?.scope ?? props.scopes[0] ?? "global",
-  );
+  // No default: where a plugin runs is always an explicit choice.
+  const [scope, setScope] = useState<Scope | null>(props.initialScope?.scope ?? null);
+  const [confirmGlobal, setConfirmGlobal] = useState<Record<string, unknown> | null>(null);
   const [entityId, setEntityId] = useState<string | null>(props.initialScope?.id ?? null);
   const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
   const [raw, setRaw] = useState(false);
@@ -62,10 +73,10 @@ export function EnablePlugin(props: {
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const schema = useMemo(() => formSchema(props.schema), [props.schema]);
+  const schema = props.schema as RJSFSchema;
 
   useEffect(() => {
-    if (scope === "global") return;
+    if (scope === null || scope === "global") return;
     const c = COLLECTION[scope];
     let cancelled = false;
     void api<{ data: Record<string, unknown>[] }>("GET", `${c.path}?size=1000`).then((r) => {
@@ -100,7 +111,7 @@ export function EnablePlugin(props: {
     setRaw(on);
   }
 
-  async function enable(formConfig: Record<string, unknown>) {
+  async function enable(formConfig: Record<string, unknown>, confirmed = false) {
     let cfg = formConfig;
     if (raw) {
       try {
@@ -109,6 +120,15 @@ export function EnablePlugin(props: {
         setRawError(`not valid JSON: ${(e as Error).message}`);
         return;
       }
+    }
+    if (scope === null) {
+      setErrors([{ path: "scope", message: "choose where the plugin applies" }]);
+      setMessage("the request is invalid");
+      return;
+    }
+    if (scope === "global" && !confirmed) {
+      setConfirmGlobal(cfg);
+      return;
     }
     if (scope !== "global" && !entityId) {
       setErrors([{ path: scope, message: `choose a ${scope}` }]);
@@ -136,7 +156,11 @@ export function EnablePlugin(props: {
   const configErrors = errors.filter((e) => e.path === "config" || e.path.startsWith("config."));
   const otherErrors = errors.filter((e) => !configErrors.includes(e));
   const entityError = otherErrors
-    .filter((e) => e.path === scope || e.path.startsWith(`${scope}.`))
+    .filter((e) => scope && (e.path === scope || e.path.startsWith(`${scope}.`)))
+    .map((e) => e.message)
+    .join("; ");
+  const scopeError = otherErrors
+    .filter((e) => e.path === "scope")
     .map((e) => e.message)
     .join("; ");
 
@@ -145,21 +169,26 @@ export function EnablePlugin(props: {
       <Title order={2} size="h4" mb="md">
         Enable {props.title}
       </Title>
-      <Text size="sm" fw={500} mb={4} id="scope-label">
-        Scope
-      </Text>
-      <SegmentedControl
-        aria-labelledby="scope-label"
+      <Radio.Group
+        label="Scope"
+        description={scope ? `The plugin ${BLAST_RADIUS[scope]}.` : "Where the plugin applies."}
         value={scope}
         onChange={(v) => {
           setScope(v as Scope);
           setEntityId(null);
           setOptions([]);
+          setErrors((list) => list.filter((e) => e.path !== "scope"));
         }}
-        data={props.scopes.map((s) => ({ value: s, label: s[0]!.toUpperCase() + s.slice(1) }))}
+        error={scopeError || undefined}
         mb="md"
-      />
-      {scope !== "global" ? (
+      >
+        <Group mt="xs">
+          {props.scopes.map((s) => (
+            <Radio key={s} value={s} label={s[0]!.toUpperCase() + s.slice(1)} />
+          ))}
+        </Group>
+      </Radio.Group>
+      {scope !== null && scope !== "global" ? (
         <Select
           label={COLLECTION[scope].label}
           placeholder={`Choose a ${scope}`}
@@ -172,6 +201,30 @@ export function EnablePlugin(props: {
           maw={420}
         />
       ) : null}
+      <Modal
+        opened={confirmGlobal !== null}
+        onClose={() => setConfirmGlobal(null)}
+        title={`Enable ${props.title} globally?`}
+        centered
+      >
+        <Text mb="lg">
+          {props.title} {BLAST_RADIUS.global}: every request through every data plane.
+        </Text>
+        <Group justify="flex-end">
+          <Button variant="default" onClick={() => setConfirmGlobal(null)}>
+            Cancel
+          </Button>
+          <Button
+            onClick={() => {
+              const cfg = confirmGlobal ?? {};
+              setConfirmGlobal(null);
+              void enable(cfg, true);
+            }}
+          >
+            Enable globally
+          </Button>
+        </Group>
+      </Modal>
       {message ? (
         <Alert color="red" role="alert" title={message} mb="md">
           <List size="sm">

@@ -42,6 +42,27 @@ interface Instance {
   version: number;
 }
 
+const ENTITY_LISTS = [
+  ["service", "/services", "name"],
+  ["route", "/routes", "name"],
+  ["consumer", "/consumers", "username"],
+] as const;
+
+/** id → display name of every service, route and consumer (the "Enabled" tab names them). */
+async function loadEntityNames(): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  await Promise.all(
+    ENTITY_LISTS.map(async ([, path, field]) => {
+      const r = await api<{ data: Record<string, unknown>[] }>("GET", `${path}?size=1000`);
+      if (!r.ok) return;
+      for (const e of r.body.data) {
+        out.set(String(e.id), String(e[field] ?? e.custom_id ?? e.id));
+      }
+    }),
+  );
+  return out;
+}
+
 function scopeOf(i: Instance): { scope: Scope; href: string | null; id: string | null } {
   if (i.route) return { scope: "route", href: `/routes/${i.route.id}`, id: i.route.id };
   if (i.service) return { scope: "service", href: `/services/${i.service.id}`, id: i.service.id };
@@ -65,13 +86,18 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
   const presetId = params.get("id");
   const [tab, setTab] = useState<string | null>(preset ? "enable" : "overview");
   const [instances, setInstances] = useState<Instance[]>([]);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
 
   const load = useCallback(async () => {
     const r = await api<{ data: Instance[] }>(
       "GET",
       `/plugins?name=${encodeURIComponent(plugin.name)}&size=1000`,
     );
-    if (r.ok) setInstances(r.body.data);
+    if (!r.ok) return;
+    setInstances(r.body.data);
+    if (r.body.data.some((i) => i.service || i.route || i.consumer)) {
+      setNames(await loadEntityNames());
+    }
   }, [plugin.name]);
   useLoad(load);
 
@@ -132,13 +158,13 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
           {instances.length === 0 ? (
             <Text c="dimmed">Not enabled anywhere yet.</Text>
           ) : (
-            <Table aria-label="Instances">
+            <Table aria-label="Instances" layout="fixed">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Scope</Table.Th>
+                  <Table.Th w="22%">Scope</Table.Th>
                   <Table.Th>Config</Table.Th>
-                  <Table.Th>Enabled</Table.Th>
-                  {canEdit ? <Table.Th>Actions</Table.Th> : null}
+                  <Table.Th w={90}>Enabled</Table.Th>
+                  {canEdit ? <Table.Th w={120}>Actions</Table.Th> : null}
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -148,15 +174,20 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
                     <Table.Tr key={i.id}>
                       <Table.Td>
                         {s.href ? (
-                          <Anchor component={Link} href={s.href}>
-                            {s.scope} {s.id?.slice(0, 8)}
-                          </Anchor>
+                          <>
+                            {s.scope}{" "}
+                            <Anchor component={Link} href={s.href}>
+                              {names.get(s.id ?? "") ?? s.id}
+                            </Anchor>
+                          </>
                         ) : (
                           "global"
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Code block>{JSON.stringify(i.config)}</Code>
+                        <Code block className="wrap-code">
+                          {JSON.stringify(i.config, null, 1)}
+                        </Code>
                       </Table.Td>
                       <Table.Td>{i.enabled ? "yes" : "no"}</Table.Td>
                       {canEdit ? (
