@@ -115,6 +115,8 @@ if (built) {
       GATEHOUSE_PROXY_PORT: e2ePort("PROXY", 1),
       GATEHOUSE_CONTROL_PORT: e2ePort("CONTROL", 2),
       GATEHOUSE_ECHO_PORT: e2ePort("ECHO", 3),
+      // The example third-party plugin too: the marketplace e2e fills its form like the built-ins'.
+      GATEHOUSE_PLUGINS: process.env.GATEHOUSE_PLUGINS || "bundled,gatehouse-plugin-hello",
     });
     const stack = await startStack({ log: (line) => console.log(`[stack] ${line}`) });
     cleanups.push(() => stack.stop());

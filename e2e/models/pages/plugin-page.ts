@@ -5,9 +5,12 @@ export class PluginPage {
   readonly enablePanel: Locator;
   readonly enableButton: Locator;
   readonly errors: Locator;
+  /** The schema-generated config form (inside the "Enable" panel). */
+  readonly form: Locator;
 
   constructor(readonly page: Page) {
     this.enablePanel = page.getByRole("region", { name: /^Enable / });
+    this.form = this.enablePanel;
     this.enableButton = page.getByRole("button", { name: "Enable plugin" });
     this.errors = this.enablePanel.getByRole("alert");
   }
@@ -23,7 +26,7 @@ export class PluginPage {
   /** Opens "Enable" and picks the scope (and, unless global, the entity by name). */
   async startEnable(scope: "Global" | "Service" | "Route" | "Consumer", entity?: string) {
     await this.tab("Enable").click();
-    await this.enablePanel.getByText(scope, { exact: true }).click();
+    await this.enablePanel.getByRole("radio", { name: scope, exact: true }).check();
     if (entity) {
       await this.enablePanel.getByRole("textbox", { name: scope, exact: true }).click();
       await this.page.getByRole("option", { name: entity, exact: true }).click();

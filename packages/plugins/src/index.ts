@@ -50,3 +50,6 @@ export const builtinPlugins: readonly PluginDefinition[] = [
 
 /** name → definition of the built-ins. */
 export const builtinCatalog: ReadonlyMap<string, PluginDefinition> = catalogOf(builtinPlugins);
+
+export { configuredCatalog, loadConfiguredPlugins, loadPlugins, PluginLoadError } from "./load.js";
+export type { LoadedPlugin } from "./load.js";

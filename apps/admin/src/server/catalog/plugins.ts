@@ -2,11 +2,14 @@ import "server-only";
 import type { PluginCatalog } from "@gatehouse/config";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { configJsonSchema, validatePluginConfig } from "@gatehouse/plugin-kit";
-import { builtinCatalog } from "@gatehouse/plugins";
+import { builtinCatalog, configuredCatalog } from "@gatehouse/plugins";
 
-/** The plugins this control plane knows (the built-ins, the same set the data plane ships). */
+/**
+ * The plugins this control plane knows: GATEHOUSE_PLUGINS (the same setting as its data planes',
+ * loaded at start by instrumentation), else the built-ins.
+ */
 export function pluginDefinitions(): ReadonlyMap<string, PluginDefinition> {
-  return builtinCatalog;
+  return configuredCatalog() ?? builtinCatalog;
 }
 
 /** The catalog as @gatehouse/config's PluginCatalog: exactly the adapter the gateway uses. */
