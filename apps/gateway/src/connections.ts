@@ -10,8 +10,13 @@ import type { Duplex } from "node:stream";
 
 /** ms a peer gets to read an error answer and close before the gateway destroys the socket */
 export const DEFAULT_CLOSE_GRACE_MS = 2_000;
-/** connections one client address may hold at once, unless --max-connections is lower */
+/** connections one client address may hold at once by default (at most a quarter of the global cap) */
 export const DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
+
+/** Default --max-connections-per-ip: 256, or a quarter of `maxConnections` when that is lower (≥ 1). */
+export function defaultMaxConnectionsPerIp(maxConnections: number): number {
+  return Math.max(1, Math.min(DEFAULT_MAX_CONNECTIONS_PER_IP, Math.floor(maxConnections / 4)));
+}
 const MAX_CONNECTIONS_CEILING = 10_000;
 
 export type RefusalReason = "max_connections" | "max_connections_per_ip";

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     )
     .option(
       "--max-connections-per-ip <n>",
-      "client connections open at once from one address, trusted proxies exempt; 0 = no cap (env GATEHOUSE_MAX_CONNECTIONS_PER_IP; default 256)",
+      "client connections open at once from one address, trusted proxies exempt; 0 = no cap (env GATEHOUSE_MAX_CONNECTIONS_PER_IP; default 256, or a quarter of --max-connections when lower)",
     )
     .option(
       "--plugins <list>",

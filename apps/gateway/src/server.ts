@@ -15,8 +15,8 @@ import { readCache, writeCache } from "./cache.js";
 import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./catalog.js";
 import {
   DEFAULT_CLOSE_GRACE_MS,
-  DEFAULT_MAX_CONNECTIONS_PER_IP,
   defaultMaxConnections,
+  defaultMaxConnectionsPerIp,
   endThenDestroy,
   limitConnections,
 } from "./connections.js";
@@ -69,7 +69,7 @@ export interface GatewayOptions {
     keepAliveTimeout?: number;
     /** client connections open at once (default: half the open-files limit, at most 10,000) */
     maxConnections?: number;
-    /** client connections open at once from one address, trusted proxies exempt (default 256; 0 = no cap) */
+    /** client connections open at once from one address, trusted proxies exempt (default 256, or a quarter of maxConnections when lower; 0 = no cap) */
     maxConnectionsPerIp?: number;
     /** ms a client gets to read an error answer and close before its socket is destroyed (default 2 s) */
     closeGrace?: number;
@@ -207,7 +207,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
 
   const maxConnections = limits.maxConnections ?? defaultMaxConnections();
   const maxConnectionsPerIp =
-    limits.maxConnectionsPerIp ?? Math.min(DEFAULT_MAX_CONNECTIONS_PER_IP, maxConnections);
+    limits.maxConnectionsPerIp ?? defaultMaxConnectionsPerIp(maxConnections);
   metrics.connectionsLimit.set({ limit: "max_connections" }, maxConnections);
   metrics.connectionsLimit.set({ limit: "max_connections_per_ip" }, maxConnectionsPerIp);
   const closeGrace = limits.closeGrace ?? DEFAULT_CLOSE_GRACE_MS;

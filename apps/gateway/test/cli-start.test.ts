@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -18,8 +20,13 @@ async function tempDir(t: TestContext): Promise<string> {
   return dir;
 }
 
-function run(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
+/** `openFiles`: the gateway runs under `ulimit -n openFiles` */
+function run(args: string[], env: Record<string, string> = {}, openFiles?: number) {
+  const [cmd, argv] =
+    openFiles === undefined
+      ? [process.execPath, [MAIN, ...args]]
+      : ["sh", ["-c", `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, MAIN, ...args]];
+  const child = spawn(cmd, argv, {
     env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "cli-token", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -29,6 +36,40 @@ function run(args: string[], env: Record<string, string> = {}) {
   child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+/** Resolves once the gateway logged "gateway started"; fails if it exits first. */
+async function started(p: ReturnType<typeof run>): Promise<void> {
+  while (!p.out().includes("gateway started")) {
+    const code = await Promise.race([p.exited, once(p.child.stdout, "data").then(() => -1)]);
+    assert.equal(code, -1, p.err());
+  }
+}
+
+/** CLI args: a DB-less file (service "echo" on route /echo → a real echo upstream), free ports, a temp cache dir. */
+async function echoSetup(t: TestContext) {
+  const dir = await tempDir(t);
+  const up = await echoUpstream(t);
+  const file = join(dir, "kong.json");
+  await writeFile(
+    file,
+    JSON.stringify({
+      _format_version: "3.0",
+      services: [{ name: "echo", url: up, routes: [{ paths: ["/echo"] }] }],
+    }),
+  );
+  const [port, cport] = [await freePort(), await freePort()];
+  const args = [
+    "--config",
+    file,
+    "--listen",
+    `127.0.0.1:${port}`,
+    "--control",
+    `127.0.0.1:${cport}`,
+    "--cache-dir",
+    dir,
+  ];
+  return { port, cport, args };
 }
 
 async function freePort(): Promise<number> {
@@ -65,29 +106,8 @@ test("an invalid file is refused at start: non-zero exit, every error as path: r
 });
 
 test("a good file is served, and SIGTERM exits 0", async (t) => {
-  const dir = await tempDir(t);
-  const up = await echoUpstream(t);
-  const file = join(dir, "kong.json");
-  await writeFile(
-    file,
-    JSON.stringify({
-      _format_version: "3.0",
-      services: [{ name: "echo", url: up, routes: [{ paths: ["/echo"] }] }],
-    }),
-  );
-  const [port, cport] = [await freePort(), await freePort()];
-  const p = run([
-    "--config",
-    file,
-    "--listen",
-    `127.0.0.1:${port}`,
-    "--control",
-    `127.0.0.1:${cport}`,
-    "--cache-dir",
-    dir,
-    "--log-level",
-    "warn",
-  ]);
+  const { port, cport, args } = await echoSetup(t);
+  const p = run([...args, "--log-level", "warn"]);
   t.after(() => p.child.kill("SIGKILL"));
   let ready = 0;
   for (let i = 0; i < 100 && ready !== 200; i++) {
@@ -131,10 +151,7 @@ test("--max-connections / GATEHOUSE_MAX_CONNECTIONS_PER_IP: bad values refused n
     { GATEHOUSE_MAX_CONNECTIONS_PER_IP: "3" },
   );
   t.after(() => p.child.kill("SIGKILL"));
-  while (!p.out().includes("gateway started")) {
-    const code = await Promise.race([p.exited, once(p.child.stdout, "data").then(() => -1)]);
-    assert.equal(code, -1, p.err());
-  }
+  await started(p);
   const m = await send(`http://127.0.0.1:${cport}/metrics`, {
     headers: { authorization: "Bearer cli-token" },
   });
@@ -180,4 +197,66 @@ test("a DB-less file merging two services onto one upstream is refused at start 
       ),
     p.err(),
   );
+});
+
+test("descriptor exhaustion (ulimit -n 256, 300 half-open clients from one address): normal traffic from another address is served", async (t) => {
+  const { port, cport, args } = await echoSetup(t);
+  const p = run(args, {}, 256);
+  t.after(() => p.child.kill("SIGKILL"));
+  await started(p);
+  const metrics = async () =>
+    (
+      await send(`http://127.0.0.1:${cport}/metrics`, {
+        headers: { authorization: "Bearer cli-token" },
+      })
+    ).text;
+  // defaults from the open-files limit: 128 connections, 32 per address
+  assert.match(await metrics(), /^gatehouse_connections_limit\{limit="max_connections"\} 128$/m);
+  assert.match(
+    await metrics(),
+    /^gatehouse_connections_limit\{limit="max_connections_per_ip"\} 32$/m,
+  );
+
+  const attackers = await Promise.all(
+    Array.from({ length: 300 }, async () => {
+      const s = connect({ port, host: "127.0.0.1", localAddress: "127.0.0.2" });
+      s.on("error", () => {});
+      await once(s, "connect");
+      s.write("GET /echo HT"); // and never more
+      return s;
+    }),
+  );
+  t.after(() => attackers.forEach((s) => s.destroy()));
+  // the refused ones are closed by the gateway: wait for exactly those
+  let closed = 0;
+  await new Promise<void>((resolve) => {
+    for (const s of attackers)
+      s.once("close", () => {
+        if (++closed === 300 - 32) resolve();
+      });
+  });
+  for (let i = 0; i < 20; i++) {
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(
+        `http://127.0.0.1:${port}/echo`,
+        { agent: false, localAddress: "127.0.0.3" },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+    assert.equal(r, 200);
+  }
+  const text = await metrics();
+  assert.match(
+    text,
+    /^gatehouse_connections_refused_total\{reason="max_connections_per_ip"\} 268$/m,
+  );
+  assert.equal(attackers.filter((s) => !s.destroyed).length, 32);
+  attackers.forEach((s) => s.destroy()); // else shutdown gives their unfinished requests --shutdown-grace
+  p.child.kill("SIGTERM");
+  assert.equal(await p.exited, 0);
 });
