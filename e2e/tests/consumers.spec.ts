@@ -65,3 +65,37 @@ test("a service's targets are added with the API's field errors and deleted afte
   await page.reload();
   await expect(page.getByRole("region", { name: "Targets" }).getByRole("table")).toHaveCount(0);
 });
+
+test("a key-auth key created empty is generated, shown once with a copy button, and listed by its prefix; JWT and ACL groups are managed on the consumer page", async ({
+  page,
+  seed,
+}) => {
+  const consumer = await seed.consumerWithKey("creds");
+  await page.goto(`/consumers/${consumer.id}`);
+  const keys = page.getByRole("region", { name: "Key-auth credentials" });
+  await keys.getByRole("button", { name: "Add API key" }).click();
+  const shown = keys.getByLabel("New API key");
+  await expect(shown).toHaveText(/^gk_[A-Za-z0-9_-]{43}$/);
+  await expect(keys.getByRole("status")).toContainText("shown only once");
+  await expect(keys.getByRole("button", { name: "Copy" })).toBeVisible();
+  const key = (await shown.textContent()) ?? "";
+  await expect(keys.getByRole("table")).toContainText(key.slice(0, 10));
+  await expect(keys.getByRole("table")).not.toContainText(key);
+  await page.reload();
+  await expect(page.getByLabel("New API key")).toHaveCount(0);
+
+  const jwt = page.getByRole("region", { name: "JWT credentials" });
+  await jwt.getByRole("textbox", { name: "Key (iss)" }).fill(`${consumer.username}-iss`);
+  await jwt.getByRole("textbox", { name: "Algorithm" }).click();
+  await page.getByRole("option", { name: "HS256", exact: true }).click();
+  await jwt.getByLabel("Secret (HS)").fill("a-shared-secret-of-enough-length");
+  await jwt.getByRole("button", { name: "Add JWT credential" }).click();
+  await expect(jwt.getByRole("table")).toContainText(`${consumer.username}-iss`);
+  await expect(jwt.getByRole("table")).toContainText("HS256");
+  await expect(jwt.getByRole("table")).not.toContainText("a-shared-secret");
+
+  const acls = page.getByRole("region", { name: "ACL groups" });
+  await acls.getByRole("textbox", { name: "Group" }).fill("partners");
+  await acls.getByRole("button", { name: "Add ACL group" }).click();
+  await expect(acls.getByRole("table")).toContainText("partners");
+});

@@ -110,12 +110,12 @@ test("an invalid plugin config shows the API's field errors and changes nothing"
   await plugin.goto("key-auth");
   await plugin.startEnable("Route", route.name);
   // Not a valid header name: the API (the data plane's schema) refuses it.
-  await plugin.field("key_names").fill("bad name");
-  await plugin.field("key_names").press("Enter");
+  await plugin.field("Key names").fill("bad name");
+  await plugin.field("Key names").press("Enter");
   await plugin.enableButton.click();
 
   await expect(plugin.errors).toContainText("config.key_names");
-  await expect(plugin.fieldError("key_names")).toContainText("item");
+  await expect(plugin.fieldError("Key names")).toContainText("item");
   const plugins = await adminApi.get(`/api/v1/routes/${route.id}/plugins`);
   expect((await plugins.json()).data).toEqual([]);
   expect((await gateway.get(route.path)).status()).toBe(200);

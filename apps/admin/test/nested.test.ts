@@ -124,6 +124,8 @@ test("key-auth: the key is shown once, stored as a keyed hash, never read back",
   const generated = await api("POST", "/api/v1/consumers/carol/key-auth", { body: {} });
   assert.equal(generated.status, 201, generated.text);
   assert.match(generated.body.key, /^gk_/);
+  // A generated key's prefix tells it apart from others (10 characters, 7 of them random).
+  assert.equal(generated.body.key_prefix, generated.body.key.slice(0, 10));
   const given = await api("POST", "/api/v1/consumers/carol/key-auth", {
     body: { key: "carol-secret-key" },
   });

@@ -11,6 +11,9 @@ import {
 import { EntityEditor } from "@/components/entity/entity-editor";
 import { useServiceNames } from "@/components/entity/lists";
 import { NestedCollection } from "@/components/entity/nested-collection";
+
+/** The JWT algorithms the admin stores (the API refuses others with the list). */
+const JWT_ALGORITHMS = ["HS256", "RS256", "ES256"] as const;
 import { useCurrentUser } from "@/components/user-context";
 
 export function ServiceDetail({ id }: { id: string | null }) {
@@ -64,7 +67,17 @@ export function ConsumerDetail({ id }: { id: string | null }) {
             title="Key-auth credentials"
             noun="API key"
             resource={`/consumers/${id}/key-auth`}
-            fields={[{ name: "key", label: "Key", type: "password", listed: false }]}
+            fields={[
+              {
+                name: "key",
+                label: "Key",
+                type: "password",
+                listed: false,
+                description: "Leave empty to generate one (shown once).",
+              },
+            ]}
+            columns={[{ name: "key_prefix", label: "Key prefix" }]}
+            reveal={{ field: "key", label: "API key" }}
           />
           <NestedCollection
             title="Basic-auth credentials"
@@ -74,6 +87,44 @@ export function ConsumerDetail({ id }: { id: string | null }) {
               { name: "username", label: "Username" },
               { name: "password", label: "Password", type: "password", listed: false },
             ]}
+          />
+          <NestedCollection
+            title="JWT credentials"
+            noun="JWT credential"
+            resource={`/consumers/${id}/jwt`}
+            fields={[
+              {
+                name: "key",
+                label: "Key (iss)",
+                description: "The claim value naming this credential; empty: generated.",
+              },
+              {
+                name: "algorithm",
+                label: "Algorithm",
+                type: "select",
+                options: [...JWT_ALGORITHMS],
+                description: "HS: shared secret; RS/ES: public key.",
+              },
+              {
+                name: "secret",
+                label: "Secret (HS)",
+                type: "password",
+                listed: false,
+                description: "Empty: generated.",
+              },
+              {
+                name: "rsa_public_key",
+                label: "Public key (RS/ES, PEM)",
+                type: "textarea",
+                listed: false,
+              },
+            ]}
+          />
+          <NestedCollection
+            title="ACL groups"
+            noun="ACL group"
+            resource={`/consumers/${id}/acls`}
+            fields={[{ name: "group", label: "Group" }]}
           />
         </>
       ) : null}

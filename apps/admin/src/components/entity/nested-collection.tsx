@@ -3,11 +3,15 @@
 import {
   Alert,
   Button,
+  Code,
+  CopyButton,
   Group,
   NumberInput,
   Paper,
+  Select,
   Table,
   Text,
+  Textarea,
   TextInput,
   Title,
 } from "@mantine/core";
@@ -23,7 +27,11 @@ import { api } from "@/lib/api";
 export interface NestedField {
   name: string;
   label: string;
-  type?: "text" | "number" | "password";
+  type?: "text" | "number" | "password" | "textarea" | "select";
+  /** The choices of a "select". */
+  options?: string[];
+  /** Help text under the input. */
+  description?: string;
   /** Shown in the table (secrets are not). */
   listed?: boolean;
 }
@@ -39,12 +47,17 @@ export function NestedCollection(props: {
   noun: string;
   resource: string;
   fields: NestedField[];
+  /** Read-only columns of the table (e.g. a key's prefix). */
+  columns?: { name: string; label: string }[];
+  /** A secret the API answers once on create (e.g. a generated key): shown once with a copy button. */
+  reveal?: { field: string; label: string };
 }) {
   const { canEdit } = useCurrentUser();
   const [rows, setRows] = useState<Row[]>([]);
   const [values, setValues] = useState<Record<string, string | number>>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const [revealed, setRevealed] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     const r = await api<{ data: Row[] }>("GET", `${props.resource}?size=1000`);
@@ -65,8 +78,10 @@ export function NestedCollection(props: {
       const v = values[f.name];
       if (v !== undefined && v !== "") body[f.name] = v;
     }
-    const r = await api("POST", props.resource, { body });
+    const r = await api<Record<string, unknown>>("POST", props.resource, { body });
     if (r.ok) {
+      const secret = props.reveal ? r.body?.[props.reveal.field] : undefined;
+      setRevealed(typeof secret === "string" ? secret : null);
       setValues({});
       setErrors([]);
       setMessage(null);
@@ -78,7 +93,7 @@ export function NestedCollection(props: {
     }
   }
 
-  const listed = props.fields.filter((f) => f.listed !== false);
+  const listed = [...(props.columns ?? []), ...props.fields.filter((f) => f.listed !== false)];
   return (
     <Paper withBorder p="lg" maw={760} mt="lg" component="section" aria-label={props.title}>
       <Title order={2} size="h4" mb="sm">
@@ -133,6 +148,23 @@ export function NestedCollection(props: {
         </Table>
       )}
       {message ? <Alert color="red" role="alert" mt="sm" title={message} /> : null}
+      {revealed && props.reveal ? (
+        <Alert color="green" title={`${props.reveal.label} created`} mt="md" role="status">
+          Copy it now: it is shown only once.
+          <Group mt="xs" wrap="nowrap">
+            <Code aria-label={`New ${props.reveal.label}`} style={{ overflowWrap: "anywhere" }}>
+              {revealed}
+            </Code>
+            <CopyButton value={revealed}>
+              {({ copied, copy }) => (
+                <Button size="xs" variant="light" onClick={copy}>
+                  {copied ? "Copied" : "Copy"}
+                </Button>
+              )}
+            </CopyButton>
+          </Group>
+        </Alert>
+      ) : null}
       {canEdit ? (
         <form
           aria-label={`Add ${props.noun}`}
@@ -147,14 +179,39 @@ export function NestedCollection(props: {
                 <NumberInput
                   key={f.name}
                   label={f.label}
+                  description={f.description}
                   value={values[f.name] ?? ""}
                   onChange={(v) => setValues({ ...values, [f.name]: v })}
+                  error={errorOf(f.name)}
+                />
+              ) : f.type === "select" ? (
+                <Select
+                  key={f.name}
+                  label={f.label}
+                  description={f.description}
+                  data={f.options ?? []}
+                  value={values[f.name] === undefined ? null : String(values[f.name])}
+                  onChange={(v) => setValues({ ...values, [f.name]: v ?? "" })}
+                  error={errorOf(f.name)}
+                />
+              ) : f.type === "textarea" ? (
+                <Textarea
+                  key={f.name}
+                  label={f.label}
+                  description={f.description}
+                  autosize
+                  minRows={2}
+                  miw={320}
+                  styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
+                  value={String(values[f.name] ?? "")}
+                  onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}
                   error={errorOf(f.name)}
                 />
               ) : (
                 <TextInput
                   key={f.name}
                   label={f.label}
+                  description={f.description}
                   type={f.type === "password" ? "password" : "text"}
                   value={String(values[f.name] ?? "")}
                   onChange={(e) => setValues({ ...values, [f.name]: e.currentTarget.value })}

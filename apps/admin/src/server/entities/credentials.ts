@@ -25,8 +25,13 @@ export function keyHashSecret(): string {
   return secret;
 }
 
-/** Characters of a key kept for display. */
-const KEY_PREFIX_LENGTH = 4;
+/**
+ * Characters of a key kept for display (not secret on their own): enough of a generated key
+ * (`gk_` + 43 random characters) to tell keys apart, and no more than 4 of a short chosen one.
+ */
+export function keyPrefixOf(key: string): string {
+  return key.slice(0, key.length >= 24 ? 10 : 4);
+}
 
 /** key-auth: the key itself is never stored (HMAC-SHA256), never read back; shown once on create. */
 export const keyAuthCredentials: Resource<KeyAuthCredential> = {
@@ -63,7 +68,7 @@ export const keyAuthCredentials: Resource<KeyAuthCredential> = {
     };
     if (typeof key === "string") {
       data.keyHash = hashApiKey(key, keyHashSecret());
-      data.keyPrefix = key.slice(0, KEY_PREFIX_LENGTH);
+      data.keyPrefix = keyPrefixOf(key);
     }
     return { data, ...(typeof key === "string" ? { reveal: { key } } : {}) };
   },
