@@ -4,6 +4,7 @@
  * connection (accept / close), never per request.
  */
 import { readFileSync } from "node:fs";
+import { isIPv6 } from "node:net";
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -58,10 +59,37 @@ export function endThenDestroy(
   socket.once("close", () => clearTimeout(timer));
 }
 
+/**
+ * The key a client address is counted under: an IPv4 address as is (IPv4-mapped IPv6 unwrapped),
+ * an IPv6 address by its /64 prefix (one host, or one attacker, usually owns a whole /64).
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const lower = address.toLowerCase();
+  if (lower.startsWith("::ffff:") && lower.includes(".")) return lower.slice(7);
+  if (!isIPv6(lower)) return lower;
+  const zone = lower.indexOf("%");
+  const bare = zone === -1 ? lower : lower.slice(0, zone);
+  const gap = bare.indexOf("::");
+  let groups: string[];
+  if (gap === -1) groups = bare.split(":");
+  else {
+    const head = bare.slice(0, gap) === "" ? [] : bare.slice(0, gap).split(":");
+    const tail = bare.slice(gap + 2) === "" ? [] : bare.slice(gap + 2).split(":");
+    // an embedded IPv4 tail (::a.b.c.d forms) takes two groups
+    const tailGroups = tail.reduce((n, g) => n + (g.includes(".") ? 2 : 1), 0);
+    groups = [...head, ...Array<string>(8 - head.length - tailGroups).fill("0"), ...tail];
+  }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
+}
+
 export interface ConnectionLimits {
   /** connections open at once on the listener; above, new ones are closed at accept */
   maxConnections: number;
-  /** connections open at once from one client address; 0 = no per-address cap */
+  /** connections open at once from one client address (IPv6: one /64); 0 = no per-address cap */
   maxConnectionsPerIp: number;
   /** addresses the per-address cap does not apply to (trusted proxies / load balancers) */
   exempt: (address: string) => boolean;
@@ -79,8 +107,9 @@ export function limitConnections(server: Server, limits: ConnectionLimits): void
   if (cap <= 0) return;
   const perAddress = new Map<string, number>();
   server.on("connection", (socket: Socket) => {
-    const ip = socket.remoteAddress;
-    if (ip === undefined || limits.exempt(ip)) return;
+    const address = socket.remoteAddress;
+    if (address === undefined || limits.exempt(address)) return;
+    const ip = addressKey(address);
     const n = perAddress.get(ip) ?? 0;
     if (n >= cap) {
       limits.onRefused("max_connections_per_ip");

@@ -29,7 +29,6 @@ import {
   writeResponseHead,
 } from "./proxy/index.js";
 import type { ForwardHandlers, FramingError, UpstreamError } from "./proxy/index.js";
-
 import { normalizeTarget } from "./routing.js";
 import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
 import type { ConfigState } from "./state.js";

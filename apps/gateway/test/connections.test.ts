@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { test } from "node:test";
-import { defaultMaxConnections } from "../src/connections.js";
+import { addressKey, defaultMaxConnections } from "../src/connections.js";
 import type { StartedGateway } from "../src/testing.js";
 import { control, doc, echoUpstream, gateway } from "./helpers.js";
 
@@ -216,4 +216,19 @@ test("--max-connections: above the cap new connections are closed at accept, ser
 test("default --max-connections: half the open-files limit, at most 10,000", () => {
   assert.equal(defaultMaxConnections("/nonexistent/limits"), 10_000);
   assert.ok(defaultMaxConnections() >= 1 && defaultMaxConnections() <= 10_000);
+});
+
+test("the per-address cap counts an IPv6 client by its /64 (rotating the interface id does not help), IPv4 by its address", () => {
+  assert.equal(addressKey("203.0.113.7"), "203.0.113.7");
+  assert.equal(addressKey("::ffff:203.0.113.7"), "203.0.113.7");
+  const one = addressKey("2001:db8:0:1::1");
+  for (const other of [
+    "2001:db8:0:1:ffff:1:2:3",
+    "2001:0DB8:0000:0001::abcd",
+    "2001:db8:0:1::1%eth0",
+  ])
+    assert.equal(addressKey(other), one, other);
+  assert.equal(one, "2001:db8:0:1::/64");
+  assert.notEqual(addressKey("2001:db8:0:2::1"), one);
+  assert.equal(addressKey("::1"), "0:0:0:0::/64");
 });
