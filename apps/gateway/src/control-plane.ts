@@ -2,7 +2,21 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import {
+  clusterAnswerSchema,
+  formatErrors,
+  fromZodIssues,
+  pulledConfigSchema,
+} from "@gatehouse/config";
+import type {
+  ClusterAnswer,
+  HeartbeatMessage,
+  PluginInfo,
+  PulledConfig,
+  RegisterMessage,
+} from "@gatehouse/config";
 import type { Logger } from "pino";
+import type { z } from "zod";
 import type { GatewaySnapshot } from "./snapshot.js";
 import type { ConfigState } from "./state.js";
 
@@ -43,7 +57,7 @@ export interface AgentOptions {
   controlUrl: string;
   /** how clients (the admin's request simulator) reach this data plane's proxy listener */
   proxyUrl?: string;
-  plugins: { name: string; version: string }[];
+  plugins: PluginInfo[];
   state: ConfigState<GatewaySnapshot>;
   log: Logger;
   /** heartbeat period until the control plane says otherwise (ms) */
@@ -61,9 +75,13 @@ export interface AgentOptions {
   status?: () => Record<string, unknown>;
 }
 
-interface CpAnswer {
-  latest_version?: unknown;
-  heartbeat_interval_ms?: unknown;
+/** A control plane answer parsed with its protocol schema; a wrong shape is a failed call. */
+function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(body, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new Error(
+    `the control plane's ${what} is malformed: ${formatErrors(fromZodIssues(parsed.error.issues))}`,
+  );
 }
 
 class HttpError extends Error {
@@ -149,7 +167,7 @@ export class ControlPlaneAgent {
     return text ? JSON.parse(text) : undefined;
   }
 
-  private report() {
+  private report(): HeartbeatMessage {
     const s = this.opts.state.current;
     const lastError = this.opts.state.lastError;
     return {
@@ -168,15 +186,20 @@ export class ControlPlaneAgent {
     };
   }
 
-  private async register(): Promise<CpAnswer> {
-    const answer = (await this.call("POST", "/api/v1/dataplane/register", {
+  private async register(): Promise<ClusterAnswer> {
+    const message: RegisterMessage = {
       ...this.report(),
       hostname: this.opts.hostname,
       control_url: this.opts.controlUrl,
       proxy_url: this.opts.proxyUrl ?? null,
       software_version: SOFTWARE_VERSION,
-      plugins: this.opts.plugins,
-    })) as CpAnswer;
+      plugins: this.opts.plugins.map(({ name, version }) => ({ name, version })),
+    };
+    const answer = parseAnswer(
+      clusterAnswerSchema,
+      await this.call("POST", "/api/v1/dataplane/register", message),
+      "answer to register",
+    );
     this.registered = true;
     this.opts.log.info(
       { controlPlane: this.opts.baseUrl, nodeId: this.opts.nodeId },
@@ -186,16 +209,16 @@ export class ControlPlaneAgent {
   }
 
   private async tick(): Promise<void> {
-    let answer: CpAnswer;
+    let answer: ClusterAnswer;
     try {
       if (!this.registered) answer = await this.register();
       else {
         try {
-          answer = (await this.call(
-            "POST",
-            "/api/v1/dataplane/heartbeat",
-            this.report(),
-          )) as CpAnswer;
+          answer = parseAnswer(
+            clusterAnswerSchema,
+            await this.call("POST", "/api/v1/dataplane/heartbeat", this.report()),
+            "answer to heartbeat",
+          );
         } catch (err) {
           // the control plane forgot us (new database, deleted row): register again
           if (!(err instanceof HttpError && err.status === 404)) throw err;
@@ -203,15 +226,12 @@ export class ControlPlaneAgent {
           answer = await this.register();
         }
       }
-      const interval = answer.heartbeat_interval_ms;
-      if (typeof interval === "number" && Number.isInteger(interval) && interval >= 100) {
-        this.heartbeatMs = interval;
-      }
+      this.heartbeatMs = answer.heartbeat_interval_ms;
       const latest = answer.latest_version;
       const running = this.opts.state.current?.meta.version ?? null;
       let next = this.heartbeatMs;
       if (
-        typeof latest === "number" &&
+        latest !== null &&
         (running === null || latest > running) &&
         latest !== this.refusedVersion
       ) {
@@ -259,13 +279,11 @@ export class ControlPlaneAgent {
 
   /** Fetches the newest version and applies it if it is newer than what runs (409 otherwise). */
   private async pull(): Promise<void> {
-    const body = (await this.call("GET", "/api/v1/dataplane/config")) as {
-      version?: unknown;
-      config?: unknown;
-    };
-    if (typeof body.version !== "number" || body.config === undefined) {
-      throw new Error("the control plane's config is not { version, config }");
-    }
+    const body: PulledConfig = parseAnswer(
+      pulledConfigSchema,
+      await this.call("GET", "/api/v1/dataplane/config"),
+      "config",
+    );
     const running = this.opts.state.current?.meta.version ?? null;
     if (running !== null && body.version <= running) return; // a push was faster
     const result = await this.opts.state.apply(body.config, body.version, "pull");

@@ -1,3 +1,11 @@
+import { configPushSchema, fromZodIssues } from "@gatehouse/config";
+import type {
+  ConfigApplied,
+  ConfigConflict,
+  ConfigRefused,
+  DataPlaneStatus,
+  PluginInfo,
+} from "@gatehouse/config";
 import Fastify, { LogController } from "fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
@@ -11,7 +19,7 @@ export interface ControlOptions<S extends CompiledSnapshot> {
   /** GATEHOUSE_CLUSTER_TOKEN; undefined → writes refused, reads from loopback only */
   clusterToken: string | undefined;
   /** the data plane's plugins; source: "builtin" or the GATEHOUSE_PLUGINS entry */
-  plugins: { name: string; version: string; source?: string }[];
+  plugins: PluginInfo[];
   startedAt: Date;
   logger: FastifyBaseLogger;
   /** extra fields for /v1/status */
@@ -70,28 +78,15 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
   });
 
   app.put("/v1/config", async (req, reply) => {
-    const body = req.body as { version?: unknown; config?: unknown } | undefined;
-    const errors: { path: string; message: string }[] = [];
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
-      errors.push({
-        path: "",
-        message: 'the body must be a JSON object {"version": N, "config": {...}}',
-      });
-    } else {
-      if (
-        typeof body.version !== "number" ||
-        !Number.isSafeInteger(body.version) ||
-        body.version < 1
-      ) {
-        errors.push({ path: "version", message: "must be a positive integer" });
-      }
-      if (body.config === undefined) errors.push({ path: "config", message: "is required" });
-    }
-    if (errors.length > 0 || body === undefined) {
+    const push = configPushSchema.safeParse(req.body ?? null, { reportInput: true });
+    if (!push.success) {
       metrics.configRejections.inc();
-      return reply.code(400).send({ errors });
+      return reply
+        .code(400)
+        .send({ errors: fromZodIssues(push.error.issues) } satisfies ConfigRefused);
     }
-    const result = await state.apply(body.config, body.version as number, "push");
+    const body = push.data;
+    const result = await state.apply(body.config, body.version, "push");
     if (!result.ok) {
       const errs = result.errors;
       req.log.warn(
@@ -101,7 +96,9 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
       return reply
         .code(result.status)
         .send(
-          result.status === 409 ? { message: errs[0]?.message, errors: errs } : { errors: errs },
+          result.status === 409
+            ? ({ message: errs[0]?.message, errors: errs } satisfies ConfigConflict)
+            : ({ errors: errs } satisfies ConfigRefused),
         );
     }
     req.log.info(
@@ -112,10 +109,13 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
       },
       "config applied",
     );
-    return { version: result.snapshot.meta.version, hash: result.snapshot.meta.hash };
+    return {
+      version: result.snapshot.meta.version,
+      hash: result.snapshot.meta.hash,
+    } satisfies ConfigApplied;
   });
 
-  app.get("/v1/status", async () => {
+  app.get("/v1/status", async (): Promise<DataPlaneStatus> => {
     const s = state.current;
     return {
       ready: s !== null,

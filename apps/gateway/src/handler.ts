@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { DEBUG_HEADER, TRACE_HEADER, encodeTrace } from "@gatehouse/config";
 import {
   BodyTooLargeError,
   CONTENT_TYPES,
@@ -35,8 +36,6 @@ import type { ConfigState } from "./state.js";
 
 export const NO_ROUTE_MESSAGE = "no Route matched with those values";
 export const NOT_READY_MESSAGE = "this data plane has no configuration yet (not ready)";
-const TRACE_HEADER = "x-gatehouse-trace";
-const DEBUG_HEADER = "x-gatehouse-debug";
 /** cap for a body a plugin reads when the route sets no max_body_size */
 const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
 /** request headers the gateway sets itself (or never forwards: the debug token) on the fast path */
@@ -131,14 +130,6 @@ function kindOf(err: UpstreamError): UpstreamFailureKind {
     default:
       return "reset";
   }
-}
-
-/** Header values must be latin1 without control characters: escape everything else in the JSON. */
-function headerJson(value: unknown): string {
-  return JSON.stringify(value).replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
 }
 
 /** Buffers a body up to `limit` bytes; `kitLimit`: the limit is a plugin's (BodyTooLargeError). */
@@ -236,7 +227,7 @@ class Exchange implements ForwardHandlers {
 
   traceValue(): string {
     const tx = this.tx;
-    return headerJson({
+    return encodeTrace({
       route: this.traceRoute,
       source: tx?.source ?? this.source,
       plugins: tx ? tx.trace : [],

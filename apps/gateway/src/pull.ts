@@ -1,9 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-
-export interface PulledConfig {
-  version: number;
-  config: unknown;
-}
+import { pulledConfigSchema } from "@gatehouse/config";
+import type { PulledConfig } from "@gatehouse/config";
 
 export interface PullOptions {
   /** base URL of the control plane, e.g. http://127.0.0.1:3000 */
@@ -39,14 +36,8 @@ export async function pullConfig(opts: PullOptions): Promise<PulledConfig | unde
         signal,
       });
       if (res.ok) {
-        const body = (await res.json()) as { version?: unknown; config?: unknown };
-        if (
-          typeof body.version === "number" &&
-          Number.isSafeInteger(body.version) &&
-          body.config !== undefined
-        ) {
-          return { version: body.version, config: body.config };
-        }
+        const pulled = pulledConfigSchema.safeParse(await res.json());
+        if (pulled.success) return pulled.data;
         reason = "response is not { version, config }";
       } else {
         reason = `HTTP ${res.status}`;

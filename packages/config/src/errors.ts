@@ -62,6 +62,10 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], base = ""): C
         }
         break;
       case "invalid_type": {
+        if (issue.message && !issue.message.startsWith("Invalid")) {
+          out.push({ path, message: issue.message }); // the schema's own message
+          break;
+        }
         const expected = EXPECTED[issue.expected] ?? issue.expected;
         out.push({ path, message: `must be ${expected}, got ${describe(issue.input)}` });
         break;

@@ -4,10 +4,11 @@ export { validateDeclarative, formatErrors, parseServiceUrl, parseTarget } from 
 export type { ValidateOptions } from "./validate.js";
 export { hashConfig, hashCanonical, canonicalJson } from "./hash.js";
 export { stableId } from "./ids.js";
-export { formatPath, joinPath } from "./errors.js";
+export { formatPath, fromZodIssues, joinPath } from "./errors.js";
 export { documentSchema } from "./schema.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
+export * from "./protocol.js";
 export type { DeclarativeDocument } from "./schema.js";
 export type * from "./types.js";
 export {

@@ -19,6 +19,7 @@ import {
 } from "@mantine/core";
 import { Plus, Trash2 } from "lucide-react";
 import type { FormEvent } from "react";
+import type { Trace } from "@gatehouse/config";
 import { useEffect, useState } from "react";
 import type { FieldError } from "@/lib/api";
 import { api } from "@/lib/api";
@@ -32,13 +33,6 @@ interface DataPlane {
   connected: boolean;
 }
 
-interface TraceStep {
-  plugin: string;
-  phase: string;
-  ms: number;
-  outcome: string;
-}
-
 export interface SimulateResult {
   data_plane: { id: string; proxy_url: string };
   request: { method: string; url: string; host: string };
@@ -47,12 +41,7 @@ export interface SimulateResult {
   body: string;
   body_bytes: number;
   body_truncated: boolean;
-  trace: {
-    route: string | null;
-    source: string;
-    plugins: TraceStep[];
-    upstream_ms: number | null;
-  } | null;
+  trace: Trace | null;
   duration_ms: number;
 }
 

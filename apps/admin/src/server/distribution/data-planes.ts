@@ -1,5 +1,11 @@
 import "server-only";
-import { z } from "zod";
+import type {
+  ClusterAnswer,
+  PulledConfig,
+  heartbeatMessageSchema,
+  registerMessageSchema,
+} from "@gatehouse/config";
+import type { z } from "zod";
 import { Prisma } from "@gatehouse/db/client";
 import type { DataPlane } from "@gatehouse/db/client";
 import { db } from "@/server/db";
@@ -12,42 +18,6 @@ export function heartbeatIntervalMs(): number {
   const n = Number(process.env.GATEHOUSE_HEARTBEAT_INTERVAL_MS ?? "");
   return Number.isInteger(n) && n >= 100 && n <= 3_600_000 ? n : 10_000;
 }
-
-const appliedSchema = {
-  applied_version: z.number().int().min(0).nullable().default(null),
-  applied_hash: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest")
-    .nullable()
-    .default(null),
-  /** what the data plane says about itself (ready, config source, cache state, last error) */
-  status: z.record(z.string(), z.unknown()).nullable().default(null),
-};
-
-const idSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 letters, digits, '.', '_', ':' or '-'");
-
-export const registerSchema = z.object({
-  id: idSchema,
-  hostname: z.string().max(255).nullable().default(null),
-  control_url: z
-    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
-    .max(2048),
-  /** where clients reach its proxy listener (the request simulator); older data planes omit it */
-  proxy_url: z
-    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
-    .max(2048)
-    .nullable()
-    .default(null),
-  software_version: z.string().max(100).nullable().default(null),
-  plugins: z
-    .array(z.object({ name: z.string().min(1).max(100), version: z.string().max(50) }))
-    .max(1000),
-  ...appliedSchema,
-});
-
-export const heartbeatSchema = z.object({ id: idSchema, ...appliedSchema });
 
 async function latestVersion(): Promise<{ version: number; hash: string } | null> {
   return db().configVersion.findFirst({
@@ -67,7 +37,7 @@ function statusFor(
   return {};
 }
 
-function answer(latest: { version: number; hash: string } | null) {
+function answer(latest: { version: number; hash: string } | null): ClusterAnswer {
   return {
     latest_version: latest?.version ?? null,
     latest_hash: latest?.hash ?? null,
@@ -76,7 +46,7 @@ function answer(latest: { version: number; hash: string } | null) {
 }
 
 /** Registration (at start and whenever a heartbeat says it is unknown): upsert, then push. */
-export async function registerDataPlane(input: z.output<typeof registerSchema>) {
+export async function registerDataPlane(input: z.output<typeof registerMessageSchema>) {
   const latest = await latestVersion();
   const fields = {
     hostname: input.hostname,
@@ -112,7 +82,7 @@ export async function registerDataPlane(input: z.output<typeof registerSchema>) 
 }
 
 /** Heartbeat: last seen + what it runs. 404 when unknown (the data plane registers again). */
-export async function heartbeatDataPlane(input: z.output<typeof heartbeatSchema>) {
+export async function heartbeatDataPlane(input: z.output<typeof heartbeatMessageSchema>) {
   const latest = await latestVersion();
   const { count } = await db().dataPlane.updateMany({
     where: { id: input.id },
@@ -131,7 +101,7 @@ export async function heartbeatDataPlane(input: z.output<typeof heartbeatSchema>
 }
 
 /** The newest config version, for a data plane pulling at start or catching up. */
-export async function latestConfig() {
+export async function latestConfig(): Promise<PulledConfig> {
   const row = await db().configVersion.findFirst({
     orderBy: { version: "desc" },
     select: { version: true, hash: true, snapshot: true },

@@ -1,7 +1,13 @@
 // The control plane's push loop. Runs inside the Next.js server process (started once from
 // instrumentation.ts), and in tests directly. No "server-only" / "@/" imports: instrumentation and
 // tests load this module outside the app's route bundles.
-import { canonicalJson } from "@gatehouse/config";
+import {
+  canonicalJson,
+  configAppliedSchema,
+  configRefusedSchema,
+  dataPlaneStatusSchema,
+} from "@gatehouse/config";
+import type { ConfigError } from "@gatehouse/config";
 import { Prisma } from "@gatehouse/db/client";
 import type { PrismaClient } from "@gatehouse/db/client";
 import { missingPlugins, pluginsUsed } from "./plugins-used";
@@ -57,11 +63,9 @@ interface LoadedVersion {
   version: number;
   hash: string;
   used: Set<string>;
-  /** the PUT /v1/config body, serialized once for every data plane */
+  /** the PUT /v1/config body (a ConfigPush), serialized once for every data plane */
   body: string;
 }
-
-type ErrorList = { path: string; message: string }[];
 
 const consoleLog: DistributorLog = {
   info: (m) => console.log(`[distribution] ${m}`),
@@ -420,9 +424,11 @@ export class Distributor {
     await pending;
 
     if (response.status === 200) {
-      const applied = body as { version?: number; hash?: string } | undefined;
-      const version = typeof applied?.version === "number" ? applied.version : target;
-      await this.applied(plane, version, applied?.hash ?? loaded.hash);
+      const applied = configAppliedSchema.safeParse(body);
+      const { version, hash } = applied.success
+        ? applied.data
+        : { version: target, hash: loaded.hash };
+      await this.applied(plane, version, hash);
       this.emit({ planeId: plane.id, version: target, outcome: "applied" });
       return;
     }
@@ -432,7 +438,8 @@ export class Distributor {
       return;
     }
     if (response.status === 400) {
-      const errors = (body as { errors?: ErrorList } | undefined)?.errors ?? [];
+      const refused = configRefusedSchema.safeParse(body);
+      const errors: ConfigError[] = refused.success ? refused.data.errors : [];
       plane.settledVersion = target;
       plane.failures = 0;
       const first = errors[0];
@@ -485,8 +492,9 @@ export class Distributor {
       const response = await this.request(new URL("/v1/status", controlUrl).href, {
         method: "GET",
       });
-      const status = (await response.json()) as { version?: unknown; hash?: unknown };
-      if (response.ok && typeof status.version === "number" && typeof status.hash === "string") {
+      const parsed = dataPlaneStatusSchema.safeParse(await response.json());
+      const status = parsed.success ? parsed.data : null;
+      if (response.ok && status !== null && status.version !== null && status.hash !== null) {
         if (this.latest === null || status.version > this.latest) this.kick();
         await this.applied(plane, status.version, status.hash);
         this.emit({ planeId: plane.id, version: target, outcome: "conflict" });

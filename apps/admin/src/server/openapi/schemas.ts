@@ -1,5 +1,5 @@
 import "server-only";
-import { documentSchema } from "@gatehouse/config";
+import { documentSchema, traceSchema } from "@gatehouse/config";
 import { z } from "zod";
 import { ROLES } from "@/server/auth/roles";
 import {
@@ -270,20 +270,7 @@ export const SimulateResult = z.object({
   body: z.string().describe("The response body as text, cut off after 64 KiB"),
   body_bytes: z.number().int(),
   body_truncated: z.boolean(),
-  trace: z
-    .object({
-      route: z.string().nullable(),
-      source: z.string().describe("service, exit (a plugin answered) or error"),
-      plugins: z.array(
-        z.object({
-          plugin: z.string(),
-          phase: z.string(),
-          ms: z.number(),
-          outcome: z.enum(["ok", "exit", "error", "recovered"]),
-        }),
-      ),
-      upstream_ms: z.number().nullable(),
-    })
+  trace: traceSchema
     .nullable()
     .describe("The data plane's X-Gatehouse-Trace (phases up to header_filter); null without one"),
   duration_ms: z.number(),

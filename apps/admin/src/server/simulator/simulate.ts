@@ -2,6 +2,8 @@ import "server-only";
 import { request as httpRequest } from "node:http";
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { DEBUG_HEADER, TRACE_HEADER, decodeTrace } from "@gatehouse/config";
+import type { Trace } from "@gatehouse/config";
 import { z } from "zod";
 import { env } from "@/env";
 import { db } from "@/server/db";
@@ -35,7 +37,7 @@ const RESERVED = new Set([
   "upgrade",
   "expect",
   "te",
-  "x-gatehouse-debug",
+  DEBUG_HEADER,
 ]);
 
 export const simulateSchema = z.strictObject({
@@ -72,21 +74,6 @@ export const simulateSchema = z.strictObject({
 
 export type SimulateInput = z.output<typeof simulateSchema>;
 
-export interface TraceStep {
-  plugin: string;
-  phase: string;
-  ms: number;
-  outcome: string;
-  catch?: boolean;
-}
-
-export interface SimulatedTrace {
-  route: string | null;
-  source: string;
-  plugins: TraceStep[];
-  upstream_ms: number | null;
-}
-
 export interface SimulateResult {
   data_plane: { id: string; proxy_url: string };
   request: { method: string; url: string; host: string };
@@ -96,24 +83,8 @@ export interface SimulateResult {
   body_bytes: number;
   body_truncated: boolean;
   /** null when the data plane sent none (no route matched, or another debug token) */
-  trace: SimulatedTrace | null;
+  trace: Trace | null;
   duration_ms: number;
-}
-
-function parseTrace(raw: string | string[] | undefined): SimulatedTrace | null {
-  if (typeof raw !== "string") return null;
-  try {
-    const value = JSON.parse(raw) as Partial<SimulatedTrace>;
-    if (typeof value !== "object" || value === null || !Array.isArray(value.plugins)) return null;
-    return {
-      route: typeof value.route === "string" ? value.route : null,
-      source: typeof value.source === "string" ? value.source : "unknown",
-      plugins: value.plugins,
-      upstream_ms: typeof value.upstream_ms === "number" ? value.upstream_ms : null,
-    };
-  } catch {
-    return null;
-  }
 }
 
 function describe(error: unknown): string {
@@ -166,7 +137,7 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
   const headers: OutgoingHttpHeaders = {
     ...input.headers,
     host,
-    "x-gatehouse-debug": token,
+    [DEBUG_HEADER]: token,
   };
   if (body !== undefined) headers["content-length"] = String(body.byteLength);
   const started = performance.now();
@@ -247,7 +218,7 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
     );
   });
 
-  const { "x-gatehouse-trace": rawTrace, ...responseHeaders } = answer.headers;
+  const { [TRACE_HEADER]: rawTrace, ...responseHeaders } = answer.headers;
   const cleanHeaders: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(responseHeaders)) {
     if (value !== undefined) cleanHeaders[name] = value;
@@ -264,7 +235,7 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
     body: answer.body.toString("utf8"),
     body_bytes: answer.bytes,
     body_truncated: answer.truncated,
-    trace: parseTrace(rawTrace),
+    trace: decodeTrace(rawTrace),
     duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
   };
 }

@@ -1,10 +1,11 @@
 import { parseBody } from "@/server/http/parse-body";
 import { withClusterAuth } from "@/server/distribution/cluster-auth";
-import { heartbeatDataPlane, heartbeatSchema } from "@/server/distribution/data-planes";
+import { heartbeatMessageSchema } from "@gatehouse/config";
+import { heartbeatDataPlane } from "@/server/distribution/data-planes";
 
 export const dynamic = "force-dynamic";
 
 /** Periodic heartbeat of a registered data plane (cluster token only); 404 → register again. */
 export const POST = withClusterAuth(async ({ req }) =>
-  Response.json(await heartbeatDataPlane(await parseBody(req, heartbeatSchema))),
+  Response.json(await heartbeatDataPlane(await parseBody(req, heartbeatMessageSchema))),
 );
