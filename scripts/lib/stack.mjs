@@ -12,6 +12,18 @@ import { startChild, supervise, waitForHttp } from "./processes.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
+/**
+ * The gateway never proxies to the database when it is on this machine (a service pointing at it
+ * would expose it through the proxy): `--upstream-deny` for its port on loopback.
+ * @param {string} databaseUrl
+ */
+function databaseDeny(databaseUrl) {
+  const url = new URL(databaseUrl);
+  const port = url.port || "5432";
+  const local = ["localhost", "127.0.0.1", "[::1]", ""].includes(url.hostname);
+  return local ? ["--upstream-deny", `127.0.0.0/8:${port},[::1]:${port}`] : [];
+}
+
 function port(name, fallback) {
   const raw = process.env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -251,6 +263,7 @@ export async function startStack(opts = {}) {
             `127.0.0.1:${ports.control}`,
             "--cache-dir",
             gatewayCache,
+            ...databaseDeny(databaseUrl),
           ],
           // A registered data plane of the admin: the admin pushes the newest version and every
           // later change (the gateway registers, heartbeats and catches up on its own).

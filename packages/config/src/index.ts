@@ -5,7 +5,7 @@ export type { ValidateOptions } from "./validate.js";
 export { hashConfig, hashCanonical, canonicalJson } from "./hash.js";
 export { stableId } from "./ids.js";
 export { formatPath, fromZodIssues, joinPath } from "./errors.js";
-export { documentSchema } from "./schema.js";
+export { documentSchema, upstreamDenySchema } from "./schema.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

@@ -225,10 +225,15 @@ export const upstreamSchema = z.strictObject({
 });
 export type UpstreamDoc = z.infer<typeof upstreamSchema>;
 
-const upstreamDenyRuleSchema = z.string().superRefine((s, ctx) => {
-  const r = parseUpstreamDenyRule(s);
-  if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
-});
+/** `upstream_deny`: the rules (see upstream-deny.ts), each checked with its reason. */
+export const upstreamDenySchema = z
+  .array(
+    z.string().superRefine((s, ctx) => {
+      const r = parseUpstreamDenyRule(s);
+      if (typeof r === "string") ctx.addIssue({ code: "custom", message: r });
+    }),
+  )
+  .max(1000, "must have at most 1000 rules");
 
 export const documentSchema = z.strictObject({
   _format_version: z.enum(["1.1", "2.1", "3.0"], { error: 'must be "3.0" (or "1.1", "2.1")' }),
@@ -241,10 +246,7 @@ export const documentSchema = z.strictObject({
   upstreams: z.array(upstreamSchema).optional(),
   plugins: z.array(pluginSchema).optional(),
   /** Gatehouse extension: addresses the data plane never connects to (see upstream-deny.ts) */
-  upstream_deny: z
-    .array(upstreamDenyRuleSchema)
-    .max(1000, "must have at most 1000 rules")
-    .optional(),
+  upstream_deny: upstreamDenySchema.optional(),
 });
 export type DeclarativeDocument = z.infer<typeof documentSchema>;
 

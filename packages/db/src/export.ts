@@ -90,6 +90,8 @@ export interface DeclarativeDocument {
   consumers: ConsumerEntry[];
   upstreams: UpstreamEntry[];
   plugins: PluginEntry[];
+  /** the admin's upstream deny list (Setting "upstream_deny"); absent = the data planes' default */
+  upstream_deny?: string[];
 }
 
 export interface ExportOptions {
@@ -113,6 +115,7 @@ export type ExportClient = Pick<
   | "basicAuthCredential"
   | "jwtCredential"
   | "aclGroup"
+  | "setting"
 > &
   Partial<Pick<PrismaClient, "$transaction">>;
 
@@ -156,6 +159,7 @@ export async function exportDeclarative(
     prisma.basicAuthCredential.findMany(),
     prisma.jwtCredential.findMany(),
     prisma.aclGroup.findMany(),
+    prisma.setting.findMany({ where: { key: UPSTREAM_DENY_SETTING } }),
   ] as const;
   let rows;
   if (prisma.$transaction) {
@@ -171,9 +175,11 @@ export async function exportDeclarative(
       await queries[6],
       await queries[7],
       await queries[8],
+      await queries[9],
     ] as const;
   }
-  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt, acls] = rows;
+  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt, acls, deny] =
+    rows;
   const targetsByService = groupBy(targets, (row) => row.serviceId);
   const services = serviceRows.map((service) => ({
     ...service,
@@ -362,7 +368,15 @@ export async function exportDeclarative(
     consumers: consumerEntries,
     upstreams,
     plugins: globalPlugins,
+    ...upstreamDenyOf(deny[0]?.value),
   };
+}
+
+/** The Setting key of the upstream deny list (an array of rules, see @gatehouse/config). */
+export const UPSTREAM_DENY_SETTING = "upstream_deny";
+
+function upstreamDenyOf(value: unknown): { upstream_deny?: string[] } {
+  return Array.isArray(value) ? { upstream_deny: value.map(String) } : {};
 }
 
 /** decK's upstream `name` rule: a hostname (labels of letters, digits, "_" and "-"). */

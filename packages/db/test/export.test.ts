@@ -222,3 +222,16 @@ test("the same data exports to the same document and hash", async () => {
     hashDeclarative({ a: [1, { c: 3, d: 2 }], b: 1 }),
   );
 });
+
+test("the admin's upstream deny list (Setting upstream_deny) is exported as upstream_deny", async () => {
+  assert.equal("upstream_deny" in (await exportDeclarative(h.prisma)), false);
+  await h.prisma.setting.create({
+    data: { key: "upstream_deny", value: ["169.254.0.0/16", "127.0.0.0/8:5432"] },
+  });
+  try {
+    const doc = await exportDeclarative(h.prisma);
+    assert.deepEqual(doc.upstream_deny, ["169.254.0.0/16", "127.0.0.0/8:5432"]);
+  } finally {
+    await h.prisma.setting.delete({ where: { key: "upstream_deny" } });
+  }
+});

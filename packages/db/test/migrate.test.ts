@@ -89,6 +89,7 @@ test("a fresh database gets every migration and the tables of the schema", async
       "Route",
       "Service",
       "Session",
+      "Setting",
       "Target",
       "_prisma_migrations",
     ],

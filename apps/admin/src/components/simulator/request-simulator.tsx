@@ -38,7 +38,8 @@ export interface SimulateResult {
   request: { method: string; url: string; host: string };
   status: number;
   headers: Record<string, string | string[]>;
-  body: string;
+  body: string | null;
+  body_hidden: boolean;
   body_bytes: number;
   body_truncated: boolean;
   trace: Trace | null;
@@ -376,10 +377,17 @@ function SimulationResult({ result }: { result: SimulateResult }) {
           <Title order={3} size="h5" mb="xs">
             Response body
           </Title>
-          <Code block aria-label="Response body" style={{ maxHeight: 400, overflow: "auto" }}>
-            {result.body || "(empty)"}
-          </Code>
-          {result.body_truncated ? (
+          {result.body === null ? (
+            <Text size="sm" c="dimmed">
+              Hidden ({result.body_bytes} bytes): only admins see response bodies here, unless an
+              admin enables the setting simulator_show_body.
+            </Text>
+          ) : (
+            <Code block aria-label="Response body" style={{ maxHeight: 400, overflow: "auto" }}>
+              {result.body || "(empty)"}
+            </Code>
+          )}
+          {result.body !== null && result.body_truncated ? (
             <Text size="xs" c="dimmed" mt="xs">
               Cut off: the first {result.body.length} characters of {result.body_bytes}+ bytes.
             </Text>

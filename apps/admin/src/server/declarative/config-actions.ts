@@ -14,6 +14,7 @@ import { diffDocuments } from "@/server/declarative/diff";
 import type { ImportOptions } from "@/server/declarative/import";
 import { importDocument, validateDocument } from "@/server/declarative/import";
 import { ApiError, validationError } from "@/server/http/errors";
+import { importUpstreamDeny } from "@/server/settings/settings";
 
 /** Parses a YAML or JSON body into a document (400 with line/column on syntax errors). */
 export function parseDocumentText(text: string, json: boolean): unknown {
@@ -84,9 +85,12 @@ function summarizeAudit(audit: AuditEntry[], mode: string): AuditEntry[] {
   ];
 }
 
-async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions) {
+async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions, caller: Caller) {
   const before = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   const audit = await importDocument(tx, doc, options);
+  // the admin-only upstream deny list, when the (now validated) document carries one
+  const deny = (doc as { upstream_deny?: string[] }).upstream_deny ?? null;
+  audit.push(...(await importUpstreamDeny(tx, deny, caller)));
   const after = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
   return { audit, diff: diffDocuments(before, after) };
 }
@@ -105,7 +109,7 @@ export async function importConfig(
       await db().$transaction(
         async (tx) => {
           await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`;
-          const { audit, diff } = await importAndDiff(tx, doc, options);
+          const { audit, diff } = await importAndDiff(tx, doc, options, caller);
           // Run the same snapshot check a real import makes, then roll back.
           if (audit.length > 0) {
             await commitChange(tx, {
@@ -131,7 +135,7 @@ export async function importConfig(
     { actor: caller.auth.actor, requestId: caller.requestId, ip: caller.ip },
     options.message ?? `import (${options.mode})`,
     async (tx) => {
-      const { audit, diff } = await importAndDiff(tx, doc, options);
+      const { audit, diff } = await importAndDiff(tx, doc, options, caller);
       return { result: diff, audit: summarizeAudit(audit, options.mode) };
     },
   );

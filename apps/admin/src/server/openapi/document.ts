@@ -378,6 +378,24 @@ export const OPERATIONS: Operation[] = [
   },
   { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", role: "viewer" },
   {
+    method: "get",
+    path: "/settings",
+    summary: "The control plane's settings (upstream deny list, simulator body visibility)",
+    tag: "Meta",
+    role: "editor",
+    response: "Settings",
+  },
+  {
+    method: "patch",
+    path: "/settings",
+    summary:
+      "Change settings (the fields given); a changed upstream_deny becomes a new config version pushed to the data planes",
+    tag: "Meta",
+    role: "admin",
+    body: "SettingsInput",
+    response: "Settings",
+  },
+  {
     method: "post",
     path: "/simulate",
     summary:

@@ -8,6 +8,7 @@ import {
   userCreateSchema,
   userUpdateSchema,
 } from "@/server/schemas/auth";
+import { settingsUpdateSchema } from "@/server/settings/settings";
 import { simulateSchema } from "@/server/simulator/simulate";
 
 // The request bodies are the data plane's own declarative schemas (@gatehouse/config), minus
@@ -267,11 +268,30 @@ export const SimulateResult = z.object({
   request: z.object({ method: z.string(), url: z.string(), host: z.string() }),
   status: z.number().int(),
   headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
-  body: z.string().describe("The response body as text, cut off after 64 KiB"),
+  body: z
+    .string()
+    .nullable()
+    .describe(
+      "The response body as text, cut off after 64 KiB; an upstream's body is null (hidden) for editors unless the admin setting simulator_show_body is on",
+    ),
+  body_hidden: z.boolean(),
   body_bytes: z.number().int(),
   body_truncated: z.boolean(),
   trace: traceSchema
     .nullable()
     .describe("The data plane's X-Gatehouse-Trace (phases up to header_filter); null without one"),
   duration_ms: z.number(),
+});
+export const SettingsInput = settingsUpdateSchema;
+export const Settings = z.object({
+  upstream_deny: z
+    .array(z.string())
+    .nullable()
+    .describe(
+      "Addresses the data planes never proxy to (IP, CIDR, IP:port, [IPv6]:port, *:port), pushed in every config version; null = upstream_deny_default",
+    ),
+  upstream_deny_default: z.array(z.string()),
+  simulator_show_body: z
+    .boolean()
+    .describe("Editors see upstream response bodies in the request simulator (admins always do)"),
 });

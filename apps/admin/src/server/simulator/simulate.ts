@@ -79,7 +79,13 @@ export interface SimulateResult {
   request: { method: string; url: string; host: string };
   status: number;
   headers: Record<string, string | string[]>;
-  body: string;
+  /**
+   * null when hidden: an upstream's body is shown to admins, and to editors only when an admin
+   * enabled the `simulator_show_body` setting (a service may point at an internal endpoint); a
+   * body a plugin or the gateway produced (trace source exit / error) is always shown
+   */
+  body: string | null;
+  body_hidden: boolean;
   body_bytes: number;
   body_truncated: boolean;
   /** null when the data plane sent none (no route matched, or another debug token) */
@@ -94,9 +100,13 @@ function describe(error: unknown): string {
 
 /**
  * Sends the composed request to a registered data plane's proxy URL (never a URL from the caller)
- * with `X-Gatehouse-Debug`, and returns the answer with the data plane's parsed trace.
+ * with `X-Gatehouse-Debug`, and returns the answer with the data plane's parsed trace (the body
+ * only when `showBody`).
  */
-export async function simulate(input: SimulateInput): Promise<SimulateResult> {
+export async function simulate(
+  input: SimulateInput,
+  opts: { showBody: boolean },
+): Promise<SimulateResult> {
   const reserved = Object.keys(input.headers ?? {}).filter((n) => RESERVED.has(n.toLowerCase()));
   if (reserved.length > 0) {
     throw validationError(
@@ -223,6 +233,9 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
   for (const [name, value] of Object.entries(responseHeaders)) {
     if (value !== undefined) cleanHeaders[name] = value;
   }
+  const trace = decodeTrace(rawTrace);
+  // a body a plugin or the gateway produced (exit, error) tells nothing about an upstream
+  const showBody = opts.showBody || trace?.source === "exit" || trace?.source === "error";
   return {
     data_plane: { id: plane.id, proxy_url: plane.address },
     request: {
@@ -232,10 +245,11 @@ export async function simulate(input: SimulateInput): Promise<SimulateResult> {
     },
     status: answer.status,
     headers: cleanHeaders,
-    body: answer.body.toString("utf8"),
+    body: showBody ? answer.body.toString("utf8") : null,
+    body_hidden: !showBody,
     body_bytes: answer.bytes,
     body_truncated: answer.truncated,
-    trace: decodeTrace(rawTrace),
+    trace,
     duration_ms: Math.round((performance.now() - started) * 1000) / 1000,
   };
 }
