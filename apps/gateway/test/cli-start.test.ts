@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -69,7 +69,7 @@ async function echoSetup(t: TestContext) {
     "--cache-dir",
     dir,
   ];
-  return { port, cport, args };
+  return { port, cport, args, upstreamPort: Number(new URL(up).port) };
 }
 
 async function freePort(): Promise<number> {
@@ -259,4 +259,43 @@ test("descriptor exhaustion (ulimit -n 256, 300 half-open clients from one addre
   attackers.forEach((s) => s.destroy()); // else shutdown gives their unfinished requests --shutdown-grace
   p.child.kill("SIGTERM");
   assert.equal(await p.exited, 0);
+});
+
+test("DB-less --upstream-deny: a bad rule is refused naming the option; a good one is enforced", async (t) => {
+  const bad = run(["--upstream-deny", "10.0.0.0/8,nope", "--listen", "127.0.0.1:0"]);
+  assert.equal(await bad.exited, 2);
+  assert.match(
+    bad.err(),
+    /--upstream-deny: "nope" is not an IP address or CIDR \(e\.g\. 169\.254\.0\.0\/16, fe80::\/10\)/,
+  );
+  const { port, args, upstreamPort } = await echoSetup(t);
+  const p = run([...args, "--upstream-deny", `127.0.0.1:${upstreamPort}`]);
+  t.after(() => p.child.kill("SIGKILL"));
+  await started(p);
+  const r = await send(`http://127.0.0.1:${port}/echo`);
+  assert.equal(r.status, 502);
+  // the rule and the address are only logged
+  while (!p.out().includes("GH_UPSTREAM_DENIED")) await once(p.child.stdout, "data");
+  assert.match(p.out(), /upstream address 127\.0\.0\.1:\d+ is denied by the rule 127\.0\.0\.1:\d+/);
+});
+
+test("DB-less file-log outside --file-log-dir is refused at start naming config.path (issue 9)", async (t) => {
+  const dir = await realpath(await tempDir(t));
+  const file = join(dir, "kong.json");
+  await writeFile(
+    file,
+    JSON.stringify({
+      _format_version: "3.0",
+      plugins: [{ name: "file-log", config: { path: "/etc/gatehouse-escape.log" } }],
+    }),
+  );
+  const p = run(["--config", file, "--file-log-dir", join(dir, "logs"), "--listen", "127.0.0.1:0"]);
+  assert.equal(await p.exited, 1);
+  assert.match(
+    p.err(),
+    new RegExp(
+      `plugins\\[0\\]\\.config\\.path: is outside the data plane's log directories \\(${dir}/logs; --file-log-dir\\)`,
+    ),
+  );
+  await assert.rejects(stat("/etc/gatehouse-escape.log"), { code: "ENOENT" });
 });
