@@ -75,3 +75,30 @@ test("a field error from the admin is shown on its field of the generated form",
     "item 1: invalid ip or cidr range: 'not-an-ip'",
   );
 });
+
+test("the generated form labels fields humanly, shows help text and defaults, and puts nested objects in sections", async ({
+  page,
+  seed,
+}) => {
+  const { route } = await seed.serviceWithRoute("labels");
+  const plugin = new PluginPage(page);
+  await plugin.goto("rate-limiting");
+  await plugin.startEnable("Route", route.name);
+  const form = plugin.form;
+  // A nullable number: its own input, empty = "not set".
+  const second = form.getByRole("textbox", { name: "Second", exact: true });
+  await expect(second).toHaveAttribute("placeholder", "not set");
+  await expect(second).toHaveAccessibleDescription("Number of requests allowed per second.");
+  // A default is filled in and said in the help text.
+  const errorCode = form.getByRole("textbox", { name: "Error code", exact: true });
+  await expect(errorCode).toHaveValue("429");
+  await expect(errorCode).toHaveAccessibleDescription(/Default: 429\./);
+  // The nested redis object is its own titled section.
+  const redis = form.getByRole("group", { name: "Redis", exact: true });
+  await expect(redis).toContainText("Redis connection (policy redis).");
+  await expect(redis.getByLabel("Host", { exact: true })).toHaveAttribute(
+    "placeholder",
+    "not set (e.g. 127.0.0.1)",
+  );
+  await expect(redis.getByLabel("Password", { exact: true })).toHaveAttribute("type", "password");
+});
