@@ -17,6 +17,30 @@ import type { RuleResult } from "./routes.js";
 
 const MAX_TIMEOUT = 2_147_483_646;
 
+/**
+ * Length caps (UTF-16 code units) on free-text fields, so no value reaches a database index it
+ * cannot fit in (PostgreSQL refuses btree entries over ~2.7 kB) and no field is unbounded.
+ */
+export const MAX_LENGTH = {
+  /** names, ids, tags, plugin instance names */
+  name: 128,
+  /** consumer username / custom_id, basic-auth username, acl group, references */
+  identifier: 256,
+  /** jwt `key` (the `iss` claim it matches: often a URL) */
+  jwtKey: 512,
+  /** a target: `host:port` */
+  target: 512,
+  /** a service url or path */
+  url: 2048,
+  /** key-auth keys, passwords, password hashes, jwt HS secrets */
+  secret: 4096,
+  /** PEM public keys */
+  pem: 16384,
+} as const;
+
+const capped = (max: number) =>
+  z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+
 export const NAME_RE = /^[A-Za-z0-9._~-]+$/;
 export const TAG_RE = /^[^\s,]+$/;
 
@@ -26,7 +50,7 @@ export const nameSchema = z
   .max(128, "must be at most 128 characters")
   .regex(NAME_RE, 'may contain only letters, digits, ".", "_", "~" and "-"');
 
-const idSchema = z.string().min(1, "must not be empty").max(128, "must be at most 128 characters");
+const idSchema = capped(MAX_LENGTH.name);
 
 export const tagsSchema = z
   .array(
@@ -59,14 +83,15 @@ const ipv6Re = /^\[?[0-9A-Fa-f:.]+\]?$/;
 export const hostSchema = z
   .string()
   .min(1, "must not be empty")
+  .max(255, "must be at most 255 characters")
   .refine((h) => hostnameRe.test(h) || ipv6Re.test(h), "must be a hostname or an IP address");
 
 /** A reference to another entity: `"name"`, `{ name }` or `{ id }`. */
 export const refSchema = z.union(
   [
-    z.string().min(1, "must not be empty"),
-    z.strictObject({ name: z.string().min(1, "must not be empty") }),
-    z.strictObject({ id: z.string().min(1, "must not be empty") }),
+    capped(MAX_LENGTH.identifier),
+    z.strictObject({ name: capped(MAX_LENGTH.identifier) }),
+    z.strictObject({ id: capped(MAX_LENGTH.name) }),
   ],
   { error: 'must be a name, { "name": ... } or { "id": ... }' },
 );
@@ -74,8 +99,8 @@ export type Ref = z.infer<typeof refSchema>;
 
 const pluginFields = {
   id: idSchema.optional(),
-  name: z.string().min(1, "must not be empty"),
-  instance_name: z.string().optional(),
+  name: capped(MAX_LENGTH.name),
+  instance_name: capped(MAX_LENGTH.name).optional(),
   config: z.record(z.string(), z.unknown()).optional(),
   enabled: z.boolean().optional(),
   protocols: z.array(protocolSchema).min(1, "must not be empty").optional(),
@@ -130,12 +155,13 @@ export type RouteDoc = z.infer<typeof topRouteSchema>;
 export const serviceSchema = z.strictObject({
   id: idSchema.optional(),
   name: nameSchema,
-  url: z.string().optional(),
+  url: z.string().max(MAX_LENGTH.url, `must be at most ${MAX_LENGTH.url} characters`).optional(),
   protocol: protocolSchema.optional(),
   host: hostSchema.optional(),
   port: portSchema.optional(),
   path: z
     .string()
+    .max(MAX_LENGTH.url, `must be at most ${MAX_LENGTH.url} characters`)
     .refine((p) => p.startsWith("/"), 'must start with "/"')
     .optional(),
   connect_timeout: timeoutSchema.optional(),
@@ -158,7 +184,7 @@ const credTags = { id: idSchema.optional(), tags: tagsSchema };
 
 export const keyauthCredentialSchema = z.strictObject({
   ...credTags,
-  key: z.string().min(1, "must not be empty").optional(),
+  key: capped(MAX_LENGTH.secret).optional(),
   key_hash: z
     .string()
     .regex(/^[0-9a-f]{64}$/, "must be a lower-case hex HMAC-SHA256 (64 characters)")
@@ -168,30 +194,36 @@ export const keyauthCredentialSchema = z.strictObject({
 
 export const basicauthCredentialSchema = z.strictObject({
   ...credTags,
-  username: z.string().min(1, "must not be empty"),
-  password: z.string().min(1, "must not be empty").optional(),
-  password_hash: z.string().min(1, "must not be empty").optional(),
+  username: capped(MAX_LENGTH.identifier),
+  password: capped(MAX_LENGTH.secret).optional(),
+  password_hash: capped(MAX_LENGTH.secret).optional(),
 });
 
 export const jwtSecretSchema = z.strictObject({
   ...credTags,
-  key: z.string().min(1, "must not be empty"),
-  secret: z.string().optional(),
+  key: capped(MAX_LENGTH.jwtKey),
+  secret: z
+    .string()
+    .max(MAX_LENGTH.secret, `must be at most ${MAX_LENGTH.secret} characters`)
+    .optional(),
   algorithm: z
     .enum(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"])
     .optional(),
-  rsa_public_key: z.string().optional(),
+  rsa_public_key: z
+    .string()
+    .max(MAX_LENGTH.pem, `must be at most ${MAX_LENGTH.pem} characters`)
+    .optional(),
 });
 
 export const aclSchema = z.strictObject({
   ...credTags,
-  group: z.string().min(1, "must not be empty"),
+  group: capped(MAX_LENGTH.identifier),
 });
 
 export const consumerSchema = z.strictObject({
   id: idSchema.optional(),
-  username: z.string().min(1, "must not be empty").optional(),
-  custom_id: z.string().min(1, "must not be empty").optional(),
+  username: capped(MAX_LENGTH.identifier).optional(),
+  custom_id: capped(MAX_LENGTH.identifier).optional(),
   tags: tagsSchema,
   keyauth_credentials: z.array(keyauthCredentialSchema).optional(),
   basicauth_credentials: z.array(basicauthCredentialSchema).optional(),
@@ -203,7 +235,7 @@ export type ConsumerDoc = z.infer<typeof consumerSchema>;
 
 export const targetSchema = z.strictObject({
   id: idSchema.optional(),
-  target: z.string().min(1, "must not be empty"),
+  target: capped(MAX_LENGTH.target),
   weight: z
     .number()
     .int("must be an integer")
@@ -239,7 +271,10 @@ export const documentSchema = z.strictObject({
   _format_version: z.enum(["1.1", "2.1", "3.0"], { error: 'must be "3.0" (or "1.1", "2.1")' }),
   _transform: z.boolean().optional(),
   _info: z.record(z.string(), z.unknown()).optional(),
-  _workspace: z.string().optional(),
+  _workspace: z
+    .string()
+    .max(MAX_LENGTH.name, `must be at most ${MAX_LENGTH.name} characters`)
+    .optional(),
   services: z.array(serviceSchema).optional(),
   routes: z.array(topRouteSchema).optional(),
   consumers: z.array(consumerSchema).optional(),

@@ -2,7 +2,13 @@ import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
 import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
 import { checkUpstreamSharing } from "./upstreams.js";
-import { documentSchema, documentSchemaRoutesChecked, NAME_RE, TAG_RE } from "./schema.js";
+import {
+  documentSchema,
+  documentSchemaRoutesChecked,
+  MAX_LENGTH,
+  NAME_RE,
+  TAG_RE,
+} from "./schema.js";
 import type { DeclarativeDocument, PluginDoc, Ref, RouteDoc, ServiceDoc } from "./schema.js";
 import type {
   ConfigError,
@@ -653,6 +659,7 @@ function isPlainValidRoute(r: unknown, nested: boolean): boolean {
         break;
       case "service":
         if (nested || typeof v !== "string" || v.length === 0) return false;
+        if (v.length > MAX_LENGTH.identifier) return false;
         break;
       default:
         return false; // headers, plugins, unknown fields: the full schema decides

@@ -7,6 +7,7 @@ import { hasRole } from "@/server/auth/roles";
 import { readCookie, SESSION_COOKIE, sessionPrincipal } from "@/server/auth/sessions";
 import { tokenPrincipal } from "@/server/auth/tokens";
 import { ApiError, toErrorResponse } from "@/server/http/errors";
+import { refuseNulParams } from "@/server/http/json-guard";
 
 /** Everything a handler gets: the request, its route params, who is calling, and request metadata. */
 export interface RequestContext<P = Record<string, string>> {
@@ -50,9 +51,11 @@ async function run<P>(
   const requestId = requestIdOf(req);
   try {
     const params = ((await route?.params) ?? {}) as P;
+    const url = new URL(req.url);
+    refuseNulParams(params, url.searchParams);
     const response = await body({
       req,
-      url: new URL(req.url),
+      url,
       params,
       requestId,
       ip: clientIp(req),

@@ -143,12 +143,26 @@ export function documentPlugins(doc: unknown): Doc[] {
   return out;
 }
 
-/** A copy of a declarative document with every plugin's secret fields and jwt secrets masked. */
+/** Credential fields that are secrets (hashes included: a hash lets anyone try passwords offline). */
+export const CREDENTIAL_SECRET_FIELDS = {
+  keyauth_credentials: ["key", "key_hash"],
+  basicauth_credentials: ["password", "password_hash"],
+  jwt_secrets: ["secret"],
+} as const;
+
+/**
+ * A copy of a declarative document with every secret masked: plugin secret fields, jwt secrets,
+ * key-auth key hashes and basic-auth password hashes.
+ */
 export function maskDocumentSecrets<T>(doc: T): T {
   const copy = structuredClone(doc);
   for (const consumer of entries((copy as Doc | null)?.consumers)) {
-    for (const jwt of entries(consumer.jwt_secrets)) {
-      if (typeof jwt.secret === "string") jwt.secret = SECRET_MASK;
+    for (const [list, fields] of Object.entries(CREDENTIAL_SECRET_FIELDS)) {
+      for (const credential of entries(consumer[list])) {
+        for (const field of fields) {
+          if (typeof credential[field] === "string") credential[field] = SECRET_MASK;
+        }
+      }
     }
   }
   for (const plugin of documentPlugins(copy)) {

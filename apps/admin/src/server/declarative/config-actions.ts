@@ -12,25 +12,31 @@ import { jwtSecretKey } from "@/server/entities/credentials";
 import type { ConfigDiff } from "@/server/declarative/diff";
 import { diffDocuments } from "@/server/declarative/diff";
 import type { ImportOptions } from "@/server/declarative/import";
-import { importDocument, validateDocument } from "@/server/declarative/import";
+import {
+  importDocument,
+  restoreMaskedCredentials,
+  validateDocument,
+} from "@/server/declarative/import";
 import { ApiError, validationError } from "@/server/http/errors";
+import { refuseHostileJson } from "@/server/http/json-guard";
 import { importUpstreamDeny } from "@/server/settings/settings";
 
 /** Parses a YAML or JSON body into a document (400 with line/column on syntax errors). */
 export function parseDocumentText(text: string, json: boolean): unknown {
   const parsed = parseDeclarative(text, json ? "body.json" : undefined);
   if (!parsed.ok) throw validationError(parsed.errors, "the document cannot be parsed");
+  refuseHostileJson(parsed.doc);
   return parsed.doc;
 }
 
 /** Validates without writing: the data plane's validator plus the admin's own limits. */
-export function validateConfig(doc: unknown): {
+export async function validateConfig(doc: unknown): Promise<{
   services: number;
   routes: number;
   consumers: number;
   plugins: number;
-} {
-  const config = validateDocument(doc);
+}> {
+  const config = validateDocument(await restoreMaskedCredentials(db(), doc));
   return {
     services: config.services.length,
     routes: config.routes.length,

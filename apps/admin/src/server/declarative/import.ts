@@ -131,6 +131,86 @@ function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions)
   return errors;
 }
 
+const MASKED_MESSAGE = "is masked: give the real value (export with include_secrets=true)";
+
+/**
+ * An export without include_secrets carries SECRET_MASK for key-auth key hashes and basic-auth
+ * password hashes. Imported back, a masked hash keeps the stored one: the key-auth credential with
+ * the same id, the basic-auth credential with the same username, each only when it belongs to the
+ * consumer the document names (matched like the import matches it: username, custom_id, id).
+ * Returns a copy of the document with the stored hashes in place; a masked hash with no stored
+ * credential to keep is a 400 naming the field. Nothing is read unless a mask is present.
+ */
+export async function restoreMaskedCredentials(
+  client: Pick<Tx, "consumer" | "keyAuthCredential" | "basicAuthCredential">,
+  doc: unknown,
+): Promise<unknown> {
+  const consumers = (doc as Obj | null)?.consumers;
+  if (!Array.isArray(consumers)) return doc;
+  const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+  const masked = (list: unknown, field: string) =>
+    Array.isArray(list) && list.some((c) => isObj(c) && c[field] === SECRET_MASK);
+  if (
+    !consumers.some(
+      (c) =>
+        isObj(c) &&
+        (masked(c.keyauth_credentials, "key_hash") ||
+          masked(c.basicauth_credentials, "password_hash")),
+    )
+  ) {
+    return doc;
+  }
+  const [rows, keys, basics] = await Promise.all([
+    client.consumer.findMany({ select: { id: true, username: true, customId: true } }),
+    client.keyAuthCredential.findMany({ select: { id: true, consumerId: true, keyHash: true } }),
+    client.basicAuthCredential.findMany({
+      select: { username: true, consumerId: true, passwordHash: true },
+    }),
+  ]);
+  const copy = structuredClone(doc) as Obj;
+  const errors: FieldError[] = [];
+  (copy.consumers as unknown[]).forEach((c, i) => {
+    if (!isObj(c)) return;
+    const owner = rows.find(
+      (row) =>
+        (typeof c.username === "string" && row.username === c.username) ||
+        (typeof c.custom_id === "string" && row.customId === c.custom_id) ||
+        (typeof c.id === "string" && row.id === c.id),
+    );
+    const restore = (
+      list: unknown,
+      name: string,
+      field: string,
+      stored: (credential: Obj) => string | undefined,
+    ) => {
+      if (!Array.isArray(list)) return;
+      list.forEach((credential, j) => {
+        if (!isObj(credential) || credential[field] !== SECRET_MASK) return;
+        const value = owner ? stored(credential) : undefined;
+        if (value !== undefined) credential[field] = value;
+        else
+          errors.push({ path: `consumers[${i}].${name}[${j}].${field}`, message: MASKED_MESSAGE });
+      });
+    };
+    restore(
+      c.keyauth_credentials,
+      "keyauth_credentials",
+      "key_hash",
+      (k) => keys.find((row) => row.id === k.id && row.consumerId === owner?.id)?.keyHash,
+    );
+    restore(
+      c.basicauth_credentials,
+      "basicauth_credentials",
+      "password_hash",
+      (b) =>
+        basics.find((row) => row.username === b.username && row.consumerId === owner?.id)
+          ?.passwordHash,
+    );
+  });
+  if (errors.length > 0) throw validationError(errors, "the configuration cannot be imported");
+  return copy;
+}
+
 /**
  * Validates a document with the data plane's validator. Returns the normalized config, or throws
  * a 400 listing every error (paths into the document).
@@ -158,6 +238,7 @@ export async function importDocument(
   doc: unknown,
   options: ImportOptions,
 ): Promise<AuditEntry[]> {
+  doc = await restoreMaskedCredentials(tx, doc);
   const config = validateDocument(doc, options);
   const [curServices, curRoutes, curTargets, curConsumers, curKeys, curBasics, curPlugins] =
     await Promise.all([
@@ -266,11 +347,13 @@ export async function importDocument(
       const hs = j.algorithm.startsWith("HS");
       let secretEncrypted: string | null = null;
       if (hs && j.secret === SECRET_MASK) {
-        if (existing?.secretEncrypted) secretEncrypted = existing.secretEncrypted;
+        // only the owner's own stored secret: a mask never moves a secret to another consumer
+        if (existing?.secretEncrypted && existing.consumerId === id)
+          secretEncrypted = existing.secretEncrypted;
         else {
           maskErrors.push({
             path: `consumers[${config.consumers.indexOf(c)}].jwt_secrets[${c.jwtSecrets.indexOf(j)}].secret`,
-            message: "is masked: give the real value (export with include_secrets=true)",
+            message: MASKED_MESSAGE,
           });
         }
       } else if (hs && j.secret !== null) {
@@ -333,7 +416,7 @@ export async function importDocument(
     for (const field of maskedSecretFields(p.name, config)) {
       maskErrors.push({
         path: `${p.source}.config.${field}`,
-        message: "is masked: give the real value (export with include_secrets=true)",
+        message: MASKED_MESSAGE,
       });
     }
     plugins.set(id, {

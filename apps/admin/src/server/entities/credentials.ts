@@ -181,7 +181,8 @@ export const jwtCredentials: Resource<JwtCredential> = {
       : {};
     const candidate = merge(base, cleaned);
     candidate.key ??= generateToken("gj");
-    const algorithm = (candidate.algorithm as string | undefined) ?? "HS256";
+    // a non-string algorithm is reported by the validator below; until then it counts as HS256
+    const algorithm = typeof candidate.algorithm === "string" ? candidate.algorithm : "HS256";
     const hs = algorithm.startsWith("HS");
     let revealSecret: string | undefined;
     if (hs && candidate.secret === undefined) {

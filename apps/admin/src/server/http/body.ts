@@ -1,5 +1,6 @@
 import "server-only";
 import { ApiError } from "@/server/http/errors";
+import { refuseHostileJson } from "@/server/http/json-guard";
 
 /** Largest accepted request body (bytes). */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -58,6 +59,7 @@ export async function readJsonObject(req: Request): Promise<Record<string, unkno
       errors: [{ path: "", message: "must be an object" }],
     });
   }
+  refuseHostileJson(value);
   return value as Record<string, unknown>;
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import {
+  isDatabaseUnavailable,
   isForeignKeyViolation,
   isNotFound,
   isUniqueViolation,
@@ -70,8 +71,16 @@ const FIELD_NAMES: Record<string, string> = {
   consumerId: "consumer",
 };
 
+/** Seconds a client is told to wait (Retry-After) when the database cannot be reached. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 /** Known database errors become API errors; anything else is left for the generic 500. */
 export function fromDatabaseError(error: unknown): ApiError | undefined {
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError("unavailable", "the database is unavailable: try again shortly", {
+      headers: { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) },
+    });
+  }
   if (isUniqueViolation(error)) {
     const fields = uniqueViolationFields(error).map((f) => FIELD_NAMES[f] ?? f);
     const unique = [...new Set(fields)];
@@ -93,6 +102,9 @@ export function fromDatabaseError(error: unknown): ApiError | undefined {
  */
 export function toErrorResponse(error: unknown, requestId: string): Response {
   const apiError = error instanceof ApiError ? error : (fromDatabaseError(error) ?? undefined);
+  if (apiError?.code === "unavailable" && !(error instanceof ApiError)) {
+    console.error(`[${requestId}] database unavailable: ${describeForLog(error)}`);
+  }
   if (!apiError) {
     console.error(`[${requestId}] unexpected error: ${describeForLog(error)}`);
     return Response.json(

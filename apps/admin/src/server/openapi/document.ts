@@ -36,6 +36,14 @@ const LIST_QUERY = [
   { name: "name", description: "Exact name." },
 ];
 
+const INCLUDE_SECRETS = {
+  name: "include_secrets",
+  description:
+    "true: secrets in clear — plugin secret fields, jwt `secret`, key-auth `key_hash`, basic-auth " +
+    "`password_hash` (admins only: 403 for anyone else). Otherwise each is `********`; importing " +
+    "such a document back keeps the stored values.",
+};
+
 /** CRUD operations of a resource at `base` (a collection) and `base/{item}`. */
 function crud(
   base: string,
@@ -200,13 +208,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Declarative config",
     role: "viewer",
     response: "Declarative",
-    query: [
-      { name: "format", description: "`yaml` (default) or `json`." },
-      {
-        name: "include_secrets",
-        description: "true: plugin secret fields in clear (admins only); masked otherwise.",
-      },
-    ],
+    query: [{ name: "format", description: "`yaml` (default) or `json`." }, INCLUDE_SECRETS],
   },
   {
     method: "post",
@@ -246,6 +248,7 @@ export const OPERATIONS: Operation[] = [
     tag: "Config versions",
     role: "viewer",
     response: "ConfigVersion",
+    query: [INCLUDE_SECRETS],
   },
   {
     method: "get",
@@ -532,6 +535,7 @@ export function openApiDocument(): Record<string, unknown> {
             "415": errorResponse("Wrong Content-Type"),
           }
         : {}),
+      "503": errorResponse("The database is unavailable: try again after `Retry-After` seconds"),
     };
     const requestBody =
       op.body === "yaml-or-json"

@@ -42,10 +42,13 @@ export async function getVersion(version: number): Promise<ConfigVersion> {
   return row;
 }
 
-export async function showVersion(version: number) {
+export async function showVersion(version: number, includeSecrets = false) {
   const row = await getVersion(version);
-  // Plugin secrets are masked here like in every other read.
-  return { ...summary(row), snapshot: maskDocumentSecrets(row.snapshot) };
+  // Secrets are masked here like in every other read, unless an admin asked for them.
+  return {
+    ...summary(row),
+    snapshot: includeSecrets ? row.snapshot : maskDocumentSecrets(row.snapshot),
+  };
 }
 
 export async function diffVersions(from: number, to: number) {

@@ -1,4 +1,4 @@
-import { hasRole } from "@/server/auth/roles";
+import { includeSecrets } from "@/server/auth/include-secrets";
 import { withAuth } from "@/server/auth/with-auth";
 import { exportConfig } from "@/server/declarative/config-actions";
 import { ApiError } from "@/server/http/errors";
@@ -6,8 +6,9 @@ import { ApiError } from "@/server/http/errors";
 export const dynamic = "force-dynamic";
 
 /**
- * The whole configuration as a declarative file: `?format=yaml` (default) or `json`. Plugin secret
- * fields are masked unless `include_secrets=true` (admins only).
+ * The whole configuration as a declarative file: `?format=yaml` (default) or `json`. Secrets
+ * (plugin secret fields, jwt secrets, key and password hashes) are masked unless an admin asks
+ * with `include_secrets=true`.
  */
 export const GET = withAuth({ role: "viewer" }, async ({ url, auth }) => {
   const format = url.searchParams.get("format") ?? "yaml";
@@ -16,12 +17,7 @@ export const GET = withAuth({ role: "viewer" }, async ({ url, auth }) => {
       errors: [{ path: "format", message: 'must be "yaml" or "json"' }],
     });
   }
-  // Plugin secrets leave the admin only for admins who ask for them (e.g. to move a configuration).
-  const includeSecrets = url.searchParams.get("include_secrets") === "true";
-  if (includeSecrets && !hasRole(auth.role, "admin")) {
-    throw new ApiError("forbidden", "include_secrets=true needs the admin role");
-  }
-  return new Response(await exportConfig(format, includeSecrets), {
+  return new Response(await exportConfig(format, includeSecrets(url, auth)), {
     headers: {
       "content-type": format === "json" ? "application/json" : "application/yaml; charset=utf-8",
       "content-disposition": `attachment; filename="gatehouse.${format}"`,

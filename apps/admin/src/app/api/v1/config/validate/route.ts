@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 /** Validates a whole declarative file (YAML or JSON); writes nothing. */
 export const POST = withAuth({ role: "editor" }, async ({ req }) => {
   const { text, json } = await readDocumentText(req);
-  const counts = validateConfig(parseDocumentText(text, json));
+  const counts = await validateConfig(parseDocumentText(text, json));
   return Response.json({ valid: true, ...counts });
 });
