@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configJsonSchema, exportCatalog } from "@gatehouse/plugin-kit";
+import { configJsonSchema, exportCatalog, fieldTitle } from "@gatehouse/plugin-kit";
 import { builtinCatalog, builtinPlugins } from "../src/index.js";
 
 test("built-in priorities are unique and Kong's", () => {
@@ -64,13 +64,43 @@ test("exportCatalog: every built-in has complete marketplace metadata", () => {
   }
 });
 
-test("every config field of every built-in has a description (the admin form's help text)", () => {
+type Node = {
+  title?: string;
+  description?: string;
+  properties?: Record<string, Node>;
+  items?: Node;
+  anyOf?: Node[];
+};
+
+/** Every field of a schema (nested objects, array items, nullable branches), as `a.b[].c`. */
+function fields(node: Node, prefix: string, out: [string, Node][] = []): [string, Node][] {
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    out.push([path, child]);
+    for (const branch of [child, ...(child.anyOf ?? [])]) {
+      fields(branch, path, out);
+      if (branch.items) fields(branch.items, `${path}[]`, out);
+    }
+  }
+  return out;
+}
+
+test("every config field of every built-in, nested ones included, has a title and a description (the admin form's label and help text)", () => {
   const missing: string[] = [];
   for (const e of exportCatalog(builtinPlugins)) {
-    const props = (e.config_schema.properties ?? {}) as Record<string, { description?: string }>;
-    for (const [field, schema] of Object.entries(props)) {
-      if (!schema.description) missing.push(`${e.name}.${field}`);
+    for (const [path, schema] of fields(e.config_schema as Node, "")) {
+      if (!schema.description) missing.push(`${e.name}.${path}: description`);
+      if (!schema.title) missing.push(`${e.name}.${path}: title`);
     }
   }
   assert.deepEqual(missing, []);
+});
+
+test("field titles are Kong Manager style labels from the field names", () => {
+  const rl = builtinPlugins.find((p) => p.name === "rate-limiting");
+  const schema = configJsonSchema(rl!) as Node;
+  assert.equal(schema.properties?.error_code?.title, "Error code");
+  assert.equal(schema.properties?.redis?.properties?.ssl_verify?.title, "SSL verify");
+  assert.equal(fieldTitle("http_endpoint"), "HTTP endpoint");
+  assert.equal(fieldTitle("uri_param_names"), "URI param names");
 });
