@@ -5,7 +5,7 @@
  */
 import { Command } from "commander";
 import { createEchoServer } from "./echo-server.js";
-import { parseHostPort } from "./listen.js";
+import { parseHostPort } from "./net/listen.js";
 
 async function main(): Promise<void> {
   const program = new Command()

@@ -11,9 +11,9 @@
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
-import { parseHostPort } from "./listen.js";
-import { loadPlugins } from "./plugins.js";
-import type { LoadedPlugin } from "./plugins.js";
+import { parseHostPort } from "./net/listen.js";
+import { loadPlugins } from "./config/plugin-loader.js";
+import type { LoadedPlugin } from "./config/plugin-loader.js";
 import { buildGateway } from "./server.js";
 
 interface CliOptions {

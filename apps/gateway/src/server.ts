@@ -11,28 +11,28 @@ import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import pino from "pino";
-import { readCache, writeCache } from "./cache.js";
-import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./catalog.js";
+import { readCache, writeCache } from "./config/cache.js";
+import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./config/catalog.js";
 import {
   DEFAULT_CLOSE_GRACE_MS,
   defaultMaxConnections,
   defaultMaxConnectionsPerIp,
   endThenDestroy,
   limitConnections,
-} from "./connections.js";
-import { buildControl } from "./control.js";
-import { Handler } from "./handler.js";
-import { bindRetrying } from "./listen.js";
-import { localDenyRules } from "./local-deny.js";
+} from "./net/connections.js";
+import { buildControl } from "./cluster/control-server.js";
+import { Handler } from "./pipeline/handler.js";
+import { bindRetrying } from "./net/listen.js";
+import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
 import { compileTrustedProxies } from "./proxy/index.js";
 import type { TrustedProxies } from "./proxy/index.js";
-import { pullConfig } from "./pull.js";
-import { ControlPlaneAgent, loadNodeId } from "./control-plane.js";
-import { compileSnapshot } from "./snapshot.js";
-import type { GatewaySnapshot } from "./snapshot.js";
-import { ConfigState } from "./state.js";
-import type { ApplyResult, SnapshotSource } from "./state.js";
+import { pullConfig } from "./cluster/pull.js";
+import { ControlPlaneAgent, loadNodeId } from "./cluster/agent.js";
+import { compileSnapshot } from "./config/snapshot.js";
+import type { GatewaySnapshot } from "./config/snapshot.js";
+import { ConfigState } from "./config/state.js";
+import type { ApplyResult, SnapshotSource } from "./config/state.js";
 
 export interface GatewayOptions {
   /** proxy listener; port 0 = any free port */

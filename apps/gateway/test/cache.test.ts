@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
 import { hashConfig } from "@gatehouse/config";
-import { CACHE_FILE, readCache } from "../src/cache.js";
+import { CACHE_FILE, readCache } from "../src/config/cache.js";
 import { control, doc, echoUpstream, gateway, send } from "./helpers.js";
 
 async function tempDir(t: TestContext): Promise<string> {

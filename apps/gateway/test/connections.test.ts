@@ -4,7 +4,7 @@ import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { test } from "node:test";
-import { addressKey, defaultMaxConnections } from "../src/connections.js";
+import { addressKey, defaultMaxConnections } from "../src/net/connections.js";
 import type { StartedGateway } from "../src/testing.js";
 import { control, doc, echoUpstream, gateway } from "./helpers.js";
 

@@ -12,7 +12,7 @@ import fc from "fast-check";
 import { validateDeclarative } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import { builtinCatalog } from "@gatehouse/plugins";
-import { pluginCatalog } from "../src/catalog.js";
+import { pluginCatalog } from "../src/config/catalog.js";
 import { tryCompileRouter } from "../src/router/router.js";
 import type { RouteSpec } from "../src/router/router.js";
 import { buildGateway } from "../src/server.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validateDeclarative } from "@gatehouse/config";
-import { pluginCatalog } from "../src/catalog.js";
-import { buildCredentials } from "../src/credentials.js";
+import { pluginCatalog } from "../src/config/catalog.js";
+import { buildCredentials } from "../src/config/credentials.js";
 
 function lookup(consumers: unknown[]) {
   const r = validateDeclarative(

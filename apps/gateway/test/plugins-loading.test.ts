@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadPlugins } from "../src/plugins.js";
+import { loadPlugins } from "../src/config/plugin-loader.js";
 import { echoUpstream } from "./helpers.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));

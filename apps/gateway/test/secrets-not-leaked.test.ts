@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import { test } from "node:test";
 import pino from "pino";
 import { redactQuery } from "@gatehouse/plugin-kit";
-import { credentialQueryNames } from "../src/redact.js";
+import { credentialQueryNames } from "../src/config/credential-names.js";
 import { doc, echoUpstream, gateway, send } from "./helpers.js";
 
 interface Echoed {

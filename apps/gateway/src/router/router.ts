@@ -172,7 +172,7 @@ export function tryCompileRouter<R extends RouteSpec>(
     } else if (typeof route?.id === "string") ids.set(route.id, i);
   });
   if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, router: new CompiledRouter(parsed) };
+  return { ok: true, router: new RadixRouter(parsed) };
 }
 
 /**
@@ -185,7 +185,7 @@ export function compileRouter<R extends RouteSpec>(routes: readonly R[]): Router
   return result.router;
 }
 
-class CompiledRouter<R extends RouteSpec> implements Router<R> {
+class RadixRouter<R extends RouteSpec> implements Router<R> {
   readonly size: number;
   private readonly exact = new Map<string, Bucket<R>>();
   private readonly suffix = new Map<string, Bucket<R>>();

@@ -17,12 +17,12 @@ import type {
 } from "@gatehouse/config";
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { GatewaySnapshot } from "./snapshot.js";
-import type { ConfigState } from "./state.js";
+import type { GatewaySnapshot } from "../config/snapshot.js";
+import type { ConfigState } from "../config/state.js";
 
 /** The software version reported to the control plane (this package's version). */
 export const SOFTWARE_VERSION: string = (
-  createRequire(import.meta.url)("../package.json") as { version: string }
+  createRequire(import.meta.url)("../../package.json") as { version: string }
 ).version;
 
 export const NODE_ID_FILE = "node-id";

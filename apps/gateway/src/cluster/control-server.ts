@@ -10,8 +10,8 @@ import Fastify, { LogController } from "fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import { isLoopback, safeEqual } from "./auth.js";
-import type { GatewayMetrics } from "./metrics.js";
-import type { CompiledSnapshot, ConfigState } from "./state.js";
+import type { GatewayMetrics } from "../metrics.js";
+import type { CompiledSnapshot, ConfigState } from "../config/state.js";
 
 export interface ControlOptions<S extends CompiledSnapshot> {
   state: ConfigState<S>;

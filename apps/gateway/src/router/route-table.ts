@@ -5,31 +5,31 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { NormalizedRoute, NormalizedService } from "@gatehouse/config";
-import { normalizePath } from "./router/normalize.js";
-import type { NormalizedTarget } from "./router/normalize.js";
-import { tryCompileRouter } from "./router/router.js";
-import type { RouteSpec, Router } from "./router/router.js";
-import { upstreamPath } from "./router/upstream-path.js";
-import { ConfigCompileError } from "./state.js";
+import { normalizePath } from "./normalize.js";
+import type { NormalizedTarget } from "./normalize.js";
+import { tryCompileRouter } from "./router.js";
+import type { RouteSpec, Router } from "./router.js";
+import { upstreamPath } from "./upstream-path.js";
+import { ConfigCompileError } from "../config/state.js";
 
 export interface RoutableEntry {
   route: NormalizedRoute;
   service: NormalizedService | null;
 }
 
-export interface RouteMatch<T> {
+export interface RoutedRequest<T> {
   entry: T;
   /** the path to send upstream (strip_path and service path applied), without query */
   upstreamPath: string;
 }
 
-export interface CompiledRouter<T> {
+export interface RouteTable<T> {
   match(
     method: string,
     host: string,
     path: string,
     headers: IncomingHttpHeaders,
-  ): RouteMatch<T> | undefined;
+  ): RoutedRequest<T> | undefined;
 }
 
 /** Request-target → normalized path + raw query, or a 400 reason (the router's rules). */
@@ -44,7 +44,7 @@ interface Spec<T> extends RouteSpec {
 export function compileRoutes<T extends RoutableEntry>(
   entries: readonly T[],
   sources?: readonly string[],
-): CompiledRouter<T> {
+): RouteTable<T> {
   const specs: Spec<T>[] = entries.map((entry) => {
     const r = entry.route;
     return {

@@ -8,13 +8,13 @@ import type {
   PluginDefinition,
   PluginInstanceSpec,
 } from "@gatehouse/plugin-kit";
-import { compileTrustedProxies, UpstreamGuard, UpstreamPool } from "./proxy/index.js";
-import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "./proxy/index.js";
+import { compileTrustedProxies, UpstreamGuard, UpstreamPool } from "../proxy/index.js";
+import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "../proxy/index.js";
 import { buildCredentials } from "./credentials.js";
-import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
-import { credentialQueryNames } from "./redact.js";
-import { compileRoutes } from "./routing.js";
-import type { CompiledRouter } from "./routing.js";
+import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
+import { credentialQueryNames } from "./credential-names.js";
+import { compileRoutes } from "../router/route-table.js";
+import type { RouteTable } from "../router/route-table.js";
 import { ConfigCompileError } from "./state.js";
 import type { CompiledSnapshot, SnapshotMeta } from "./state.js";
 
@@ -57,7 +57,7 @@ function answersStatically(chain: Chain, config: NormalizedConfig): boolean {
 }
 
 export interface GatewaySnapshot extends CompiledSnapshot {
-  router: CompiledRouter<RouteEntry>;
+  router: RouteTable<RouteEntry>;
   chains: Chains;
   pool: UpstreamPool;
   credentials: CredentialLookup;

@@ -18,8 +18,8 @@ import type {
   UpstreamFailureKind,
 } from "@gatehouse/plugin-kit";
 import type { Logger } from "pino";
-import { safeEqual } from "./auth.js";
-import type { GatewayMetrics, RouteMetrics } from "./metrics.js";
+import { safeEqual } from "../cluster/auth.js";
+import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
 import {
   forward,
   forwardableRawHeaders,
@@ -28,11 +28,11 @@ import {
   pipeResponse,
   refuseBadFraming,
   writeResponseHead,
-} from "./proxy/index.js";
-import type { ForwardHandlers, FramingError, UpstreamError } from "./proxy/index.js";
-import { normalizeTarget } from "./routing.js";
-import type { GatewaySnapshot, RouteEntry } from "./snapshot.js";
-import type { ConfigState } from "./state.js";
+} from "../proxy/index.js";
+import type { ForwardHandlers, FramingError, UpstreamError } from "../proxy/index.js";
+import { normalizeTarget } from "../router/route-table.js";
+import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
+import type { ConfigState } from "../config/state.js";
 
 export const NO_ROUTE_MESSAGE = "no Route matched with those values";
 export const NOT_READY_MESSAGE = "this data plane has no configuration yet (not ready)";
