@@ -183,3 +183,24 @@ test("a malformed session cookie (gatehouse_session=ghs_%): 401 JSON", async () 
     assert.equal(r.body.code, "unauthorized");
   }
 });
+
+test("a body nested 100,000 levels deep: 400 naming where, not a stack overflow (500)", async () => {
+  await seed();
+  const n = 100_000;
+  const deepArray = `{"name":"deep","url":"http://127.0.0.1:9/","tags":${"[".repeat(n)}${"]".repeat(n)}}`;
+  const r = await api("POST", "/api/v1/services", {
+    raw: deepArray,
+    headers: { "content-type": "application/json" },
+  });
+  assertFieldErrors(r, {
+    [`tags${"[0]".repeat(63)}`]: "is nested too deeply (at most 64 levels of objects and arrays)",
+  });
+  const deepObject = `{"_format_version":"3.0","_info":${'{"a":'.repeat(n)}1${"}".repeat(n)}}`;
+  const imported = await api("POST", "/api/v1/config/import", {
+    raw: deepObject,
+    headers: { "content-type": "application/json" },
+  });
+  assert.equal(imported.status, 400, imported.text);
+  assert.match(imported.body.errors[0].message, /^is nested too deeply/);
+  assert.equal((await api("GET", "/api/v1/services/deep")).status, 404);
+});
