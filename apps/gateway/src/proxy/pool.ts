@@ -234,7 +234,7 @@ function checkSpec(spec: UpstreamSpec): void {
 export class UpstreamPool {
   private readonly registry: AgentRegistry;
   private readonly upstreams = new Map<string, Upstream>();
-  private readonly previous: UpstreamPool | undefined;
+  private previous: UpstreamPool | undefined;
   private readonly maxSockets: number;
   private readonly keepAliveMsecs: number;
   private readonly idleTimeout: number;
@@ -294,6 +294,11 @@ export class UpstreamPool {
     if (this.closed && !hard) return;
     this.closed = true;
     this.registry.release(this, hard);
+    // A closed generation is never asked for upstreams again: drop what only building the next
+    // one needed, so the generations don't form a chain that keeps every past one alive (heap
+    // snapshots under config churn: one UpstreamPool, its guard and deny list more per version).
+    this.previous = undefined;
+    this.upstreams.clear();
   }
 
   /** Registers the agent for this generation; true when the agent is still live in the registry. */
