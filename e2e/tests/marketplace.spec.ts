@@ -62,7 +62,7 @@ test("enabling key-auth on a route: 401 with WWW-Authenticate without a key, the
       const r = await gateway.get(route.path);
       return `${r.status()} ${r.headers()["www-authenticate"] ?? ""}`;
     })
-    .toBe('401 Key realm="gatehouse"');
+    .toBe("401 Key");
   const withKey = await gateway.get(route.path, { headers: { apikey: consumer.key } });
   expect(withKey.status()).toBe(200);
   expect(withKey.headers()["x-consumer-username"] ?? "").toBe("");

@@ -5,7 +5,8 @@ import type { KeyAuthConfig } from "./schema.js";
 import { keyAuthSchema } from "./schema.js";
 
 export const ERR_NO_API_KEY = "No API key found in request";
-export const ERR_INVALID_AUTH_CRED = "Invalid authentication credentials";
+/** Kong ≥ 3.6 answers a key that matches no credential with a plain `Unauthorized`. */
+export const ERR_INVALID_AUTH_CRED = "Unauthorized";
 export const ERR_DUPLICATE_API_KEY = "Duplicate API key found";
 
 function lookup(kit: Kit): CredentialLookup {
@@ -133,8 +134,9 @@ function decide(kit: Kit, conf: KeyAuthConfig, key: string | Failure | undefined
     setConsumer(kit, anon, undefined);
     return;
   }
+  // Kong 3.9: a bare `Key` challenge unless a realm is configured
   kit.response.error(401, failure.message, {
-    "WWW-Authenticate": `Key realm="${conf.realm ?? "gatehouse"}"`,
+    "WWW-Authenticate": conf.realm ? `Key realm="${conf.realm}"` : "Key",
   });
 }
 

@@ -29,7 +29,9 @@ export const keyAuthSchema = z
     realm: headerValue
       .refine((s) => !s.includes('"'), { error: "must not contain a double quote" })
       .nullish()
-      .describe('Realm in the WWW-Authenticate header (default "gatehouse").'),
+      .describe(
+        'Realm of the WWW-Authenticate challenge: `Key realm="<realm>"`; without it the challenge is a bare `Key`, as in Kong.',
+      ),
   })
   .strict();
 
