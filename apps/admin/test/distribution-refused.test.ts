@@ -3,9 +3,8 @@
 // (rejected, with its 400 errors). The running config keeps serving.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { hashConfig } from "@gatehouse/config";
 import { createPrismaClient } from "@gatehouse/db/client";
-import { exportDeclarative } from "@gatehouse/db/export";
+import { commitVersion, lockChanges } from "@gatehouse/db/versions";
 import { client } from "./helpers/admin.js";
 import type { ControlPlane, DataPlane } from "./helpers/cluster.js";
 import {
@@ -70,10 +69,10 @@ test("a config the data plane refuses is rejected with its reasons; the previous
   // every data plane refuses.
   const prisma = createPrismaClient(cp.db.url);
   try {
-    await prisma.route.create({ data: { name: "bad-escape", paths: ["/bad/%zz"] } });
-    const snapshot = await exportDeclarative(prisma);
-    await prisma.configVersion.create({
-      data: { hash: hashConfig(snapshot), snapshot: snapshot as object, author: "older-admin" },
+    await prisma.$transaction(async (tx) => {
+      await lockChanges(tx);
+      await tx.route.create({ data: { name: "bad-escape", paths: ["/bad/%zz"] } });
+      await commitVersion(tx, { author: "older-admin", message: "no route rules" });
     });
   } finally {
     await prisma.$disconnect();

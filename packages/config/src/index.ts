@@ -9,6 +9,7 @@ export { documentSchema, upstreamDenySchema } from "./schema.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";
+export type * from "./exported.js";
 export type { DeclarativeDocument } from "./schema.js";
 export type * from "./types.js";
 export {

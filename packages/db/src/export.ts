@@ -1,98 +1,21 @@
 // The database as a declarative document (Kong decK shape, `_format_version: "3.0"`): what the
 // admin exports, what the control plane pushes to data planes, what the gateway loads from a file.
-// The exact shape is documented in /tmp/gh-notes/db.md and validated by @gatehouse/config.
+// The document types (ExportedDocument) are @gatehouse/config's, checked there against its schema.
 import { createHash } from "node:crypto";
+import type {
+  ExportedConsumer,
+  ExportedDocument,
+  ExportedPlugin,
+  ExportedRef,
+  ExportedRoute,
+  ExportedService,
+  ExportedUpstream,
+} from "@gatehouse/config";
 import { decryptSecret } from "./auth.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
-export type Ref = string | { id: string };
-
-export interface PluginEntry {
-  id: string;
-  name: string;
-  instance_name?: string;
-  config: Record<string, unknown>;
-  enabled: boolean;
-  protocols: string[];
-  tags: string[];
-  /** Only on plugins scoped to more than their parent (e.g. a route plugin for one consumer). */
-  service?: Ref;
-  route?: Ref;
-  consumer?: Ref;
-}
-
-export interface RouteEntry {
-  id: string;
-  name?: string;
-  /** Top-level routes only: the service (by name) a route points at; nested routes omit it. */
-  service?: Ref;
-  protocols: string[];
-  methods?: string[];
-  hosts?: string[];
-  paths?: string[];
-  headers?: Record<string, string[]>;
-  strip_path: boolean;
-  preserve_host: boolean;
-  regex_priority: number;
-  tags: string[];
-  plugins?: PluginEntry[];
-}
-
-export interface ServiceEntry {
-  id: string;
-  name: string;
-  protocol: "http" | "https";
-  host: string;
-  port: number;
-  path?: string;
-  connect_timeout: number;
-  read_timeout: number;
-  write_timeout: number;
-  retries: number;
-  tags: string[];
-  routes?: RouteEntry[];
-  plugins?: PluginEntry[];
-}
-
-/**
- * The targets of one service (decK: a service whose `host` names an upstream balances over it).
- * Named uniquely per service (`serviceUpstreamNames`); `host_header` keeps the service's own host.
- */
-export interface UpstreamEntry {
-  name: string;
-  host_header: string;
-  targets: { id: string; target: string; weight: number; tags: string[] }[];
-}
-
-export interface ConsumerEntry {
-  id: string;
-  username?: string;
-  custom_id?: string;
-  tags: string[];
-  keyauth_credentials?: { id: string; key_hash: string; tags: string[] }[];
-  basicauth_credentials?: { id: string; username: string; password_hash: string; tags: string[] }[];
-  jwt_secrets?: {
-    id: string;
-    key: string;
-    algorithm: string;
-    secret?: string;
-    rsa_public_key?: string;
-    tags: string[];
-  }[];
-  acls?: { group: string; tags: string[] }[];
-  plugins?: PluginEntry[];
-}
-
-export interface DeclarativeDocument {
-  _format_version: "3.0";
-  services: ServiceEntry[];
-  routes: RouteEntry[];
-  consumers: ConsumerEntry[];
-  upstreams: UpstreamEntry[];
-  plugins: PluginEntry[];
-  /** the admin's upstream deny list (Setting "upstream_deny"); absent = the data planes' default */
-  upstream_deny?: string[];
-}
+/** Columns hold what the admin validated on write (the schema's enums), as plain strings. */
+type JwtAlgorithm = NonNullable<ExportedConsumer["jwt_secrets"]>[number]["algorithm"];
 
 export interface ExportOptions {
   /**
@@ -146,7 +69,7 @@ function groupBy<T, K>(rows: T[], key: (row: T) => K): Map<K, T[]> {
 export async function exportDeclarative(
   prisma: ExportClient,
   options: ExportOptions = {},
-): Promise<DeclarativeDocument> {
+): Promise<ExportedDocument> {
   // Plain findMany calls (no `include`): Prisma runs relation loads in parallel, which a
   // transaction's single connection does not support well.
   const queries = [
@@ -197,27 +120,27 @@ export async function exportDeclarative(
     aclGroups: aclsByConsumer.get(consumer.id) ?? [],
   }));
 
-  const serviceRef = new Map(services.map((s) => [s.id, s.name as Ref]));
+  const serviceRef = new Map(services.map((s) => [s.id, s.name as ExportedRef]));
   const consumerRef = new Map(consumers.map((c) => [c.id, c.username ?? { id: c.id }]));
 
-  const pluginsByRoute = new Map<string, PluginEntry[]>();
-  const pluginsByService = new Map<string, PluginEntry[]>();
-  const pluginsByConsumer = new Map<string, PluginEntry[]>();
-  const globalPlugins: PluginEntry[] = [];
-  const push = (map: Map<string, PluginEntry[]>, key: string, entry: PluginEntry) => {
+  const pluginsByRoute = new Map<string, ExportedPlugin[]>();
+  const pluginsByService = new Map<string, ExportedPlugin[]>();
+  const pluginsByConsumer = new Map<string, ExportedPlugin[]>();
+  const globalPlugins: ExportedPlugin[] = [];
+  const push = (map: Map<string, ExportedPlugin[]>, key: string, entry: ExportedPlugin) => {
     const list = map.get(key);
     if (list) list.push(entry);
     else map.set(key, [entry]);
   };
 
   for (const plugin of [...plugins].sort(byName)) {
-    const entry: PluginEntry = {
+    const entry: ExportedPlugin = {
       id: plugin.id,
       name: plugin.name,
       ...(plugin.instanceName ? { instance_name: plugin.instanceName } : {}),
       config: (plugin.config ?? {}) as Record<string, unknown>,
       enabled: plugin.enabled,
-      protocols: plugin.protocols,
+      protocols: plugin.protocols as ExportedPlugin["protocols"],
       tags: plugin.tags,
     };
     // Nest under the most specific entity; name the other scopes as references.
@@ -235,14 +158,14 @@ export async function exportDeclarative(
     }
   }
 
-  const routeEntry = (route: (typeof routes)[number], nested: boolean): RouteEntry => {
+  const routeEntry = (route: (typeof routes)[number], nested: boolean): ExportedRoute => {
     const headers = (route.headers ?? {}) as Record<string, string[]>;
     const routePlugins = pluginsByRoute.get(route.id);
     return {
       id: route.id,
       ...(route.name ? { name: route.name } : {}),
       ...(!nested && route.serviceId ? { service: ref(serviceRef, route.serviceId) } : {}),
-      protocols: route.protocols,
+      protocols: route.protocols as ExportedRoute["protocols"],
       ...(route.methods.length ? { methods: route.methods } : {}),
       ...(route.hosts.length ? { hosts: route.hosts } : {}),
       ...(route.paths.length ? { paths: route.paths } : {}),
@@ -255,8 +178,8 @@ export async function exportDeclarative(
     };
   };
 
-  const routesByService = new Map<string, RouteEntry[]>();
-  const topRoutes: RouteEntry[] = [];
+  const routesByService = new Map<string, ExportedRoute[]>();
+  const topRoutes: ExportedRoute[] = [];
   for (const route of [...routes].sort(byName)) {
     if (route.serviceId) {
       const list = routesByService.get(route.serviceId) ?? [];
@@ -269,7 +192,7 @@ export async function exportDeclarative(
 
   const sortedServices = [...services].sort(byName);
   const upstreamNames = serviceUpstreamNames(sortedServices);
-  const upstreams: UpstreamEntry[] = [];
+  const upstreams: ExportedUpstream[] = [];
   for (const service of sortedServices) {
     const name = upstreamNames.get(service.id);
     if (name === undefined) continue;
@@ -282,7 +205,7 @@ export async function exportDeclarative(
     });
   }
 
-  const serviceEntries: ServiceEntry[] = sortedServices.map((service) => {
+  const serviceEntries: ExportedService[] = sortedServices.map((service) => {
     const serviceRoutes = routesByService.get(service.id);
     const servicePlugins = pluginsByService.get(service.id);
     return {
@@ -302,7 +225,7 @@ export async function exportDeclarative(
     };
   });
 
-  const consumerEntries: ConsumerEntry[] = [...consumers]
+  const consumerEntries: ExportedConsumer[] = [...consumers]
     .sort(
       (a, b) =>
         compare(a.username ?? a.customId ?? "", b.username ?? b.customId ?? "") ||
@@ -341,7 +264,7 @@ export async function exportDeclarative(
               jwt_secrets: byId(consumer.jwtCredentials).map((c) => ({
                 id: c.id,
                 key: c.key,
-                algorithm: c.algorithm,
+                algorithm: c.algorithm as JwtAlgorithm,
                 ...(c.secretEncrypted && options.secretKey !== undefined
                   ? { secret: decryptSecret(c.secretEncrypted, options.secretKey) }
                   : {}),
@@ -410,11 +333,10 @@ function serviceUpstreamNames(
   return names;
 }
 
-function ref(map: Map<string, Ref>, id: string): Ref {
+function ref(map: Map<string, ExportedRef>, id: string): ExportedRef {
   return map.get(id) ?? { id };
 }
 
-/** JSON with object keys sorted at every level (same algorithm as @gatehouse/config canonicalJson). */
 /**
  * The declarative export as seen INSIDE interactive transaction `tx` (its uncommitted changes
  * included). `$transaction` is hidden: given a client that has it (Prisma's transaction clients
@@ -423,30 +345,10 @@ function ref(map: Map<string, Ref>, id: string): Ref {
 export function exportInTransaction(
   tx: ExportClient,
   options: ExportOptions = {},
-): Promise<DeclarativeDocument> {
+): Promise<ExportedDocument> {
   const withoutTransaction = new Proxy(tx, {
     get: (target, key, receiver) =>
       key === "$transaction" ? undefined : (Reflect.get(target, key, receiver) as unknown),
   });
   return exportDeclarative(withoutTransaction, options);
-}
-
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") {
-    const text = JSON.stringify(value);
-    return text === undefined ? "null" : text;
-  }
-  if (Array.isArray(value)) {
-    return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
-  }
-  const record = value as Record<string, unknown>;
-  const keys = Object.keys(record)
-    .filter((key) => record[key] !== undefined && typeof record[key] !== "function")
-    .sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(record[key])}`).join(",")}}`;
-}
-
-/** sha256 hex of the canonical JSON (same as @gatehouse/config hashConfig). */
-export function hashDeclarative(doc: unknown): string {
-  return createHash("sha256").update(canonicalJson(doc)).digest("hex");
 }

@@ -1,7 +1,7 @@
 // Demo data for a fresh installation (`npm start` on an empty database).
 import { generatePassword, hashPassword } from "./auth.js";
-import { exportInTransaction, hashDeclarative } from "./export.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import { commitVersion, lockChanges } from "./versions.js";
 
 export interface SeedDemoOptions {
   /** The upstream of the `demo-echo` service, e.g. http://127.0.0.1:8002 */
@@ -17,16 +17,14 @@ export interface SeedDemoResult {
   admin?: { username: string; password: string };
 }
 
-/** Advisory lock key serialising concurrent seeders (two `npm start` at once). */
-const SEED_LOCK_KEY = 72707370;
-
 /**
  * On an empty database only (no services, routes, plugins, consumers or admin users), creates:
  * - service `demo-echo` → echoUrl, with route `demo-echo` on paths ["/echo"];
  * - route `demo-hello` on paths ["/hello"] without a service, answered by a `request-termination`
  *   plugin (200, "Hello from Gatehouse");
  * - admin user `admin` (role admin) with a generated password;
- * - config version 1 (author "seed") holding the exported snapshot and its hash.
+ * - config version 1 (author "seed") holding the exported snapshot and its hash, committed the
+ *   way every change is (versions.ts: under the change lock, which also serialises two seeders).
  * All in one transaction.
  */
 export async function seedDemo(
@@ -40,7 +38,7 @@ export async function seedDemo(
 
   return prisma.$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY})`;
+      await lockChanges(tx);
       const counts = [
         await tx.service.count(),
         await tx.route.count(),
@@ -69,15 +67,7 @@ export async function seedDemo(
       });
       await tx.adminUser.create({ data: { username, passwordHash, role: "admin" } });
 
-      const snapshot = await exportInTransaction(tx);
-      await tx.configVersion.create({
-        data: {
-          hash: hashDeclarative(snapshot),
-          snapshot: snapshot as object,
-          author: "seed",
-          message: "demo configuration",
-        },
-      });
+      await commitVersion(tx, { author: "seed", message: "demo configuration" });
       await tx.auditLog.create({
         data: { actor: "seed", action: "seed", entityType: "database", after: { demo: true } },
       });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { encryptSecret } from "../src/auth.js";
-import { exportDeclarative, hashDeclarative } from "../src/export.js";
+import { hashConfig } from "@gatehouse/config";
+import { exportDeclarative } from "../src/export.js";
 import { openHarness } from "./helpers.js";
 import type { Harness } from "./helpers.js";
 
@@ -215,11 +216,11 @@ test("a service's targets become an upstream of its own, its host kept as host_h
 test("the same data exports to the same document and hash", async () => {
   const [a, b] = [await exportDeclarative(h.prisma), await exportDeclarative(h.prisma)];
   assert.deepEqual(a, b);
-  assert.equal(hashDeclarative(a), hashDeclarative(b));
-  assert.match(hashDeclarative(a), /^[0-9a-f]{64}$/);
+  assert.equal(hashConfig(a), hashConfig(b));
+  assert.match(hashConfig(a), /^[0-9a-f]{64}$/);
   assert.equal(
-    hashDeclarative({ b: 1, a: [1, { d: 2, c: 3 }] }),
-    hashDeclarative({ a: [1, { c: 3, d: 2 }], b: 1 }),
+    hashConfig({ b: 1, a: [1, { d: 2, c: 3 }] }),
+    hashConfig({ a: [1, { c: 3, d: 2 }], b: 1 }),
   );
 });
 

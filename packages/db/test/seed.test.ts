@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { verifyPassword } from "../src/auth.js";
-import { hashDeclarative } from "../src/export.js";
+import { hashConfig } from "@gatehouse/config";
 import { seedDemo } from "../src/seed.js";
 import { openHarness } from "./helpers.js";
 import type { Harness } from "./helpers.js";
@@ -53,7 +53,7 @@ test("an empty database gets the demo, a first admin and config version 1", asyn
   assert.equal(versions.length, 1);
   assert.equal(versions[0]?.version, 1);
   assert.equal(versions[0]?.author, "seed");
-  assert.equal(versions[0]?.hash, hashDeclarative(versions[0]?.snapshot));
+  assert.equal(versions[0]?.hash, hashConfig(versions[0]?.snapshot));
   // version 1 is what data planes receive first: it must hold the demo, not an empty document
   const snapshot = versions[0]?.snapshot as {
     services?: { name: string }[];

@@ -1,7 +1,7 @@
 import "server-only";
-import { exportInTransaction } from "@/server/declarative/export-in-tx";
-import { hashConfig, validateDeclarative } from "@gatehouse/config";
+import { validateDeclarative } from "@gatehouse/config";
 import type { Prisma } from "@gatehouse/db/client";
+import { commitVersion, lockChanges, SnapshotRefusedError } from "@gatehouse/db/versions";
 import { validationCatalog } from "@/server/catalog/plugins";
 import { notifyVersionCommitted } from "@/server/changes/hooks";
 import { jwtSecretKey } from "@/server/entities/credentials";
@@ -9,12 +9,10 @@ import type { AuditEntry, ChangeActor, CommittedVersion, Tx } from "@/server/cha
 import { db } from "@/server/db";
 import { validationError } from "@/server/http/errors";
 
-/** Advisory lock serialising every configuration change (so version N+1 always includes N). */
-export const CHANGE_LOCK_KEY = 72707371;
-
 /**
- * THE way a configuration change is committed, inside the change's transaction: writes the audit
- * rows, exports the database as a declarative document (the snapshot), checks it with the data
+ * THE way a configuration change is committed, inside the change's transaction (holding the
+ * change lock): writes the audit rows, then @gatehouse/db's commitVersion (the path the seed takes
+ * too) exports the database as a declarative document (the snapshot), checks it with the data
  * plane's own validator (a snapshot a data plane would refuse is never committed), and inserts a
  * ConfigVersion (version from the table's PostgreSQL sequence, hash = hashConfig(snapshot)).
  */
@@ -36,30 +34,22 @@ export async function commitChange(
       })),
     });
   }
-  // With the jwt secrets in clear: the snapshot is what data planes receive.
-  const snapshot = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
-  const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
-  if (!checked.ok) {
-    throw validationError(
-      checked.errors,
-      "the change would make a configuration the data planes refuse",
-    );
-  }
-  const row = await tx.configVersion.create({
-    data: {
-      hash: hashConfig(snapshot),
-      snapshot: snapshot as unknown as Prisma.InputJsonValue,
+  try {
+    const { snapshot: _snapshot, ...committed } = await commitVersion(tx, {
       author: change.actor,
       message: change.message,
-    },
-  });
-  return {
-    version: row.version,
-    hash: row.hash,
-    author: row.author,
-    message: row.message,
-    createdAt: row.createdAt,
-  };
+      // With the jwt secrets in clear: the snapshot is what data planes receive.
+      secretKey: jwtSecretKey(),
+      check: (snapshot) => {
+        const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
+        return checked.ok ? [] : checked.errors;
+      },
+    });
+    return committed;
+  } catch (error) {
+    if (error instanceof SnapshotRefusedError) throw validationError(error.errors, error.message);
+    throw error;
+  }
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue | undefined {
@@ -85,7 +75,7 @@ export async function applyChange<T>(
 ): Promise<ChangeResult<T>> {
   const outcome = await db().$transaction(
     async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`;
+      await lockChanges(tx);
       const { result, audit } = await work(tx);
       const version =
         audit.length > 0 ? await commitChange(tx, { ...actor, message, audit }) : null;

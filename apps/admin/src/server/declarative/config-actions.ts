@@ -5,7 +5,8 @@ import { exportDeclarative } from "@gatehouse/db/export";
 import { stringify } from "yaml";
 import type { Caller } from "@/server/entities/resource";
 import { maskDocumentSecrets } from "@/server/catalog/plugins";
-import { applyChange, CHANGE_LOCK_KEY, commitChange } from "@/server/changes/commit-change";
+import { lockChanges } from "@gatehouse/db/versions";
+import { applyChange, commitChange } from "@/server/changes/commit-change";
 import type { AuditEntry, CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
 import { jwtSecretKey } from "@/server/entities/credentials";
@@ -114,7 +115,7 @@ export async function importConfig(
     try {
       await db().$transaction(
         async (tx) => {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHANGE_LOCK_KEY})`;
+          await lockChanges(tx);
           const { audit, diff } = await importAndDiff(tx, doc, options, caller);
           // Run the same snapshot check a real import makes, then roll back.
           if (audit.length > 0) {

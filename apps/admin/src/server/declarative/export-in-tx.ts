@@ -1,5 +1,6 @@
 import "server-only";
-import type { DeclarativeDocument, ExportOptions } from "@gatehouse/db/export";
+import type { ExportedDocument } from "@gatehouse/config";
+import type { ExportOptions } from "@gatehouse/db/export";
 import { exportInTransaction as exportInTx } from "@gatehouse/db/export";
 import type { Tx } from "@/server/changes/types";
 
@@ -7,6 +8,6 @@ import type { Tx } from "@/server/changes/types";
 export function exportInTransaction(
   tx: Tx,
   options: ExportOptions = {},
-): Promise<DeclarativeDocument> {
+): Promise<ExportedDocument> {
   return exportInTx(tx as Parameters<typeof exportInTx>[0], options);
 }

@@ -1,0 +1,106 @@
+/**
+ * The declarative document as the control plane writes it (`@gatehouse/db` exportDeclarative):
+ * what the admin exports, what a config version holds, what data planes receive. A
+ * `DeclarativeDocument` (schema.ts) with its defaults written out: every entity has its id and
+ * every field its value, entities sorted, so equal configurations give equal documents and hashes.
+ * The type check at the end keeps it a document the schema reads.
+ */
+import type { z } from "zod";
+import type { documentSchema } from "./schema.js";
+
+/** A reference to another entity: its name, or `{ id }` when it has none. */
+export type ExportedRef = string | { id: string };
+
+export interface ExportedPlugin {
+  id: string;
+  name: string;
+  instance_name?: string;
+  config: Record<string, unknown>;
+  enabled: boolean;
+  protocols: ("http" | "https")[];
+  tags: string[];
+  /** Only on plugins scoped to more than their parent (e.g. a route plugin for one consumer). */
+  service?: ExportedRef;
+  route?: ExportedRef;
+  consumer?: ExportedRef;
+}
+
+export interface ExportedRoute {
+  id: string;
+  name?: string;
+  /** Top-level routes only: the service (by name) a route points at; nested routes omit it. */
+  service?: ExportedRef;
+  protocols: ("http" | "https")[];
+  methods?: string[];
+  hosts?: string[];
+  paths?: string[];
+  headers?: Record<string, string[]>;
+  strip_path: boolean;
+  preserve_host: boolean;
+  regex_priority: number;
+  tags: string[];
+  plugins?: ExportedPlugin[];
+}
+
+export interface ExportedService {
+  id: string;
+  name: string;
+  protocol: "http" | "https";
+  host: string;
+  port: number;
+  path?: string;
+  connect_timeout: number;
+  read_timeout: number;
+  write_timeout: number;
+  retries: number;
+  tags: string[];
+  routes?: ExportedRoute[];
+  plugins?: ExportedPlugin[];
+}
+
+/**
+ * The targets of one service (decK: a service whose `host` names an upstream balances over it).
+ * Named uniquely per service; `host_header` keeps the service's own host.
+ */
+export interface ExportedUpstream {
+  name: string;
+  host_header: string;
+  targets: { id: string; target: string; weight: number; tags: string[] }[];
+}
+
+export interface ExportedConsumer {
+  id: string;
+  username?: string;
+  custom_id?: string;
+  tags: string[];
+  keyauth_credentials?: { id: string; key_hash: string; tags: string[] }[];
+  basicauth_credentials?: { id: string; username: string; password_hash: string; tags: string[] }[];
+  jwt_secrets?: {
+    id: string;
+    key: string;
+    algorithm:
+      "HS256" | "HS384" | "HS512" | "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512";
+    secret?: string;
+    rsa_public_key?: string;
+    tags: string[];
+  }[];
+  acls?: { group: string; tags: string[] }[];
+  plugins?: ExportedPlugin[];
+}
+
+export interface ExportedDocument {
+  _format_version: "3.0";
+  services: ExportedService[];
+  routes: ExportedRoute[];
+  consumers: ExportedConsumer[];
+  upstreams: ExportedUpstream[];
+  plugins: ExportedPlugin[];
+  /** the admin's upstream deny list (Setting "upstream_deny"); absent = the data planes' default */
+  upstream_deny?: string[];
+}
+
+/** Compile-time only: an exported document is a document the schema reads (fails to build if not). */
+export type ExportedIsDeclarative =
+  ExportedDocument extends z.input<typeof documentSchema> ? true : never;
+const exportedIsDeclarative: ExportedIsDeclarative = true;
+void exportedIsDeclarative;
