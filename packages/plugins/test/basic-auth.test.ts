@@ -31,11 +31,11 @@ const errors = (raw: unknown) => {
   return r.ok ? [] : r.errors;
 };
 
-test("no Authorization header: 401 'Unauthorized' with WWW-Authenticate Basic realm=\"gatehouse\"", async () => {
+test("no Authorization header: 401 'Unauthorized' with Kong's WWW-Authenticate Basic realm=\"service\"", async () => {
   const r = await run({});
   assert.equal(r.response.status, 401);
   assert.deepEqual(r.response.json(), { message: "Unauthorized" });
-  assert.equal(r.response.header("www-authenticate"), 'Basic realm="gatehouse"');
+  assert.equal(r.response.header("www-authenticate"), 'Basic realm="service"');
   assert.equal(r.upstreamRequest, undefined);
 });
 
@@ -57,10 +57,10 @@ test("a scrypt password_hash (the db format) authenticates; a wrong password doe
   assert.equal(again.response.status, 200, "cached verdict");
   const wrong = await run({}, { authorization: basic("bob", "builder!") });
   assert.equal(wrong.response.status, 401);
-  assert.deepEqual(wrong.response.json(), { message: "Invalid authentication credentials" });
+  assert.deepEqual(wrong.response.json(), { message: "Unauthorized" });
 });
 
-test("wrong password, unknown user or a malformed header: 401 'Invalid authentication credentials'", async () => {
+test("a wrong password, unknown user or malformed header answers 401 Unauthorized as Kong 3.6+", async () => {
   for (const authorization of [
     basic("alice", "nope"),
     basic("carol", "wonderland"),
@@ -70,8 +70,8 @@ test("wrong password, unknown user or a malformed header: 401 'Invalid authentic
   ]) {
     const r = await run({}, { authorization });
     assert.equal(r.response.status, 401, authorization);
-    assert.deepEqual(r.response.json(), { message: "Invalid authentication credentials" });
-    assert.equal(r.response.header("www-authenticate"), 'Basic realm="gatehouse"');
+    assert.deepEqual(r.response.json(), { message: "Unauthorized" });
+    assert.equal(r.response.header("www-authenticate"), 'Basic realm="service"');
   }
 });
 
@@ -142,7 +142,7 @@ test("anonymous + an earlier successful authentication plugin: logical OR, basic
 
 test("config: defaults, and every rejection names the field", () => {
   const ok = validatePluginConfig(basicAuth, {});
-  assert.deepEqual(ok.ok && ok.config, { hide_credentials: false });
+  assert.deepEqual(ok.ok && ok.config, { hide_credentials: false, realm: "service" });
   assert.deepEqual(
     errors({ hide_credentials: "yes" }).map((e) => e.path),
     ["config.hide_credentials"],

@@ -1,13 +1,13 @@
 import type { BasicAuthCredential, Consumer, Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
-import { REALM_DEFAULT, setConsumer, useAnonymous } from "../shared/consumer.js";
+import { setConsumer, useAnonymous } from "../shared/consumer.js";
 import { readme } from "../shared/readme.js";
 import type { BasicAuthConfig } from "./schema.js";
-import { basicAuthSchema } from "./schema.js";
+import { BASIC_REALM, basicAuthSchema } from "./schema.js";
 import { checkPassword } from "./verify.js";
 
+/** Kong ≥ 3.6 answers every failure (no header, malformed, unknown user, wrong password) alike. */
 export const ERR_UNAUTHORIZED = "Unauthorized";
-export const ERR_INVALID_AUTH_CRED = "Invalid authentication credentials";
 
 const BASIC = /\s*[Bb]asic\s*(\S+)/;
 const BASE64 =
@@ -39,9 +39,8 @@ function fromHeader(kit: Kit, name: string, conf: BasicAuthConfig): Found | unde
 async function access(kit: Kit, conf: BasicAuthConfig): Promise<void> {
   // with anonymous set, an earlier authentication plugin that succeeded wins (logical OR)
   if (conf.anonymous && kit.client.getCredential()) return;
-  const www = { "WWW-Authenticate": `Basic realm="${conf.realm ?? REALM_DEFAULT}"` };
+  const www = { "WWW-Authenticate": `Basic realm="${conf.realm ?? BASIC_REALM}"` };
 
-  let failure = ERR_UNAUTHORIZED;
   const req = kit.request;
   if (
     req.getHeader("authorization") !== undefined ||
@@ -54,10 +53,9 @@ async function access(kit: Kit, conf: BasicAuthConfig): Promise<void> {
       setConsumer(kit, found.consumer, found.credential, found.credential.username);
       return;
     }
-    failure = ERR_INVALID_AUTH_CRED;
   }
   if (conf.anonymous) return useAnonymous(kit, conf.anonymous);
-  kit.response.error(401, failure, www);
+  kit.response.error(401, ERR_UNAUTHORIZED, www);
 }
 
 export const basicAuth = definePlugin({

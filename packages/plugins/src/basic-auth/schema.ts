@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { anonymousField, realmField } from "../shared/consumer.js";
 
+/** Kong's default realm of basic-auth: `WWW-Authenticate: Basic realm="service"`. */
+export const BASIC_REALM = "service";
+
 export const basicAuthSchema = z
   .object({
     anonymous: anonymousField,
@@ -8,7 +11,9 @@ export const basicAuthSchema = z
       .boolean()
       .default(false)
       .describe("Remove the Authorization / Proxy-Authorization header before proxying."),
-    realm: realmField,
+    realm: realmField
+      .default(BASIC_REALM)
+      .describe(`Realm in the WWW-Authenticate header (default "${BASIC_REALM}", as Kong).`),
   })
   .strict();
 
