@@ -11,15 +11,31 @@ const errors = (raw: unknown) => {
   return r.ok ? [] : r.errors;
 };
 
-test("deny: a listed address or range gets 403 'Your IP address is not allowed'", async () => {
+test("a denied address gets 403 'IP address not allowed: <ip>' as Kong 3.4+", async () => {
   const r = await runPlugin(
     ipRestriction,
     { deny: ["10.0.0.0/8"] },
     { request: { clientIp: "10.1.2.3" } },
   );
   assert.equal(r.response.status, 403);
-  assert.deepEqual(r.response.json(), { message: "Your IP address is not allowed" });
+  assert.deepEqual(r.response.json(), { message: "IP address not allowed: 10.1.2.3" });
   assert.equal(await status({ deny: ["10.0.0.0/8"] }, "11.0.0.1"), 200);
+});
+
+test("outside allow the rejection names the client too, IPv6 compact and IPv4-mapped as IPv4", async () => {
+  const message = async (clientIp: string) =>
+    (
+      await runPlugin(ipRestriction, { allow: ["192.168.1.10"] }, { request: { clientIp } })
+    ).response.json();
+  assert.deepEqual(await message("192.168.1.11"), {
+    message: "IP address not allowed: 192.168.1.11",
+  });
+  assert.deepEqual(await message("2001:db8:0:0::1"), {
+    message: "IP address not allowed: 2001:db8::1",
+  });
+  assert.deepEqual(await message("::ffff:10.0.0.1"), {
+    message: "IP address not allowed: 10.0.0.1",
+  });
 });
 
 test("allow: only listed addresses pass", async () => {

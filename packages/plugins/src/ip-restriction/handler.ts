@@ -5,7 +5,8 @@ import { readme } from "../shared/readme.js";
 import type { IpRestrictionConfig } from "./schema.js";
 import { ipRestrictionSchema } from "./schema.js";
 
-export const DEFAULT_MESSAGE = "Your IP address is not allowed";
+/** Kong ≥ 3.4's default rejection names the client address: `IP address not allowed: <ip>`. */
+export const notAllowed = (ip: string): string => `IP address not allowed: ${ip}`;
 export const ERR_NO_CLIENT_IP = "Cannot identify the client IP address";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
@@ -47,7 +48,6 @@ function rangesOf(conf: IpRestrictionConfig): { allow: Range[]; deny: Range[] } 
 
 function access(kit: Kit, conf: IpRestrictionConfig): void {
   const status = conf.status ?? 403;
-  const message = conf.message ?? DEFAULT_MESSAGE;
   const raw = kit.client.getIp();
   if (!ipaddr.isValid(raw)) {
     kit.response.error(403, ERR_NO_CLIENT_IP);
@@ -55,11 +55,9 @@ function access(kit: Kit, conf: IpRestrictionConfig): void {
   }
   const ip = ipaddr.process(raw); // IPv4-mapped IPv6 → IPv4
   const { allow, deny } = rangesOf(conf);
-  if (deny.length > 0 && matches(ip, deny)) {
-    kit.response.error(status, message);
-    return;
+  if ((deny.length > 0 && matches(ip, deny)) || (allow.length > 0 && !matches(ip, allow))) {
+    kit.response.error(status, conf.message ?? notAllowed(ip.toString()));
   }
-  if (allow.length > 0 && !matches(ip, allow)) kit.response.error(status, message);
 }
 
 export const ipRestriction = definePlugin({

@@ -37,7 +37,9 @@ export const ipRestrictionSchema = z
     message: z
       .string()
       .nullish()
-      .describe('Message of the rejection (default "Your IP address is not allowed").'),
+      .describe(
+        'Message of the rejection (default "IP address not allowed: <client ip>", as Kong).',
+      ),
   })
   .strict()
   .superRefine((c, ctx) => {
