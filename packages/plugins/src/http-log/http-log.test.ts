@@ -3,8 +3,8 @@ import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { httpLog } from "../src/index.js";
-import { collector } from "./log-helpers.js";
+import { httpLog } from "../index.js";
+import { collector } from "../../test/log-helpers.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(httpLog, raw);

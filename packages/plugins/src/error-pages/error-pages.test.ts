@@ -5,7 +5,7 @@ import { definePlugin, validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { chainOf, runTransaction } from "@gatehouse/plugin-kit/testing";
 import { z } from "zod";
-import { correlationId, errorPages } from "../src/index.js";
+import { correlationId, errorPages } from "../index.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(errorPages, raw);

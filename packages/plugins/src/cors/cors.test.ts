@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { cors } from "../src/index.js";
+import { cors } from "../index.js";
 
 const preflight = (origin: string, extra: Record<string, string> = {}) => ({
   method: "OPTIONS",

@@ -5,9 +5,9 @@ import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { fileLogWriter } from "../src/file-log/handler.js";
-import { fileLog } from "../src/index.js";
-import { jsonLines, tempDir, uri } from "./file-log-helpers.js";
+import { fileLogWriter } from "./handler.js";
+import { fileLog } from "../index.js";
+import { jsonLines, tempDir, uri } from "../../test/file-log-helpers.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(fileLog, raw);

@@ -4,8 +4,8 @@ import type { CredentialLookup, PluginInstanceSpec } from "@gatehouse/plugin-kit
 import { catalogOf, definePlugin, validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
 import { z } from "zod";
-import { AUTHENTICATED_GROUPS } from "../src/acl/handler.js";
-import { acl, builtinCatalog } from "../src/index.js";
+import { AUTHENTICATED_GROUPS } from "./handler.js";
+import { acl, builtinCatalog } from "../index.js";
 
 const consumers = {
   alice: { id: "c-alice", username: "alice" },

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { responseTransformer } from "../src/index.js";
+import { responseTransformer } from "../index.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(responseTransformer, raw);

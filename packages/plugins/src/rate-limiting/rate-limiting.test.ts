@@ -4,10 +4,10 @@ import { test } from "node:test";
 import { configJsonSchema, validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
-import { rateLimiting } from "../src/index.js";
-import { LocalCounters } from "../src/rate-limiting/local.js";
-import { windowOf } from "../src/rate-limiting/windows.js";
-import { steadyMinute } from "./rate-limiting-helpers.js";
+import { rateLimiting } from "../index.js";
+import { LocalCounters } from "./local.js";
+import { windowOf } from "./windows.js";
+import { steadyMinute } from "../../test/rate-limiting-helpers.js";
 
 test.beforeEach(() => steadyMinute());
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import type { CredentialLookup, PluginInstanceSpec } from "@gatehouse/plugin-kit";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
-import { builtinCatalog, keyAuth } from "../src/index.js";
+import { builtinCatalog, keyAuth } from "../index.js";
 
 const alice = { id: "c-alice", username: "alice", customId: "A1" };
 const anon = { id: "c-anon", username: "anonymous" };

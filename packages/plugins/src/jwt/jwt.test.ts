@@ -5,7 +5,7 @@ import type { CredentialLookup, JwtCredential } from "@gatehouse/plugin-kit";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
 import { SignJWT } from "jose";
-import { builtinCatalog, jwt } from "../src/index.js";
+import { builtinCatalog, jwt } from "../index.js";
 
 const alice = { id: "c-alice", username: "alice", customId: "A1" };
 const anon = { id: "c-anon", username: "anonymous" };

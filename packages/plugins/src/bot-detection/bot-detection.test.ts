@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { botDetection } from "../src/index.js";
+import { botDetection } from "../index.js";
 
 const CHROME =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";

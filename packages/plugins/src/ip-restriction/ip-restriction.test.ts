@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
-import { ipRestriction } from "../src/index.js";
+import { ipRestriction } from "../index.js";
 
 const status = async (conf: unknown, clientIp: string) =>
   (await runPlugin(ipRestriction, conf, { request: { clientIp } })).response.status;

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import type { RunOptions, RunResult } from "@gatehouse/plugin-kit/testing";
-import { requestTransformer } from "../src/index.js";
+import { requestTransformer } from "../index.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(requestTransformer, raw);

@@ -4,7 +4,7 @@ import type { BasicAuthCredential, CredentialLookup } from "@gatehouse/plugin-ki
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runChain, runPlugin } from "@gatehouse/plugin-kit/testing";
 import { hashPassword } from "@gatehouse/secrets";
-import { basicAuth, builtinCatalog } from "../src/index.js";
+import { basicAuth, builtinCatalog } from "../index.js";
 
 const alice = { id: "c-alice", username: "alice", customId: "A1" };
 const bob = { id: "c-bob", username: "bob" };

@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { KitLogger } from "@gatehouse/plugin-kit";
-import { FileLogWriter } from "../src/file-log/writer.js";
-import { tempDir } from "./file-log-helpers.js";
+import { FileLogWriter } from "./writer.js";
+import { tempDir } from "../../test/file-log-helpers.js";
 
 function recorder(): { log: KitLogger; records: { level: string; msg: string }[] } {
   const records: { level: string; msg: string }[] = [];
