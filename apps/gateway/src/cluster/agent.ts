@@ -19,6 +19,7 @@ import type { Logger } from "pino";
 import type { z } from "zod";
 import type { GatewaySnapshot } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
+import { ERROR_CODES, GatewayError } from "../errors.js";
 
 /** The software version reported to the control plane (this package's version). */
 export const SOFTWARE_VERSION: string = (
@@ -84,12 +85,15 @@ function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string
   );
 }
 
-class HttpError extends Error {
+/** The control plane answered a non-2xx status. */
+class ControlPlaneHttpError extends GatewayError {
+  readonly code = ERROR_CODES.controlPlaneHttp;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
+    this.name = "ControlPlaneHttpError";
   }
 }
 
@@ -162,7 +166,10 @@ export class ControlPlaneAgent {
       } catch {
         // not JSON
       }
-      throw new HttpError(res.status, `${method} ${path} answered ${res.status}: ${message}`);
+      throw new ControlPlaneHttpError(
+        res.status,
+        `${method} ${path} answered ${res.status}: ${message}`,
+      );
     }
     return text ? JSON.parse(text) : undefined;
   }
@@ -221,7 +228,7 @@ export class ControlPlaneAgent {
           );
         } catch (err) {
           // the control plane forgot us (new database, deleted row): register again
-          if (!(err instanceof HttpError && err.status === 404)) throw err;
+          if (!(err instanceof ControlPlaneHttpError && err.status === 404)) throw err;
           this.registered = false;
           answer = await this.register();
         }
@@ -258,7 +265,7 @@ export class ControlPlaneAgent {
     } catch (err) {
       if (this.stopped) return;
       this.connected = false;
-      if (err instanceof HttpError && (err.status === 401 || err.status === 403)) {
+      if (err instanceof ControlPlaneHttpError && (err.status === 401 || err.status === 403)) {
         this.registered = false;
       }
       this.failures += 1;

@@ -1,6 +1,7 @@
 import { canonicalJson, formatErrors, hashCanonical, validateDeclarative } from "@gatehouse/config";
 import type { ConfigError, NormalizedConfig, PluginCatalog } from "@gatehouse/config";
 import type { CachedSnapshot } from "./cache.js";
+import { ERROR_CODES, GatewayError } from "../errors.js";
 
 /** Where a snapshot came from. */
 export type SnapshotSource = "file" | "cache" | "push" | "pull";
@@ -48,9 +49,12 @@ export interface ApplyTimings {
 
 const ms = (from: number): number => Math.round((performance.now() - from) * 10) / 10;
 
-export class ConfigCompileError extends Error {
+/** A config that does not compile; `errors` are the `{path, message}` pairs a 400 answers with. */
+export class ConfigCompileError extends GatewayError {
+  readonly code = ERROR_CODES.configInvalid;
   constructor(readonly errors: ConfigError[]) {
     super(formatErrors(errors));
+    this.name = "ConfigCompileError";
   }
 }
 

@@ -33,6 +33,7 @@ import type { ForwardHandlers, FramingError, UpstreamError } from "../proxy/inde
 import { normalizeTarget } from "../router/route-table.js";
 import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
+import { ERROR_CODES, GatewayError } from "../errors.js";
 
 export const NO_ROUTE_MESSAGE = "no Route matched with those values";
 export const NOT_READY_MESSAGE = "this data plane has no configuration yet (not ready)";
@@ -82,12 +83,15 @@ export interface HandlerOptions {
   port: number;
 }
 
-class HttpError extends Error {
+/** The request's body is over the route's limit: answered with `status`, the connection closed. */
+class RequestBodyError extends GatewayError {
+  readonly code = ERROR_CODES.requestBodyTooLarge;
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
+    this.name = "RequestBodyError";
   }
 }
 
@@ -145,7 +149,7 @@ function readBody(req: IncomingMessage, limit: number, kitLimit = false): Promis
         reject(
           kitLimit
             ? new BodyTooLargeError(limit)
-            : new HttpError(413, `request body is larger than ${limit} bytes`),
+            : new RequestBodyError(413, `request body is larger than ${limit} bytes`),
         );
         return;
       }
@@ -576,7 +580,7 @@ export class Handler {
 
   /** @internal a bug or an unexpected throw: 500 without internals, never a crash */
   internalError(ex: Exchange, err: unknown): void {
-    if (err instanceof HttpError) {
+    if (err instanceof RequestBodyError) {
       sendError(ex.req, ex.res, err.status, err.message, { connection: "close" });
       return;
     }

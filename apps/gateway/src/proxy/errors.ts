@@ -3,6 +3,8 @@
  * users (it never contains upstream addresses or internals); the original error
  * is kept in `cause` for logs.
  */
+import { GatewayError } from "../errors.js";
+
 export type UpstreamErrorKind =
   | "connect_timeout"
   | "read_timeout"
@@ -67,7 +69,7 @@ const KINDS: Record<
   },
 };
 
-export class UpstreamError extends Error {
+export class UpstreamError extends GatewayError {
   readonly kind: UpstreamErrorKind;
   readonly status: UpstreamErrorStatus;
   readonly code: string;

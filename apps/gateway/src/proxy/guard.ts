@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from "node:dns";
 import type { LookupAddress, LookupOptions } from "node:dns";
 import { isIP, Socket } from "node:net";
 import type { UpstreamDenyList } from "@gatehouse/config";
+import { GatewayError } from "../errors.js";
 
 /**
  * Decides which upstream addresses this data plane may connect to: the config's deny list plus the
@@ -24,7 +25,7 @@ export class UpstreamGuard {
 }
 
 /** The error a denied connection fails with (classified as kind "denied", never shown to clients). */
-export class UpstreamDeniedError extends Error {
+export class UpstreamDeniedError extends GatewayError {
   readonly code = "GH_UPSTREAM_DENIED";
   constructor(
     readonly address: string,

@@ -36,6 +36,7 @@ import {
   type RouteError,
   type RouteSpec,
 } from "./route-spec.js";
+import { ERROR_CODES, GatewayError } from "../errors.js";
 
 export type { RouteSpec, RouteError } from "./route-spec.js";
 export { validateRoutes } from "./route-spec.js";
@@ -74,7 +75,8 @@ export interface Router<R> {
   readonly size: number;
 }
 
-export class RouterConfigError extends Error {
+export class RouterConfigError extends GatewayError {
+  readonly code = ERROR_CODES.routesInvalid;
   constructor(readonly errors: RouteError[]) {
     super(
       "invalid routes: " +
