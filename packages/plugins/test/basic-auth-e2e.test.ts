@@ -45,3 +45,23 @@ test("basic-auth through a gateway: 401 + WWW-Authenticate without credentials, 
   const hashed = await call(`${url}/api`, { headers: { authorization: basic("bob", "builder") } });
   assert.equal(hashed.status, 200, "password_hash pushed by the control plane");
 });
+
+test("key-auth, basic-auth and jwt with a missing anonymous consumer answer 500 naming it, as Kong", async (t) => {
+  const upstream = await echoUpstream(t);
+  const routes = ["key-auth", "basic-auth", "jwt"].map((name) => ({
+    name,
+    paths: [`/${name}`],
+    plugins: [{ name, config: { anonymous: "ghost" } }],
+  }));
+  const url = await gatewayWith(t, {
+    _format_version: "3.0",
+    services: [{ name: "s", url: upstream, routes }],
+  });
+  for (const { name } of routes) {
+    const res = await call(`${url}/${name}`);
+    assert.equal(res.status, 500, name);
+    assert.deepEqual(JSON.parse(res.text), {
+      message: "anonymous consumer ghost is configured but doesn't exist",
+    });
+  }
+});

@@ -118,9 +118,13 @@ test("anonymous: a failed authentication continues as that consumer with X-Anony
   assert.equal(r.upstreamRequest!.headers["X-Credential-Identifier"], undefined);
 });
 
-test("anonymous naming a missing consumer is a 500 (misconfiguration), not a bypass", async () => {
+test("anonymous naming a missing consumer answers 500 naming it, as Kong, not a bypass", async () => {
   const r = await run({ anonymous: "ghost" });
   assert.equal(r.response.status, 500);
+  assert.deepEqual(r.response.json(), {
+    message: "anonymous consumer ghost is configured but doesn't exist",
+  });
+  assert.equal(r.upstreamRequest, undefined);
 });
 
 test("anonymous + an earlier successful authentication plugin: logical OR, basic-auth does nothing", async () => {

@@ -240,6 +240,15 @@ test("run_on_preflight: false lets OPTIONS through unauthenticated", async () =>
   );
 });
 
+test("anonymous naming a missing consumer answers 500 naming it, as Kong, not a bypass", async () => {
+  const r = await run({ anonymous: "ghost" }, { headers: bearer("junk") });
+  assert.equal(r.response.status, 500);
+  assert.deepEqual(r.response.json(), {
+    message: "anonymous consumer ghost is configured but doesn't exist",
+  });
+  assert.equal(r.upstreamRequest, undefined);
+});
+
 test("anonymous: a failed authentication continues as that consumer; realm sets the realm", async () => {
   const r = await run({ anonymous: "c-anon" }, { headers: bearer("junk") });
   assert.equal(r.response.status, 200);

@@ -1,5 +1,6 @@
 import type { Consumer, Credential, CredentialLookup, Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
+import { useAnonymous } from "../shared/consumer.js";
 import { readme } from "../shared/readme.js";
 import type { KeyAuthConfig } from "./schema.js";
 import { keyAuthSchema } from "./schema.js";
@@ -126,14 +127,7 @@ function decide(kit: Kit, conf: KeyAuthConfig, key: string | Failure | undefined
     failure = { message: ERR_INVALID_AUTH_CRED };
   }
 
-  if (conf.anonymous) {
-    const anon = lookup(kit).consumer?.(conf.anonymous);
-    // a misconfiguration: a generic 500, the detail goes to the log
-    if (!anon)
-      throw new Error(`anonymous consumer "${conf.anonymous}" is configured but doesn't exist`);
-    setConsumer(kit, anon, undefined);
-    return;
-  }
+  if (conf.anonymous) return useAnonymous(kit, conf.anonymous);
   // Kong 3.9: a bare `Key` challenge unless a realm is configured
   kit.response.error(401, failure.message, {
     "WWW-Authenticate": conf.realm ? `Key realm="${conf.realm}"` : "Key",

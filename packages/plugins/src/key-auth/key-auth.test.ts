@@ -149,11 +149,13 @@ test("anonymous: a failed authentication continues as the anonymous consumer", a
   assert.equal(r.upstreamRequest!.headers["X-Consumer-ID"], "c-anon");
 });
 
-test("anonymous naming a consumer that does not exist is a generic 500 (detail logged)", async () => {
+test("anonymous naming a missing consumer answers 500 naming it, as Kong (logged too)", async () => {
   const r = await runPlugin(keyAuth, { anonymous: "ghost" }, { credentials });
   assert.equal(r.response.status, 500);
-  assert.deepEqual(r.response.json(), { message: "An unexpected error occurred" });
-  assert.ok(r.logs.some((l) => String((l.obj as { err?: Error }).err?.message).includes("ghost")));
+  const message = "anonymous consumer ghost is configured but doesn't exist";
+  assert.deepEqual(r.response.json(), { message });
+  assert.ok(r.logs.some((l) => l.msg === message));
+  assert.equal(r.upstreamRequest, undefined);
 });
 
 test("run_on_preflight: false lets OPTIONS through unauthenticated", async () => {
