@@ -53,3 +53,11 @@ test("jwt through a gateway: 401 + WWW-Authenticate without a token, upstream wi
   assert.equal(old.status, 401);
   assert.deepEqual(JSON.parse(old.text), { exp: "token expired" });
 });
+
+test("jwt through a gateway: a token whose parts are not JSON answers 401 'Bad token; invalid JSON' as Kong 3.9", async (t) => {
+  const up = await echoUpstream(t);
+  const url = await gatewayWith(t, oneRoute(up, [{ name: "jwt" }]));
+  const res = await call(`${url}/api`, { headers: { authorization: "Bearer not.json.atall" } });
+  assert.equal(res.status, 401);
+  assert.deepEqual(JSON.parse(res.text), { message: "Bad token; invalid JSON" });
+});

@@ -106,9 +106,17 @@ test("alg other than the credential's: 'Invalid algorithm'", async () => {
   await rejects({}, bearer(token), { message: "Invalid algorithm" });
 });
 
-test("malformed tokens: 'Bad token; invalid JWT' / 'Bad token; invalid alg'", async () => {
-  await rejects({}, bearer("not.a-jwt"), { message: "Bad token; invalid JWT" });
-  await rejects({}, bearer("a.b.c"), { message: "Bad token; invalid JWT" });
+test("a token whose parts are not JSON answers 'Bad token; invalid JSON' as Kong 3.9", async () => {
+  const signed = await hs({ iss: "hs-key" });
+  for (const token of ["not.a-jwt", "a.b.c", "no-way-this-works" + signed, "only-one-part"]) {
+    await rejects({}, bearer(token), { message: "Bad token; invalid JSON" });
+  }
+});
+
+test("malformed tokens: 'Bad token; invalid alg', extra parts 'Bad token; invalid signature'", async () => {
+  await rejects({}, bearer(`${await hs({ iss: "hs-key" })}.extra`), {
+    message: "Bad token; invalid signature",
+  });
   const none = `${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from('{"iss":"hs-key"}').toString("base64url")}.`;
   await rejects({}, bearer(none), { message: "Bad token; invalid alg" });
 });

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { compactVerify, decodeJwt, decodeProtectedHeader } from "jose";
+import { compactVerify } from "jose";
 import type { JWTPayload, ProtectedHeaderParameters } from "jose";
 
 export const ALGORITHMS = [
@@ -19,21 +19,35 @@ export interface DecodedJwt {
   claims: JWTPayload;
 }
 
-/** Decodes (does not verify) a compact JWS; a Kong-style reason when it is not a JWT. */
-export function decode(token: string): DecodedJwt | { error: string } {
-  if (token.split(".").length !== 3) return { error: "invalid JWT" };
-  let header: ProtectedHeaderParameters;
-  let claims: JWTPayload;
+/** A base64(url) part decoded and parsed as a JSON object, or undefined. */
+function jsonPart(part: string | undefined): Record<string, unknown> | undefined {
+  const bytes = part === undefined ? undefined : base64Decode(part);
+  if (!bytes) return undefined;
   try {
-    header = decodeProtectedHeader(token);
-    claims = decodeJwt(token);
+    const value: unknown = JSON.parse(bytes.toString("utf8"));
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
-    return { error: "invalid JWT" };
+    return undefined;
   }
+}
+
+/**
+ * Decodes (does not verify) a compact JWS with Kong 3.9's reasons: a header or claims part that is
+ * missing or not JSON is "invalid JSON", an unsupported alg "invalid alg", extra parts (the
+ * signature is Kong's third part, dots included) "invalid signature".
+ */
+export function decode(token: string): DecodedJwt | { error: string } {
+  const parts = token.split(".");
+  const header = jsonPart(parts[0]);
+  const claims = jsonPart(parts[1]);
+  if (parts.length < 3 || !header || !claims) return { error: "invalid JSON" };
   if (typeof header.alg !== "string" || !(ALGORITHMS as readonly string[]).includes(header.alg)) {
     return { error: "invalid alg" };
   }
-  return { header, claims };
+  if (parts.length > 3) return { error: "invalid signature" };
+  return { header: header as ProtectedHeaderParameters, claims: claims as JWTPayload };
 }
 
 /** Kong's base64_decode: url-safe or standard alphabet, padding optional. */
