@@ -3,7 +3,6 @@
 // admin (control plane). Used by `npm start` and by the e2e step of `npm test`.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -274,14 +273,13 @@ export async function startStack(opts = {}) {
     children.push(gateway);
 
     const adminDir = join(root, "apps/admin");
-    const nextBin = createRequire(join(adminDir, "package.json")).resolve("next/dist/bin/next");
     const admin = supervise(
       "admin",
       () =>
         startChild(
           "admin",
           process.execPath,
-          [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(ports.admin)],
+          [join(adminDir, "server.mjs"), "--hostname", "127.0.0.1", "--port", String(ports.admin)],
           { cwd: adminDir, env: { ...env, PORT: String(ports.admin), NODE_ENV: "production" } },
         ),
       sup,

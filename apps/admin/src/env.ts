@@ -1,3 +1,5 @@
+import { compileTrustedProxies } from "@gatehouse/config";
+import type { TrustedProxies } from "@gatehouse/config";
 import { z } from "zod";
 
 /**
@@ -7,6 +9,23 @@ import { z } from "zod";
  */
 const REQUIRED =
   "is required: the PostgreSQL URL, e.g. postgresql://postgres@127.0.0.1:5432/gatehouse";
+
+/** "10.0.0.0/8, 192.0.2.7, fd00::/8" → the compiled list (a bare address is its own /32 or /128). */
+const trustedProxies = z
+  .string()
+  .optional()
+  .transform((value, ctx): TrustedProxies => {
+    const entries = (value ?? "")
+      .split(",")
+      .map((part) => part.trim())
+      .filter((part) => part !== "");
+    try {
+      return compileTrustedProxies(entries);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
 
 const envSchema = z.object({
   DATABASE_URL: z
@@ -50,6 +69,13 @@ const envSchema = z.object({
     .max(1024)
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /**
+   * Reverse proxies in front of the admin, as a comma-separated list of addresses / CIDR ranges.
+   * Only a request whose TCP peer is one of them has its X-Forwarded-For read (right to left,
+   * skipping trusted hops) for the client address used by the sign-in throttle and the audit log.
+   * Unset: the peer address is the client address and X-Forwarded-For is ignored.
+   */
+  GATEHOUSE_ADMIN_TRUSTED_PROXIES: trustedProxies,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,6 +5,13 @@ export type { ValidateOptions } from "./validate.js";
 export { hashConfig, hashCanonical, canonicalJson } from "./hash.js";
 export { stableId } from "./ids.js";
 export { formatPath, fromZodIssues, joinPath } from "./errors.js";
+export {
+  clientAddress,
+  compileTrustedProxies,
+  NO_TRUSTED_PROXIES,
+  unmapIPv4,
+} from "./client-address.js";
+export type { TrustedProxies } from "./client-address.js";
 export { documentSchema, upstreamDenySchema } from "./schema.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";

@@ -85,6 +85,7 @@ test("a fresh database gets every migration and the tables of the schema", async
       "DataPlane",
       "JwtCredential",
       "KeyAuthCredential",
+      "LoginThrottle",
       "Plugin",
       "Route",
       "Service",

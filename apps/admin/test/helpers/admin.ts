@@ -1,11 +1,10 @@
-// Starts the BUILT admin (`next start`, after `npm run build -w @gatehouse/admin`) on a free
+// Starts the BUILT admin (server.mjs, i.e. `next start`, after `npm run build -w @gatehouse/admin`) on a free
 // loopback port against a fresh, migrated test database, and drives it over HTTP.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before } from "node:test";
@@ -67,10 +66,10 @@ export async function startAdmin(extraEnv: Record<string, string> = {}): Promise
   const bootstrapToken = `bootstrap-${randomBytes(16).toString("hex")}`;
   const keyHashSecret = randomBytes(32).toString("hex");
   const clusterToken = `cluster-${randomBytes(16).toString("hex")}`;
-  const nextBin = createRequire(join(adminDir, "package.json")).resolve("next/dist/bin/next");
+  // server.mjs: `next start` plus the TCP peer address for the route handlers
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+    [join(adminDir, "server.mjs"), "--hostname", "127.0.0.1", "--port", String(port)],
     {
       cwd: adminDir,
       env: {

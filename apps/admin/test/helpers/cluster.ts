@@ -1,11 +1,10 @@
-// A control plane (the BUILT admin, `next start`) and real data planes (the built gateway CLI,
+// A control plane (the BUILT admin, server.mjs) and real data planes (the built gateway CLI,
 // apps/gateway/dist/main.js) registered with it, for the distribution tests.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase } from "@gatehouse/db/testing";
@@ -90,14 +89,13 @@ export async function startControlPlane(
   const bootstrapToken = `bootstrap-${randomBytes(16).toString("hex")}`;
   const keyHashSecret = randomBytes(32).toString("hex");
   const clusterToken = `cluster-${randomBytes(16).toString("hex")}`;
-  const nextBin = createRequire(join(adminDir, "package.json")).resolve("next/dist/bin/next");
   let child: ChildProcess | null = null;
   let log = "";
 
   const up = async () => {
     const c = spawn(
       process.execPath,
-      [nextBin, "start", "--hostname", "127.0.0.1", "--port", String(port)],
+      [join(adminDir, "server.mjs"), "--hostname", "127.0.0.1", "--port", String(port)],
       {
         cwd: adminDir,
         env: {

@@ -5,7 +5,18 @@ import type {
   OutgoingHttpHeaders,
   ServerResponse,
 } from "node:http";
-import { BlockList, isIP, type Socket } from "node:net";
+import type { Socket } from "node:net";
+import type { TrustedProxies } from "@gatehouse/config";
+import {
+  clientAddress,
+  compileTrustedProxies,
+  NO_TRUSTED_PROXIES,
+  unmapIPv4,
+} from "@gatehouse/config";
+
+// The trusted-proxy rule lives in @gatehouse/config (the admin applies the same one).
+export { compileTrustedProxies };
+export type { TrustedProxies };
 
 /** Hop-by-hop headers (RFC 9110 7.6.1), never forwarded in either direction. */
 const HOP_BY_HOP = new Set([
@@ -132,52 +143,6 @@ export function forwardableHeaders(
   return out;
 }
 
-export interface TrustedProxies {
-  /** true when `address` (IPv4, IPv6 or IPv4-mapped IPv6) is inside one of the trusted CIDRs */
-  contains(address: string): boolean;
-}
-
-function unmapIPv4(address: string): string {
-  if (address.charCodeAt(0) !== 58 /* ":" */) return address; // IPv4, or IPv6 not starting with "::"
-  const lower = address.toLowerCase();
-  if (lower.startsWith("::ffff:") && isIP(address.slice(7)) === 4) return address.slice(7);
-  return address;
-}
-
-/** The empty list: nobody is trusted, no address parsing per request. */
-const NO_TRUSTED_PROXIES: TrustedProxies = { contains: () => false };
-
-/** Parse trusted proxy CIDRs once (per config snapshot). Throws naming the entry and the reason. */
-export function compileTrustedProxies(cidrs: readonly string[]): TrustedProxies {
-  if (cidrs.length === 0) return NO_TRUSTED_PROXIES;
-  const list = new BlockList();
-  cidrs.forEach((entry, i) => {
-    const [addr = "", prefixText, extra] = entry.trim().split("/");
-    const family = isIP(addr);
-    const max = family === 4 ? 32 : 128;
-    const prefix = prefixText === undefined ? max : Number(prefixText);
-    if (
-      family === 0 ||
-      extra !== undefined ||
-      (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) ||
-      prefix > max
-    ) {
-      throw new Error(
-        `trustedProxies[${i}]: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8)`,
-      );
-    }
-    list.addSubnet(addr, prefix, family === 4 ? "ipv4" : "ipv6");
-  });
-  return {
-    contains(address: string): boolean {
-      const ip = unmapIPv4(address);
-      const family = isIP(ip);
-      if (family === 0) return false;
-      return list.check(ip, family === 4 ? "ipv4" : "ipv6");
-    },
-  };
-}
-
 const compiledCache = new WeakMap<readonly string[], TrustedProxies>();
 
 function trustedOf(trusted: readonly string[] | TrustedProxies): TrustedProxies {
@@ -244,19 +209,7 @@ export function forwardedHeaders(
     };
   }
   const priorFor = firstValue(headers["x-forwarded-for"]);
-  const chain = priorFor
-    ? priorFor
-        .split(",")
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : [];
-  let realIp = peer;
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const candidate = unmapIPv4(chain[i] ?? "");
-    if (isIP(candidate) === 0) break;
-    realIp = candidate;
-    if (!trusted.contains(candidate)) break;
-  }
+  const realIp = clientAddress(peer, priorFor, trusted);
   return {
     "x-forwarded-for": priorFor ? `${priorFor}, ${peer}` : peer,
     "x-forwarded-proto": firstValue(headers["x-forwarded-proto"]) ?? opts.scheme,

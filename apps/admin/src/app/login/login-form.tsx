@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import type { FormEvent } from "react";
+import { safeNext } from "@/lib/safe-next";
 
 /** Posts the credentials to /api/v1/auth/login (same origin) and goes on to `next`. */
 export function LoginForm({ next }: { next: string }) {
@@ -20,13 +21,14 @@ export function LoginForm({ next }: { next: string }) {
         body: JSON.stringify({ username: form.get("username"), password: form.get("password") }),
       });
       if (response.ok) {
-        window.location.assign(next);
+        window.location.assign(safeNext(next, window.location.origin));
         return;
       }
       const body = (await response.json().catch(() => ({}))) as { message?: string };
+      const retryAfter = Number(response.headers.get("retry-after"));
       setError(
-        response.status === 429
-          ? "Too many failed sign-ins. Wait a few minutes and try again."
+        response.status === 429 || response.status === 503
+          ? `${response.status === 429 ? "Too many failed sign-ins." : "The admin is busy."} Try again in ${retryAfter > 0 ? retryAfter : "a few"} seconds.`
           : (body.message ?? "Sign-in failed."),
       );
     } catch {

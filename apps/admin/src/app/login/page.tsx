@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
-import { safeNext } from "@/server/auth/page-session";
+import { headers } from "next/headers";
+import { safeNext } from "@/lib/safe-next";
+import { ownOrigin } from "@/server/auth/request-info";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
@@ -12,6 +14,7 @@ export default async function LoginPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
+  const origin = ownOrigin({ headers: await headers(), url: "http://localhost/" });
   return (
     <section className="login">
       <h1>Sign in</h1>
@@ -20,7 +23,7 @@ export default async function LoginPage({
           Your account does not have access to that page.
         </p>
       ) : null}
-      <LoginForm next={safeNext(params.next)} />
+      <LoginForm next={safeNext(params.next, origin)} />
     </section>
   );
 }

@@ -22,11 +22,3 @@ export async function requirePageSession(path: string, role: Role = "viewer"): P
   if (!hasRole(session.role, role)) redirect("/login?denied=1");
   return session;
 }
-
-/** A `next` parameter that stays on this site (no open redirect). */
-export function safeNext(value: string | string[] | undefined): string {
-  const next = Array.isArray(value) ? value[0] : value;
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")
-    ? next
-    : "/services";
-}

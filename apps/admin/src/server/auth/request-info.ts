@@ -1,27 +1,40 @@
 import "server-only";
+import type { AsyncLocalStorage } from "node:async_hooks";
+import { clientAddress } from "@gatehouse/config";
+import { env } from "@/env";
+
+/** Set by server.mjs: the TCP peer address of the request being handled. */
+const SOCKET_ADDRESS = Symbol.for("gatehouse.admin.socketAddress");
+
+/** The TCP peer of the current request, or undefined when the admin runs without server.mjs. */
+export function socketAddress(): string | undefined {
+  const storage = (globalThis as { [SOCKET_ADDRESS]?: AsyncLocalStorage<string> })[SOCKET_ADDRESS];
+  return storage?.getStore() || undefined;
+}
 
 /**
- * The client address as reported by the nearest proxy (X-Forwarded-For's first entry, else
- * X-Real-IP). Next.js route handlers do not see the socket address, so this is only as trustworthy
- * as the proxy in front of the admin; the login rate limit also counts per username for that reason.
+ * The client's address, for the sign-in throttle, sessions and the audit log: the TCP peer,
+ * or, when the peer is one of GATEHOUSE_ADMIN_TRUSTED_PROXIES, the right-most X-Forwarded-For
+ * entry that is not a trusted proxy. A client-sent X-Forwarded-For is never believed otherwise.
+ * "unknown" when the admin was started without server.mjs (e.g. `next dev`): Next's route
+ * handlers do not see the socket.
  */
 export function clientIp(req: Request): string {
-  const forwarded = req.headers.get("x-forwarded-for");
-  const first = forwarded?.split(",")[0]?.trim();
-  if (first) return first.slice(0, 64);
-  const real = req.headers.get("x-real-ip")?.trim();
-  return real ? real.slice(0, 64) : "unknown";
+  const peer = socketAddress();
+  if (peer === undefined) return "unknown";
+  const forwarded = req.headers.get("x-forwarded-for") ?? undefined;
+  return clientAddress(peer, forwarded, env().GATEHOUSE_ADMIN_TRUSTED_PROXIES).slice(0, 64);
 }
 
 /** True when the request reached us over https (directly or per X-Forwarded-Proto). */
-export function isHttps(req: Request): boolean {
+export function isHttps(req: Pick<Request, "headers" | "url">): boolean {
   const proto = req.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   if (proto) return proto === "https";
   return new URL(req.url).protocol === "https:";
 }
 
 /** The origin the browser used to reach us (from Host, which the browser sets). */
-export function ownOrigin(req: Request): string {
+export function ownOrigin(req: Pick<Request, "headers" | "url">): string {
   const host =
     req.headers.get("x-forwarded-host") ?? req.headers.get("host") ?? new URL(req.url).host;
   return `${isHttps(req) ? "https" : "http"}://${host}`;

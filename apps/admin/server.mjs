@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// The admin's production server (`npm start -w @gatehouse/admin`): Next.js's own request handler
+// behind Node's http server, so the route handlers learn each request's TCP peer address. Next's
+// route handlers only see headers, and `next start` passes a client-sent X-Forwarded-For through
+// unchanged, so a header cannot tell who is connected. The peer address travels in an
+// AsyncLocalStorage (no header a client could forge); src/server/auth/request-info.ts reads it
+// and applies GATEHOUSE_ADMIN_TRUSTED_PROXIES.
+//
+//   node server.mjs [--hostname 127.0.0.1] [--port 3000]     (same options as `next start`)
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createServer } from "node:http";
+import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    hostname: { type: "string", short: "H", default: "127.0.0.1" },
+    port: { type: "string", short: "p", default: process.env.PORT || "3000" },
+  },
+});
+const hostname = values.hostname;
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port: must be a port number, got "${values.port}"`);
+  process.exit(2);
+}
+
+process.env.NODE_ENV ??= "production";
+process.env.NEXT_TELEMETRY_DISABLED ??= "1";
+
+/** @type {AsyncLocalStorage<string>} the TCP peer address of the request being handled */
+const socketAddress = new AsyncLocalStorage();
+// The bridge to the bundled route code (a module of ours would be a second copy in the bundle).
+globalThis[Symbol.for("gatehouse.admin.socketAddress")] = socketAddress;
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: dirname(fileURLToPath(import.meta.url)), hostname, port });
+await app.prepare();
+const handle = app.getRequestHandler();
+
+const server = createServer((req, res) => {
+  socketAddress.run(req.socket.remoteAddress ?? "", () => {
+    handle(req, res).catch((error) => {
+      console.error("request failed:", error instanceof Error ? error.message : error);
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  });
+});
+
+server.on("error", (error) => {
+  console.error(`admin: cannot listen on ${hostname}:${port}: ${error.message}`);
+  process.exit(1);
+});
+server.listen(port, hostname, () => {
+  console.log(`admin ready on http://${hostname}:${port}`);
+});
+
+// Stop accepting, let requests in flight finish (5 s at most), close Next, exit.
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => server.closeAllConnections(), 5000);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      app
+        .close()
+        .catch((error) => console.error(`admin: closing Next failed: ${error.message}`))
+        .finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  });
+}
