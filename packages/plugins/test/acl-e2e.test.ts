@@ -46,3 +46,23 @@ test("acl deny after basic-auth through a gateway", async (t) => {
   const refused = await call(`${url}/api`, { headers: { authorization: basic("bob", "pw-b") } });
   assert.equal(refused.status, 403);
 });
+
+test("an anonymous consumer without groups passes acl deny with an empty X-Consumer-Groups, as Kong", async (t) => {
+  const up = await echoUpstream(t);
+  const url = await gatewayWith(
+    t,
+    oneRoute(
+      up,
+      [
+        { name: "key-auth", config: { anonymous: "guest" } },
+        { name: "acl", config: { deny: ["users"] } },
+      ],
+      [...consumers, { username: "guest" }],
+    ),
+  );
+  const res = await call(`${url}/api`, { headers: { "x-consumer-groups": "admins" } });
+  assert.equal(res.status, 200);
+  const seen = (JSON.parse(res.text) as Echo).headers;
+  assert.equal(seen["x-anonymous-consumer"], "true");
+  assert.equal(seen["x-consumer-groups"], "");
+});

@@ -48,8 +48,9 @@ function access(kit: Kit, conf: AclConfig): void {
 
   const inList = groups.some((g) => listed.has(g));
   if (deny ? inList : !inList) return kit.response.error(403, ERR_FORBIDDEN);
-  // hidden: a client-sent header of that name must not reach the upstream either
-  if (conf.hide_groups_header || groups.length === 0) kit.request.clearHeader(header);
+  // hidden: a client-sent header of that name must not reach the upstream either; a consumer
+  // without groups (deny mode, e.g. an anonymous consumer) gets an empty header, as in Kong
+  if (conf.hide_groups_header) kit.request.clearHeader(header);
   else kit.request.setHeader(header, groups.join(", "));
 }
 
