@@ -1,6 +1,7 @@
 // The control plane's push loop. Runs inside the Next.js server process (started once from
 // instrumentation.ts), and in tests directly. No "server-only" / "@/" imports: instrumentation and
 // tests load this module outside the app's route bundles.
+import { AsyncLocalStorage } from "node:async_hooks";
 import {
   canonicalJson,
   configAppliedSchema,
@@ -111,6 +112,14 @@ export class Distributor {
   private dbDown = false;
   private readonly abort = new AbortController();
   private readonly listeners = new Set<(event: PushEvent) => void>();
+  /**
+   * Runs a function in the async context the distributor was created in (server start), not the
+   * caller's. notify() and kick() are called from API requests; the timers, fetches and streams
+   * they start would otherwise carry that request's context (Next's request store: the request,
+   * the response, its compression stream) for as long as they live, which kept every request that
+   * committed a change in memory (heap snapshots: one retained ServerResponse + Gzip per commit).
+   */
+  private readonly detached = AsyncLocalStorage.snapshot();
 
   constructor(opts: DistributorOptions) {
     this.prisma = opts.prisma;
@@ -141,6 +150,10 @@ export class Distributor {
    * version (and at most one push per data plane is in flight anyway).
    */
   notify(version: number): void {
+    this.detached(() => this.notifyDetached(version));
+  }
+
+  private notifyDetached(version: number): void {
     if (this.stopped) return;
     if (this.latest === null || version > this.latest) this.latest = version;
     if (this.coalesceTimer) return; // the pending window pushes the newest
@@ -177,7 +190,7 @@ export class Distributor {
   /** A data plane registered (or changed): read it and the newest version now, then push. */
   kick(): void {
     if (this.stopped) return;
-    this.schedulePoll(0);
+    this.detached(() => this.schedulePoll(0));
   }
 
   /** Stops polling and retries, aborts pushes in flight and waits for them to end. */
