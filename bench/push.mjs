@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
-function freePort() {
+export function freePort() {
   return new Promise((res, rej) => {
     const s = createServer();
     s.on("error", rej);
@@ -26,7 +26,7 @@ function freePort() {
   });
 }
 
-async function until(what, probe, timeoutMs = 120_000, everyMs = 50) {
+export async function until(what, probe, timeoutMs = 120_000, everyMs = 50) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
@@ -37,7 +37,7 @@ async function until(what, probe, timeoutMs = 120_000, everyMs = 50) {
     }
     await sleep(everyMs);
   }
-  throw new Error(`push bench: timed out waiting for ${what}`);
+  throw new Error(`bench: timed out waiting for ${what}`);
 }
 
 const pct = (xs, p) => {

@@ -15,6 +15,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { benchPush } from "./push.mjs";
+import { benchSoak } from "./soak.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -24,12 +25,19 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "32" },
     routes: { type: "string", default: "10000" },
     "skip-push": { type: "boolean", default: false },
+    "soak-pushes": { type: "string", default: "60" },
+    "skip-soak": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const routeCount = Number(args.routes);
+const soakPushes = Number(args["soak-pushes"]);
+if (!Number.isInteger(soakPushes) || soakPushes < 10) {
+  console.error("--soak-pushes: must be an integer >= 10");
+  process.exit(2);
+}
 for (const [name, v] of Object.entries({ rounds, duration, connections, routes: routeCount })) {
   if (!Number.isInteger(v) || v < 1) {
     console.error(`--${name}: must be a positive integer`);
@@ -427,6 +435,20 @@ try {
     const met = push.push_p99_ms_10k_routes <= 1000 ? "met" : "MISSED";
     console.log(`push_p99_ms_10k_routes   ${push.push_p99_ms_10k_routes}  (target <= 1000) ${met}`);
   }
+  // memory under config churn: RSS growth of the gateway and the admin over N pushes after a
+  // warm-up, 1,500 routes, traffic throughout (bench/soak.mjs)
+  const soak = args["skip-soak"] ? null : await benchSoak({ pushes: soakPushes });
+  if (soak) {
+    const g = soak.soak_rss_growth_mb;
+    ratios.soak_rss_growth_mb_gateway = g.gateway;
+    ratios.soak_rss_growth_mb_admin = g.admin;
+    targets.soak_rss_growth_mb_gateway = 10;
+    targets.soak_rss_growth_mb_admin = 20;
+    const verdict = (v, t) => (v <= t ? "met" : "MISSED");
+    console.log(
+      `soak_rss_growth_mb        gateway ${g.gateway} (target <= 10) ${verdict(g.gateway, 10)}, admin ${g.admin} (target <= 20) ${verdict(g.admin, 20)}  over ${soak.details.pushes} pushes`,
+    );
+  }
   const result = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -443,6 +465,7 @@ try {
     targets,
     scenarios: summary,
     push: push?.details ?? null,
+    soak: soak ? { soak_rss_growth_mb: soak.soak_rss_growth_mb, ...soak.details } : null,
     errors: failures,
   };
   writeFileSync(join(root, "bench/results.json"), JSON.stringify(result, null, 2) + "\n");
