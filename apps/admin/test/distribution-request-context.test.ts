@@ -73,7 +73,7 @@ test("config churn: a request that committed a version is freed once its push is
     // what an API request does after its commit, inside the request's context (made in a
     // function of its own: no register of this async function may keep the response)
     refs.push(commitFromRequest(row.version));
-    await waitFor(`version ${row.version} applied`, () =>
+    await waitFor(`version ${row.version} applied`, async () =>
       applied.some((e) => e.version === row.version && e.outcome === "applied"),
     );
   }
