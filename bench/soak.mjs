@@ -2,8 +2,9 @@
 // admin (`next start`) and one gateway registered with it, a 1,500-route config, keep-alive traffic
 // through the gateway the whole time, and a config change through the REST API every 2 s, each
 // waited for until the data plane runs it. Reports how much the resident memory (RSS) of each
-// process grew between the end of the warm-up and the end of the run (median of 5 samples each),
-// `soak_rss_growth_mb`: flat (a few MB of noise) when nothing accumulates per config version.
+// process grew after the warm-up, `soak_rss_growth_mb`: the rise of its floor (lowest RSS of the
+// second half of the pushes minus the lowest of the first half), about 0 when nothing accumulates
+// per config version.
 // GATEHOUSE_SOAK_HEAPSNAPSHOTS=DIR also writes a heap snapshot of both processes after the warm-up
 // and at the end (node --heapsnapshot-signal), to compare in Chrome DevTools.
 import { spawn } from "node:child_process";
@@ -270,7 +271,14 @@ export async function benchSoak(opts = {}) {
     await snapshot("at the end");
     traffic = false;
     await Promise.all(loops);
-    const growth = (xs) => round(median(xs.slice(-5)) - median(xs.slice(warmup, warmup + 5)));
+    // V8 lets the heap grow between full collections and then gives memory back, so RSS is a
+    // sawtooth; a leak shows as a rising floor: lowest RSS of the second half of the measured
+    // pushes minus the lowest of the first half
+    const growth = (xs) => {
+      const measured = xs.slice(warmup);
+      const half = Math.floor(measured.length / 2);
+      return round(Math.min(...measured.slice(half)) - Math.min(...measured.slice(0, half)));
+    };
     const soak_rss_growth_mb = { gateway: growth(samples.gateway), admin: growth(samples.admin) };
     const details = {
       routes,
