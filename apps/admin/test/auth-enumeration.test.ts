@@ -8,15 +8,15 @@ import type { Admin } from "./helpers/admin.js";
 import { adminDir, client, startAdmin, tokenFor } from "./helpers/admin.js";
 import { concrete, endpoints, walk } from "./helpers/endpoints.js";
 
-/** Public by design: signing in. */
-const PUBLIC = new Set(["POST /api/v1/auth/login"]);
+/** Public by design: signing in, and the API's description (OpenAPI). */
+const PUBLIC = new Set(["POST /api/v1/auth/login", "GET /api/v1/openapi.json"]);
 /**
  * Data-plane endpoints: only the cluster token opens them (user tokens, even admins', get 401).
  * They use withClusterAuth instead of withAuth.
  */
 const isClusterRoute = (path: string) => path.startsWith("/api/v1/dataplane/");
-/** Writes a viewer may make: ending their own session. */
-const VIEWER_WRITES = new Set(["POST /api/v1/auth/logout"]);
+/** Writes a viewer may make: ending their own session, changing their own password. */
+const VIEWER_WRITES = new Set(["POST /api/v1/auth/logout", "POST /api/v1/auth/password"]);
 
 let admin: Admin;
 let viewer: string;

@@ -13,7 +13,7 @@ import {
   useComputedColorScheme,
   useMantineColorScheme,
 } from "@mantine/core";
-import { useDisclosure } from "@mantine/hooks";
+import { useDisclosure, useMounted } from "@mantine/hooks";
 import {
   Activity,
   BookOpen,
@@ -31,6 +31,7 @@ import {
   Sun,
   Users,
   UserCog,
+  UserRound,
 } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -74,12 +75,16 @@ const items: NavItem[] = [
   },
   { label: "Users", href: "/users", icon: <UserCog size={18} aria-hidden />, adminOnly: true },
   { label: "API reference", href: "/api-reference", icon: <BookOpen size={18} aria-hidden /> },
+  { label: "Your account", href: "/account", icon: <UserRound size={18} aria-hidden /> },
 ];
 
 function ThemeToggle() {
   const { setColorScheme } = useMantineColorScheme();
   const computed = useComputedColorScheme("light", { getInitialValueInEffect: true });
-  const next = computed === "dark" ? "light" : "dark";
+  // The scheme kept in localStorage is known on the client's first render but not on the server:
+  // until mounted, render what the server did (else React's hydration error #418 on every load).
+  const mounted = useMounted();
+  const next = mounted && computed === "dark" ? "light" : "dark";
   return (
     <Tooltip label={`Switch to ${next} theme`}>
       <ActionIcon
@@ -88,7 +93,7 @@ function ThemeToggle() {
         aria-label={`Switch to ${next} theme`}
         onClick={() => setColorScheme(next)}
       >
-        {computed === "dark" ? <Sun size={18} /> : <Moon size={18} />}
+        {next === "light" ? <Sun size={18} /> : <Moon size={18} />}
       </ActionIcon>
     </Tooltip>
   );

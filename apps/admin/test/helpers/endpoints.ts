@@ -34,6 +34,8 @@ export function endpoints(): Endpoint[] {
       exported.add(m[1] as string);
     }
     const segments = relative(apiRoot, file).split(sep).slice(0, -1);
+    // the catch-all ([...path]) answers unknown paths with a JSON 404: not an endpoint
+    if (segments.some((s) => s.startsWith("[..."))) continue;
     const route = "/api/v1/" + segments.join("/");
     for (const method of METHODS) if (exported.has(method)) out.push({ method, route });
   }

@@ -36,7 +36,17 @@ export function AuditLog() {
   const [action, setAction] = useState("");
   const [entityType, setEntityType] = useState<string | null>(null);
   const [since, setSince] = useState("");
-  const [filters] = useDebouncedValue({ actor, action, entityType, since }, 300);
+  // The filters as a query string: a string is equal to itself from one render to the next, so
+  // the debounced value only changes when a filter does (an object here refetched forever).
+  const filterQuery = new URLSearchParams(
+    Object.entries({
+      actor,
+      action,
+      entity_type: entityType ?? "",
+      since: since && !Number.isNaN(Date.parse(since)) ? new Date(since).toISOString() : "",
+    }).filter(([, v]) => v !== ""),
+  ).toString();
+  const [filters] = useDebouncedValue(filterQuery, 300);
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [page, setPage] = useState<{ data: Entry[]; offset: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -44,11 +54,8 @@ export function AuditLog() {
   const cursor = cursors[cursors.length - 1] ?? null;
 
   useEffect(() => {
-    const p = new URLSearchParams({ size: "50" });
-    if (filters.actor) p.set("actor", filters.actor);
-    if (filters.action) p.set("action", filters.action);
-    if (filters.entityType) p.set("entity_type", filters.entityType);
-    if (filters.since) p.set("since", new Date(filters.since).toISOString());
+    const p = new URLSearchParams(filters);
+    p.set("size", "50");
     if (cursor) p.set("offset", cursor);
     let cancelled = false;
     void api<{ data: Entry[]; offset: string | null }>("GET", `/audit?${p}`).then((r) => {

@@ -14,6 +14,7 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { useCallback, useState } from "react";
+import { ResetPasswordButton } from "@/components/admin/passwords";
 import { ConfirmButton } from "@/components/entity/confirm-button";
 import type { FieldError } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
@@ -136,6 +137,7 @@ export function UsersAdmin() {
                 {u.last_login_at ? new Date(u.last_login_at).toLocaleString() : "never"}
               </Table.Td>
               <Table.Td>
+                <ResetPasswordButton user={u} />
                 <ConfirmButton
                   label={`Delete ${u.username}`}
                   title={`Delete user ${u.username}?`}

@@ -147,8 +147,22 @@ function Versions() {
           Compare two versions
         </Title>
         <Group align="end" mb="md">
-          <Select label="From version" data={options} value={from} onChange={setFrom} w={180} />
-          <Select label="To version" data={options} value={to} onChange={setTo} w={180} />
+          <Select
+            label="From version"
+            data={options}
+            value={from}
+            onChange={setFrom}
+            allowDeselect={false}
+            w={180}
+          />
+          <Select
+            label="To version"
+            data={options}
+            value={to}
+            onChange={setTo}
+            allowDeselect={false}
+            w={180}
+          />
           <Button onClick={() => void runCompare()} disabled={!from || !to}>
             Compare
           </Button>

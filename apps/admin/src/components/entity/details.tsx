@@ -1,8 +1,20 @@
 "use client";
 
-import { Button, Loader } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Code,
+  Group,
+  Loader,
+  Paper,
+  Table,
+  Text,
+  Title,
+} from "@mantine/core";
+import { Plus } from "lucide-react";
 import Link from "next/link";
-import { useMemo } from "react";
+import { useCallback, useMemo, useState } from "react";
 import {
   consumerDefinition,
   routeDefinition,
@@ -15,6 +27,8 @@ import { NestedCollection } from "@/components/entity/nested-collection";
 /** The JWT algorithms the admin stores (the API refuses others with the list). */
 const JWT_ALGORITHMS = ["HS256", "RS256", "ES256"] as const;
 import { useCurrentUser } from "@/components/user-context";
+import { api } from "@/lib/api";
+import { useLoad } from "@/lib/use-load";
 
 export function ServiceDetail({ id }: { id: string | null }) {
   const { canEdit } = useCurrentUser();
@@ -26,6 +40,7 @@ export function ServiceDetail({ id }: { id: string | null }) {
           Add a plugin to this service
         </Button>
       ) : null}
+      {id ? <ServiceRoutes serviceId={id} /> : null}
       {id ? (
         <NestedCollection
           title="Targets"
@@ -41,14 +56,103 @@ export function ServiceDetail({ id }: { id: string | null }) {
   );
 }
 
-export function RouteDetail({ id }: { id: string | null }) {
+export function RouteDetail({ id, serviceId }: { id: string | null; serviceId?: string }) {
   const names = useServiceNames();
   const definition = useMemo(
     () => routeDefinition([...(names ?? [])].map(([sid, name]) => ({ id: sid, name }))),
     [names],
   );
   if (!names) return <Loader aria-label="Loading" />;
-  return <EntityEditor definition={definition} id={id} />;
+  // "Add route" on a service page: the new route starts on that service.
+  const service = serviceId
+    ? (names.get(serviceId) ?? [...names.values()].find((n) => n === serviceId))
+    : undefined;
+  return (
+    <EntityEditor definition={definition} id={id} initial={service ? { service } : undefined} />
+  );
+}
+
+interface RouteRow {
+  id: string;
+  name: string | null;
+  paths: string[] | null;
+  methods: string[] | null;
+}
+
+/** The routes of one service (what sends traffic to it), with "Add route" for this service. */
+function ServiceRoutes({ serviceId }: { serviceId: string }) {
+  const { canEdit } = useCurrentUser();
+  const [routes, setRoutes] = useState<RouteRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(async () => {
+    const r = await api<{ data: RouteRow[] }>(
+      "GET",
+      `/services/${encodeURIComponent(serviceId)}/routes?size=1000`,
+    );
+    if (r.ok) setRoutes(r.body.data);
+    else setError(r.message);
+  }, [serviceId]);
+  useLoad(load);
+  return (
+    <Paper
+      withBorder
+      p="md"
+      mt="lg"
+      maw={760}
+      component="section"
+      aria-label="Routes of this service"
+    >
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h4">
+          Routes
+        </Title>
+        {canEdit ? (
+          <Button
+            component={Link}
+            href={`/routes/new?service=${encodeURIComponent(serviceId)}`}
+            variant="light"
+            leftSection={<Plus size={16} aria-hidden />}
+          >
+            Add route
+          </Button>
+        ) : null}
+      </Group>
+      {error ? <Alert color="red" role="alert" title={error} /> : null}
+      {routes && routes.length === 0 ? (
+        <Text c="dimmed">No route sends traffic to this service yet.</Text>
+      ) : null}
+      {routes && routes.length > 0 ? (
+        <Table aria-label="Routes of this service">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th scope="col">Name</Table.Th>
+              <Table.Th scope="col">Paths</Table.Th>
+              <Table.Th scope="col">Methods</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {routes.map((r) => (
+              <Table.Tr key={r.id}>
+                <Table.Th scope="row">
+                  <Anchor component={Link} href={`/routes/${r.id}`}>
+                    {r.name ?? r.id}
+                  </Anchor>
+                </Table.Th>
+                <Table.Td>
+                  <Group gap={4}>
+                    {(r.paths ?? []).map((p) => (
+                      <Code key={p}>{p}</Code>
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{(r.methods ?? []).join(", ") || "any"}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Paper>
+  );
 }
 
 export function ConsumerDetail({ id }: { id: string | null }) {

@@ -38,15 +38,18 @@ export function EntityEditor({
   definition: def,
   id,
   onLoaded,
+  initial,
 }: {
   definition: EntityDefinition;
   id: string | null;
   onLoaded?: (entity: Entity) => void;
+  /** Form data a new entity starts with (e.g. the service of "Add route" on a service page). */
+  initial?: Record<string, unknown>;
 }) {
   const router = useRouter();
   const { canEdit } = useCurrentUser();
   const [entity, setEntity] = useState<Entity | null>(null);
-  const [form, setForm] = useState<Record<string, unknown>>({});
+  const [form, setForm] = useState<Record<string, unknown>>(initial ?? {});
   const [fieldErrors, setFieldErrors] = useState<FieldError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [stale, setStale] = useState(false);

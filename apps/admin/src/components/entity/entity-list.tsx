@@ -6,12 +6,14 @@ import {
   Badge,
   Button,
   Group,
+  Paper,
   SegmentedControl,
   Select,
   Table,
   TagsInput,
   Text,
   TextInput,
+  Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { Plus, Search } from "lucide-react";
@@ -41,6 +43,8 @@ export interface EntityListProps<T> {
   href: (row: T) => string;
   columns: Column<T>[];
   newHref: string;
+  /** What the entity is, in a sentence: the empty state explains it to a newcomer. */
+  description?: string;
   pageSize?: number;
 }
 
@@ -135,7 +139,28 @@ export function EntityList<T extends { id: string; tags?: string[] }>(props: Ent
           {error}
         </Alert>
       ) : null}
-      {page && page.data.length === 0 ? <Text c="dimmed">No {props.noun}s match.</Text> : null}
+      {page && page.data.length === 0 && (q || tags.length || cursors.length > 1) ? (
+        <Text c="dimmed">No {props.noun}s match.</Text>
+      ) : null}
+      {page && page.data.length === 0 && !q && !tags.length && cursors.length === 1 ? (
+        <Paper withBorder p="lg" component="section" aria-label={`No ${props.noun}s yet`}>
+          <Title order={2} size="h4" mb="xs">
+            No {props.noun}s yet
+          </Title>
+          {props.description ? <Text mb="md">{props.description}</Text> : null}
+          {canEdit ? (
+            <Button
+              component={Link}
+              href={props.newHref}
+              leftSection={<Plus size={16} aria-hidden />}
+            >
+              Create your first {props.noun}
+            </Button>
+          ) : (
+            <Text c="dimmed">An editor or admin can create one.</Text>
+          )}
+        </Paper>
+      ) : null}
       {page && page.data.length > 0 ? (
         <Table.ScrollContainer minWidth={700}>
           <Table striped highlightOnHover verticalSpacing="xs" captionSide="top">

@@ -16,6 +16,7 @@ export function ServicesList() {
       name={(r) => String(r.name)}
       href={(r) => `/services/${r.id}`}
       newHref="/services/new"
+      description="A service is an upstream API (its URL) that the gateway forwards traffic to; routes say which requests go to it."
       columns={[{ label: "Upstream URL", render: (r) => <Code>{serviceUrl(r)}</Code> }]}
     />
   );
@@ -41,6 +42,7 @@ export function RoutesList() {
       name={(r) => String(r.name ?? r.id)}
       href={(r) => `/routes/${r.id}`}
       newHref="/routes/new"
+      description="A route matches requests (paths, hosts, methods) and sends them to a service; plugins on it run for those requests only."
       columns={[
         {
           label: "Service",
@@ -81,6 +83,7 @@ export function ConsumersList() {
       name={(r) => String(r.username ?? r.custom_id ?? r.id)}
       href={(r) => `/consumers/${r.id}`}
       newHref="/consumers/new"
+      description="A consumer is a client of your APIs (an app or a user) with credentials (API keys, basic auth, JWT); plugins can apply per consumer."
       columns={[{ label: "Custom ID", render: (r) => (r.custom_id as string | null) ?? "—" }]}
     />
   );

@@ -65,20 +65,22 @@ export interface ChangeResult<T> {
 
 /**
  * Runs `work` in one transaction under the change lock. `work` returns its result and the audit
- * entries; when it reports any, the change is committed as a new version (commitChange), and after
+ * entries (and, optionally, a message saying what changed, better than `message`); when it reports any, the change is committed as a new version (commitChange), and after
  * the transaction commits the distribution hook is told. Any error rolls everything back.
  */
 export async function applyChange<T>(
   actor: ChangeActor,
   message: string,
-  work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry[] }>,
+  work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry[]; message?: string }>,
 ): Promise<ChangeResult<T>> {
   const outcome = await db().$transaction(
     async (tx) => {
       await lockChanges(tx);
-      const { result, audit } = await work(tx);
+      const { result, audit, message: described } = await work(tx);
       const version =
-        audit.length > 0 ? await commitChange(tx, { ...actor, message, audit }) : null;
+        audit.length > 0
+          ? await commitChange(tx, { ...actor, message: described ?? message, audit })
+          : null;
       return { result, version };
     },
     { timeout: 60_000, maxWait: 30_000 },

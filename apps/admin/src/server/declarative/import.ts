@@ -28,6 +28,11 @@ export interface ImportOptions {
   mode: ImportMode;
   /** for mode "tags": the tags that select the managed entities */
   tags?: string[];
+  /**
+   * Store each plugin's config exactly as the document gives it (validated, but without the
+   * defaults validation fills in): a rollback restores the old version's document byte for byte.
+   */
+  verbatimPluginConfigs?: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -412,7 +417,11 @@ export async function importDocument(
     const stored = (
       pluginById.get(id)?.name === p.name ? pluginById.get(id)?.config : undefined
     ) as Record<string, unknown> | undefined;
-    const config = unmaskPluginConfig(p.name, p.config, stored);
+    const given =
+      options.verbatimPluginConfigs && typeof raw.config === "object" && raw.config !== null
+        ? (raw.config as Record<string, unknown>)
+        : p.config;
+    const config = unmaskPluginConfig(p.name, given, stored);
     for (const field of maskedSecretFields(p.name, config)) {
       maskErrors.push({
         path: `${p.source}.config.${field}`,

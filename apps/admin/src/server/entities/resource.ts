@@ -1,6 +1,7 @@
 import "server-only";
 import type { Principal } from "@/server/auth/principal";
 import { applyChange } from "@/server/changes/commit-change";
+import { describeChange } from "@/server/changes/describe";
 import type { AuditEntry, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
 import { ApiError, notFound } from "@/server/http/errors";
@@ -60,6 +61,8 @@ export interface Resource<Row extends BaseRow> {
     current: Row | null,
     scope: Scope,
   ): Promise<Prepared>;
+  /** Entities that keep this one from being deleted (a 409 names them), e.g. a service's routes. */
+  deleteBlockers?(tx: Tx, row: Row): Promise<{ type: string; names: string[] } | null>;
 }
 
 const client = () => db() as unknown as Tx;
@@ -176,7 +179,8 @@ export async function createEntity<Row extends BaseRow>(
     const audit: AuditEntry[] = [
       { action: "create", entityType: resource.type, entityId: row.id, after },
     ];
-    return { result: { entity: { ...after, ...prepared.reveal }, row }, audit };
+    const message = await describeChange(tx, resource.type, "create", row as never);
+    return { result: { entity: { ...after, ...prepared.reveal }, row }, audit, message };
   });
   return result;
 }
@@ -212,6 +216,7 @@ export async function updateEntity<Row extends BaseRow>(
       return {
         result: { entity: { ...after, ...prepared.reveal }, row },
         audit: [{ action: "update", entityType: resource.type, entityId: row.id, before, after }],
+        message: await describeChange(tx, resource.type, "update", row as never, current as never),
       };
     },
   );
@@ -229,9 +234,20 @@ export async function deleteEntity<Row extends BaseRow>(
     const scope = await resolveScope(tx);
     const current = await requireEntity(resource, key, scope, tx);
     checkVersion(current, expected, resource.type);
+    const blockers = await resource.deleteBlockers?.(tx, current);
+    if (blockers && blockers.names.length > 0) {
+      const list = blockers.names.map((n) => JSON.stringify(n)).join(", ");
+      throw new ApiError(
+        "conflict",
+        `the ${resource.type} ${JSON.stringify(key)} is still used by ${blockers.type}s ${list}: delete or move them first`,
+        { errors: [{ path: `${blockers.type}s`, message: `still referenced by ${list}` }] },
+      );
+    }
+    const message = await describeChange(tx, resource.type, "delete", current as never);
     await resource.delegate(tx).delete({ where: { id: current.id } });
     return {
       result: undefined,
+      message,
       audit: [
         {
           action: "delete",

@@ -99,4 +99,12 @@ export const services: Resource<Service> = {
       },
     };
   },
+  async deleteBlockers(tx, row) {
+    const routes = await tx.route.findMany({
+      where: { serviceId: row.id },
+      select: { id: true, name: true },
+      orderBy: { name: "asc" },
+    });
+    return { type: "route", names: routes.map((r) => r.name ?? r.id) };
+  },
 };

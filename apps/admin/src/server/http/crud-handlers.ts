@@ -11,7 +11,7 @@ import {
   requireEntity,
   updateEntity,
 } from "@/server/entities/resource";
-import { readJsonObject } from "@/server/http/body";
+import { readEntityBody } from "@/server/http/entity-body";
 import { ApiError } from "@/server/http/errors";
 import { pageOf, parseListQuery } from "@/server/http/list-query";
 
@@ -44,7 +44,7 @@ export function collectionHandlers<Row extends BaseRow>(
       return Response.json(pageOf(url, query, await listEntities(resource, query, scope)));
     }),
     POST: withAuth<Params>({ role: "editor" }, async ({ req, params, auth, requestId, ip }) => {
-      const body = await readJsonObject(req);
+      const body = await readEntityBody(req, resource.type);
       const { entity, row } = await createEntity(
         resource,
         { auth, requestId, ip },
@@ -69,7 +69,7 @@ export function itemHandlers<Row extends BaseRow>(
       return Response.json(resource.toApi(row), { headers: { etag: etag(row) } });
     }),
     PATCH: withAuth<Params>({ role: "editor" }, async ({ req, params, auth, requestId, ip }) => {
-      const body = await readJsonObject(req);
+      const body = await readEntityBody(req, resource.type);
       const expected = expectedVersion(req, body);
       const { entity, row } = await updateEntity(
         resource,
@@ -87,7 +87,7 @@ export function itemHandlers<Row extends BaseRow>(
      * its name.
      */
     PUT: withAuth<Params>({ role: "editor" }, async ({ req, params, auth, requestId, ip }) => {
-      const body = await readJsonObject(req);
+      const body = await readEntityBody(req, resource.type);
       const expected = expectedVersion(req, body);
       const key = params[param] ?? "";
       const resolveScope = scopeResolver(parent, params);

@@ -188,6 +188,26 @@ export const OPERATIONS: Operation[] = [
   ...crud("/consumers/{consumer}/acls", "acl", "Credentials", "AclInput", "Acl", "acl group"),
   {
     method: "get",
+    path: "/tags",
+    summary: "Every tagged entity, one row per tag (Kong's /tags)",
+    tag: "Tags",
+    role: "viewer",
+    response: "TagEntry",
+    list: true,
+    query: LIST_QUERY.slice(0, 2),
+  },
+  {
+    method: "get",
+    path: "/tags/{tag}",
+    summary: "The entities carrying one tag (Kong's /tags/{tag})",
+    tag: "Tags",
+    role: "viewer",
+    response: "TagEntry",
+    list: true,
+    query: LIST_QUERY.slice(0, 2),
+  },
+  {
+    method: "get",
     path: "/catalog",
     summary: "Every plugin with metadata, JSON Schema and data-plane availability",
     tag: "Catalog",
@@ -287,6 +307,15 @@ export const OPERATIONS: Operation[] = [
   },
   { method: "get", path: "/auth/me", summary: "The caller", tag: "Auth", role: "viewer" },
   {
+    method: "post",
+    path: "/auth/password",
+    summary: "Change your own password (ends your other sessions)",
+    tag: "Auth",
+    role: "viewer",
+    body: "PasswordChange",
+    status: 204,
+  },
+  {
     method: "get",
     path: "/tokens",
     summary: "List API tokens",
@@ -379,7 +408,7 @@ export const OPERATIONS: Operation[] = [
       { name: "until", description: "ISO 8601: entries before." },
     ],
   },
-  { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", role: "viewer" },
+  { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", role: "public" },
   {
     method: "get",
     path: "/settings",
@@ -461,17 +490,70 @@ const errorResponse = (description: string) => ({
   content: { "application/json": { schema: ref("ErrorBody") } },
 });
 
+/** `get /services/{service}/routes` → `getServicesByServiceRoutes` (unique: one per method and path). */
+export function operationId(method: string, path: string): string {
+  const words = path
+    .split("/")
+    .filter(Boolean)
+    .map((segment) => {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      const text = param ? `by-${param[1]}` : segment;
+      return text
+        .split(/[^A-Za-z0-9]+/)
+        .filter(Boolean)
+        .map((w) => w[0]!.toUpperCase() + w.slice(1))
+        .join("");
+    });
+  return method + words.join("");
+}
+
+/**
+ * A schema generated on its own (zod → JSON Schema) refers to its own root (`#`) and its own
+ * `$defs` (`#/$defs/x`); inside components those would resolve against the OpenAPI document.
+ * Its `$defs` move to components (prefixed with the schema's name) and every `$ref` is rewritten.
+ */
+function placeInComponents(
+  name: string,
+  schema: Record<string, unknown>,
+  components: Record<string, unknown>,
+): Record<string, unknown> {
+  const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> };
+  const target = (ref: string): string => {
+    if (ref === "#") return `#/components/schemas/${name}`;
+    const def = /^#\/\$defs\/(.+)$/.exec(ref);
+    if (def) return `#/components/schemas/${name}.${def[1]}`;
+    return ref;
+  };
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [
+        k,
+        k === "$ref" && typeof v === "string" ? target(v) : rewrite(v),
+      ]),
+    );
+  };
+  for (const [defName, def] of Object.entries($defs ?? {})) {
+    components[`${name}.${defName}`] = rewrite(def);
+  }
+  return rewrite(rest) as Record<string, unknown>;
+}
+
 let cached: Record<string, unknown> | undefined;
 
 /** The OpenAPI 3.1 document of /api/v1, generated from the same zod schemas the API validates with. */
 export function openApiDocument(): Record<string, unknown> {
   if (cached) return cached;
   const schemas: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(S)) schemas[name] = jsonSchema(schema as z.ZodType);
+  for (const [name, schema] of Object.entries(S)) {
+    schemas[name] = placeInComponents(name, jsonSchema(schema as z.ZodType), schemas);
+  }
   for (const def of pluginDefinitions().values()) {
-    schemas[`PluginConfig.${def.name}`] = {
-      ...configJsonSchema(def),
-      $schema: undefined,
+    const name = `PluginConfig.${def.name}`;
+    const { $schema: _ignored, ...config } = configJsonSchema(def);
+    schemas[name] = {
+      ...placeInComponents(name, config, schemas),
       description: def.meta.summary,
     };
   }
@@ -482,7 +564,7 @@ export function openApiDocument(): Record<string, unknown> {
       in: "path",
       required: true,
       schema: { type: "string" },
-      description: "id or name",
+      description: m[1] === "tag" ? "the tag" : "id or name",
     }));
     const query = (op.query ?? []).map((q) => ({
       name: q.name,
@@ -522,7 +604,9 @@ export function openApiDocument(): Record<string, unknown> {
           : { description: "OK", content: { "application/json": { schema: okSchema } } },
       "400": errorResponse("Invalid input: every error with its field path"),
       ...(op.role === "public"
-        ? { "429": errorResponse("Too many failed sign-ins") }
+        ? op.path === "/auth/login"
+          ? { "429": errorResponse("Too many failed sign-ins") }
+          : {}
         : {
             "401": errorResponse("Not authenticated"),
             "403": errorResponse(`Needs the ${op.role} role (or CSRF refusal)`),
@@ -550,6 +634,7 @@ export function openApiDocument(): Record<string, unknown> {
           ? { required: true, content: { "application/json": { schema: ref(op.body) } } }
           : undefined;
     (paths[`/api/v1${op.path}`] ??= {})[op.method] = {
+      operationId: operationId(op.method, op.path),
       summary: op.summary,
       tags: [op.tag],
       "x-required-role": op.role,

@@ -7,6 +7,7 @@ import {
   tokenCreateSchema,
   userCreateSchema,
   userUpdateSchema,
+  passwordChangeSchema,
 } from "@/server/schemas/auth";
 import { settingsUpdateSchema } from "@/server/settings/settings";
 import { simulateSchema } from "@/server/simulator/simulate";
@@ -225,6 +226,7 @@ export const ImportResult = z.object({
 export const LoginInput = loginSchema;
 export const UserInput = userCreateSchema;
 export const UserUpdate = userUpdateSchema;
+export const PasswordChange = passwordChangeSchema;
 export const User = z.object({
   id: z.string(),
   username: z.string(),
@@ -248,6 +250,15 @@ export const Token = z.object({
   last_used_at: z.iso.datetime().nullable(),
   created_at: z.iso.datetime(),
   token: z.string().optional().describe("Only in the create response: store it now."),
+});
+export const TagEntry = z.object({
+  entity_name: z
+    .string()
+    .describe(
+      "Kong's entity name: services, routes, plugins, consumers, targets, keyauth_credentials...",
+    ),
+  entity_id: z.string(),
+  tag: z.string(),
 });
 export const AuditEntry = z.object({
   id: z.string(),

@@ -38,6 +38,12 @@ export const userUpdateSchema = z.strictObject({
   version: z.number().int().optional(),
 });
 
+/** Changing your own password: the current one proves it is you. */
+export const passwordChangeSchema = z.strictObject({
+  current_password: z.string(required).min(1, "is required").max(1024),
+  new_password: password,
+});
+
 export const tokenCreateSchema = z.strictObject({
   name: z.string(required).min(1, "is required").max(128),
   role: roleSchema.default("viewer"),

@@ -1,12 +1,16 @@
 import "server-only";
 import type { AdminUser } from "@gatehouse/db/client";
-import { hashPassword } from "@gatehouse/db/auth";
+import { hashPassword, verifyPassword } from "@gatehouse/db/auth";
 import type { z } from "zod";
 import { db } from "@/server/db";
 import type { Caller } from "@/server/entities/resource";
 import { ApiError, fromDatabaseError } from "@/server/http/errors";
 import type { ListQuery } from "@/server/http/list-query";
-import type { userCreateSchema, userUpdateSchema } from "@/server/schemas/auth";
+import type {
+  passwordChangeSchema,
+  userCreateSchema,
+  userUpdateSchema,
+} from "@/server/schemas/auth";
 
 export const userView = (u: AdminUser) => ({
   id: u.id,
@@ -132,4 +136,44 @@ export async function deleteUser(caller: Caller, key: string) {
   await keepAnAdmin(current, false);
   await db().adminUser.delete({ where: { id: current.id } });
   await audit(caller, "delete", current.id, userView(current));
+}
+
+/**
+ * A signed-in user changes their own password (the current one proves it is them). Their other
+ * sessions end; the one making the change stays signed in.
+ */
+export async function changeOwnPassword(
+  caller: Caller,
+  input: z.output<typeof passwordChangeSchema>,
+): Promise<void> {
+  const userId = caller.auth.userId;
+  if (!userId) {
+    throw new ApiError(
+      "forbidden",
+      "only a user has a password: sign in as a user (the bootstrap token has none)",
+    );
+  }
+  const user = await db().adminUser.findUnique({ where: { id: userId } });
+  if (!user) throw new ApiError("not_found", "your user no longer exists");
+  if (!(await verifyPassword(input.current_password, user.passwordHash))) {
+    throw new ApiError("validation", "the request is invalid", {
+      errors: [{ path: "current_password", message: "is not your current password" }],
+    });
+  }
+  if (input.new_password === input.current_password) {
+    throw new ApiError("validation", "the request is invalid", {
+      errors: [{ path: "new_password", message: "must differ from the current password" }],
+    });
+  }
+  await db().adminUser.update({
+    where: { id: user.id },
+    data: { passwordHash: await hashPassword(input.new_password), version: { increment: 1 } },
+  });
+  await db().session.deleteMany({
+    where: {
+      userId: user.id,
+      ...(caller.auth.sessionId ? { id: { not: caller.auth.sessionId } } : {}),
+    },
+  });
+  await audit(caller, "change-password", user.id);
 }

@@ -61,6 +61,7 @@ export async function rollbackTo(caller: Caller, version: number) {
   const row = await getVersion(version);
   const outcome = await importConfig(caller, row.snapshot, {
     mode: "sync",
+    verbatimPluginConfigs: true,
     dryRun: false,
     message: `rollback to version ${version}`,
   });
