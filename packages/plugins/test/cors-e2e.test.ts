@@ -37,3 +37,22 @@ test("cors through a gateway: preflight answered by the gateway, simple requests
   const evil = await call(`${url}/api`, { headers: { origin: "https://evil.example" } });
   assert.equal(evil.headers.get("access-control-allow-origin"), null);
 });
+
+test("cors through a gateway: a Kong export's methods: null allows every method; an empty Origin is not echoed", async (t) => {
+  const up = await echoUpstream(t);
+  const conf = { methods: null, credentials: true };
+  const url = await gatewayWith(t, oneRoute(up, [{ name: "cors", config: conf }]));
+  const pre = await call(`${url}/api`, {
+    method: "OPTIONS",
+    headers: { origin: "https://a.example", "access-control-request-method": "DELETE" },
+  });
+  assert.equal(pre.status, 200);
+  assert.equal(
+    pre.headers.get("access-control-allow-methods"),
+    "GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT",
+  );
+  const empty = await call(`${url}/api`, { headers: { origin: "" } });
+  assert.equal(empty.status, 200);
+  assert.equal(empty.headers.get("access-control-allow-origin"), "*");
+  assert.equal(empty.headers.get("access-control-allow-credentials"), null);
+});

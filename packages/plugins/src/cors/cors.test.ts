@@ -91,6 +91,26 @@ test("credentials with '*': the request's origin is echoed with Vary: Origin (Ko
   assert.equal(r.response.header("vary"), "Origin");
 });
 
+test("methods: null (as in a Kong export) is accepted and allows every method", async () => {
+  const r = await run({ methods: null }, preflight("https://a.example"));
+  assert.equal(r.response.status, 200);
+  assert.equal(
+    r.response.header("access-control-allow-methods"),
+    "GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS,TRACE,CONNECT",
+  );
+});
+
+test("an empty Origin is never echoed, even with credentials and '*'", async () => {
+  const r = await run({ credentials: true }, { headers: { origin: "" } });
+  assert.equal(r.response.header("access-control-allow-origin"), "*");
+  assert.equal(r.response.header("access-control-allow-credentials"), undefined);
+  const listed = await run(
+    { origins: ["https://a.example", "https://.*"] },
+    { headers: { origin: "" } },
+  );
+  assert.equal(listed.response.header("access-control-allow-origin"), undefined);
+});
+
 test("a list of exact origins: a listed origin is echoed (normalized), others get no ACAO; Vary: Origin", async () => {
   const conf = { origins: ["https://a.example", "http://b.example:8080"] };
   const a = await run(conf, get("https://a.example:443"));

@@ -3,7 +3,7 @@ import { definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
 import { compileOrigins, matchOrigin } from "./origins.js";
 import type { CorsConfig } from "./schema.js";
-import { corsSchema } from "./schema.js";
+import { CORS_METHODS, corsSchema } from "./schema.js";
 
 const SKIP = "cors.skip_response_headers";
 const ACAO = "Access-Control-Allow-Origin";
@@ -44,6 +44,11 @@ function configureOrigin(conf: CorsConfig, out: Out, reqOrigin: string | undefin
   return false;
 }
 
+/** The request's Origin; an empty one counts as absent, so it is never echoed. */
+function originOf(kit: Kit): string | undefined {
+  return kit.request.getHeader("origin") || undefined;
+}
+
 /** Kong's configure_credentials: with "*", the request's origin is echoed (ACAC needs one). */
 function configureCredentials(
   conf: CorsConfig,
@@ -62,7 +67,7 @@ function configureCredentials(
 
 function access(kit: Kit, conf: CorsConfig): void {
   const req = kit.request;
-  const reqOrigin = req.getHeader("origin");
+  const reqOrigin = originOf(kit);
   if (
     req.getMethod() !== "OPTIONS" ||
     reqOrigin === undefined ||
@@ -89,7 +94,8 @@ function access(kit: Kit, conf: CorsConfig): void {
     const acrh = req.getHeader("access-control-request-headers");
     if (acrh !== undefined) headers["Access-Control-Allow-Headers"] = acrh;
   }
-  headers["Access-Control-Allow-Methods"] = conf.methods.join(",");
+  // methods: null (decK exports carry it) means every method, as Kong
+  headers["Access-Control-Allow-Methods"] = (conf.methods ?? CORS_METHODS).join(",");
   if (conf.max_age !== undefined && conf.max_age !== null) {
     headers["Access-Control-Max-Age"] = String(conf.max_age);
   }
@@ -101,7 +107,7 @@ function access(kit: Kit, conf: CorsConfig): void {
 
 function headerFilter(kit: Kit, conf: CorsConfig): void {
   if (kit.ctx.get(SKIP) === true) return;
-  const reqOrigin = kit.request.getHeader("origin");
+  const reqOrigin = originOf(kit);
   if (reqOrigin === undefined && !conf.allow_origin_absent) return;
   const res = kit.response;
   const out: Out = {

@@ -56,8 +56,9 @@ export const corsSchema = z
           error: `expected one of: ${CORS_METHODS.join(", ")}`,
         }),
       )
+      .nullish()
       .default([...CORS_METHODS])
-      .describe("Access-Control-Allow-Methods of preflights.")
+      .describe("Access-Control-Allow-Methods of preflights (null: every method, as Kong).")
       .meta({ uniqueItems: true }),
     max_age: z
       .number({ error: "expected a number" })
