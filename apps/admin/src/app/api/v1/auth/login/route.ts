@@ -1,10 +1,10 @@
+import { fromZodIssues } from "@gatehouse/config";
 import { login } from "@/server/auth/login";
 import { isHttps, isSameOrigin } from "@/server/auth/request-info";
 import { sessionCookie } from "@/server/auth/sessions";
 import { withoutAuth } from "@/server/auth/with-auth";
 import { readJsonObject } from "@/server/http/body";
 import { ApiError } from "@/server/http/errors";
-import { zodErrors } from "@/server/http/zod-errors";
 import { loginSchema } from "@/server/schemas/auth";
 
 export const dynamic = "force-dynamic";
@@ -15,9 +15,12 @@ export const POST = withoutAuth(async ({ req, ip, requestId }) => {
   if (req.headers.get("origin") !== null && !isSameOrigin(req)) {
     throw new ApiError("csrf", "cross-site request refused: the Origin must be this admin's");
   }
-  const parsed = loginSchema.safeParse(await readJsonObject(req));
-  if (!parsed.success)
-    throw new ApiError("validation", "the request is invalid", { errors: zodErrors(parsed.error) });
+  const parsed = loginSchema.safeParse(await readJsonObject(req), { reportInput: true });
+  if (!parsed.success) {
+    throw new ApiError("validation", "the request is invalid", {
+      errors: fromZodIssues(parsed.error.issues),
+    });
+  }
   const { token, expiresAt, user } = await login(parsed.data, {
     ip,
     userAgent: req.headers.get("user-agent"),
