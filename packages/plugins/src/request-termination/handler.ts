@@ -38,7 +38,8 @@ async function access(kit: Kit, conf: RequestTerminationConfig): Promise<void> {
         port: kit.request.getPort(),
         headers: { ...kit.request.getHeaders().headers },
         query: kit.request.getQuery(),
-        body: body.mime ? body.args : null,
+        // Kong: no parsable body (none, or an unknown content type) leaves the key out
+        ...(body.mime ? { body: body.args } : {}),
         raw_body: raw.toString("utf8"),
         method: kit.request.getMethod(),
         path: kit.request.getPath(),

@@ -100,6 +100,14 @@ test("echo answers with a copy of the request", async () => {
   assert.deepEqual(j.matched_route, { id: "r1" });
 });
 
+test("echo of a request without a body leaves request.body out, as Kong", async () => {
+  const r = await runPlugin(requestTermination, { status_code: 200, echo: true });
+  assert.equal(r.response.status, 200);
+  const j = r.response.json() as { request: Record<string, unknown> };
+  assert.equal("body" in j.request, false);
+  assert.equal(j.request.raw_body, "");
+});
+
 test("rejects message with body or content_type", () => {
   assert.deepEqual(errors({ message: "a", body: "b" }), [
     { path: "config.message", message: "message cannot be used with content_type or body" },
