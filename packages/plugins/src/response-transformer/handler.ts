@@ -13,9 +13,14 @@ function pairs(list: readonly string[]): [string, string][] {
   return out;
 }
 
+/** Kong's is_json_body: one of the listed media types is application/json or application/*+json. */
 function isJson(kit: Kit): boolean {
   const ct = kit.response.getHeader("content-type");
-  return ct !== undefined && ct.toLowerCase().includes("application/json");
+  if (ct === undefined) return false;
+  return ct.split(",").some((part) => {
+    const [type, subtype] = (part.split(";")[0] ?? "").trim().toLowerCase().split("/");
+    return type === "application" && (subtype === "json" || !!subtype?.endsWith("+json"));
+  });
 }
 
 function hasJsonTransform(c: ResponseTransformerConfig): boolean {
@@ -31,7 +36,7 @@ function hasJsonTransform(c: ResponseTransformerConfig): boolean {
 
 function headerFilter(kit: Kit, c: ResponseTransformerConfig): void {
   const res = kit.response;
-  for (const name of c.remove.headers) res.clearHeader(name);
+  for (const [name] of pairs(c.remove.headers)) res.clearHeader(name);
   for (const [from, to] of pairs(c.rename.headers)) {
     const all = res.getHeaders(1000).headers[from];
     if (all === undefined) continue;

@@ -68,6 +68,35 @@ test("json edits only apply to JSON responses", async () => {
   assert.equal(r.response.text, '{"a":1}');
 });
 
+test("+json media types (application/problem+json, application/vnd.api+json) are transformed, as Kong", async () => {
+  for (const ct of ["application/problem+json", "application/vnd.api+json; charset=utf-8"]) {
+    const r = await runPlugin(
+      responseTransformer,
+      { add: { json: ["x:1"] } },
+      { upstream: { headers: { "content-type": ct }, body: '{"a":1}' } },
+    );
+    assert.deepEqual(JSON.parse(r.response.text), { a: 1, x: "1" }, ct);
+  }
+  const xml = await runPlugin(
+    responseTransformer,
+    { add: { json: ["x:1"] } },
+    { upstream: { headers: { "content-type": "application/problem+xml" }, body: '{"a":1}' } },
+  );
+  assert.equal(xml.response.text, '{"a":1}');
+});
+
+test("remove.headers accepts Kong's name:value entries (the header is removed by name)", async () => {
+  assert.deepEqual(errors({ remove: { headers: ["x-old:o", "server"] } }), []);
+  const r = await runPlugin(
+    responseTransformer,
+    { remove: { headers: ["x-old:anything", "server"] } },
+    { upstream },
+  );
+  assert.equal(r.response.header("x-old"), undefined);
+  assert.equal(r.response.header("server"), undefined);
+  assert.equal(r.response.header("x-keep"), "k");
+});
+
 test("an invalid JSON body is passed through untouched", async () => {
   const r = await runPlugin(
     responseTransformer,

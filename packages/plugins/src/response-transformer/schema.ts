@@ -7,9 +7,10 @@ export function splitPair(entry: string): [name: string, value: string] | undefi
   return m ? [m[1] as string, m[2] as string] : undefined;
 }
 
-const headerNameEntry = z
-  .string()
-  .refine(isHeaderName, { error: (i) => `'${String(i.input)}' is not a valid header` });
+/** A header to remove: `name`, or Kong's `name:value` (the value is ignored, as in Kong). */
+const headerNameEntry = z.string().refine((s) => isHeaderName(splitPair(s)?.[0] ?? ""), {
+  error: (i) => `'${String(i.input)}' is not a valid header`,
+});
 
 const colonJson = z.string().superRefine((s, ctx) => {
   const p = splitPair(s);
