@@ -78,9 +78,15 @@ async function authenticate(kit: Kit, conf: JwtConfig): Promise<Failure | undefi
   const algorithm = credential.algorithm || "HS256";
   if (jwt.header.alg !== algorithm) return { message: ERR_INVALID_ALGORITHM };
 
-  const stored = algorithm.startsWith("HS") ? credential.secret : credential.rsaPublicKey;
+  const hmac = algorithm.startsWith("HS");
+  const stored = hmac ? credential.secret : credential.rsaPublicKey;
+  // Kong: secret_is_base64 applies to HMAC secrets only, never to a public key
   const secret =
-    typeof stored !== "string" ? undefined : conf.secret_is_base64 ? base64Decode(stored) : stored;
+    typeof stored !== "string"
+      ? undefined
+      : hmac && conf.secret_is_base64
+        ? base64Decode(stored)
+        : stored;
   if (secret === undefined || secret.length === 0) return { message: ERR_INVALID_KEY };
   if (!(await verifySignature(token, algorithm, secret))) return { message: ERR_INVALID_SIGNATURE };
 

@@ -163,6 +163,15 @@ test("secret_is_base64: the stored secret is base64 decoded first", async () => 
   await rejects({}, bearer(token), { message: "Invalid signature" });
 });
 
+test("secret_is_base64 applies to HMAC secrets only: an RS256 public key is used as is, as Kong", async () => {
+  const rs = await new SignJWT({ iss: "rs-key" })
+    .setProtectedHeader({ alg: "RS256" })
+    .sign(rsa.privateKey);
+  const r = await run({ secret_is_base64: true }, { headers: bearer(rs) });
+  assert.equal(r.response.status, 200);
+  assert.equal(r.upstreamRequest!.headers["X-Credential-Identifier"], "rs-key");
+});
+
 test("claims_to_verify exp: expired or missing exp is refused with Kong's per-claim body", async () => {
   const conf = { claims_to_verify: ["exp"] };
   assert.equal(

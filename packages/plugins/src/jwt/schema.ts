@@ -28,7 +28,7 @@ export const jwtSchema = z
     secret_is_base64: z
       .boolean()
       .default(false)
-      .describe("The credentials' secrets (and public keys) are base64 encoded."),
+      .describe("The credentials' HMAC (HS*) secrets are base64 encoded (public keys never are)."),
     claims_to_verify: set(z.enum(["exp", "nbf"], { error: "expected one of: exp, nbf" }))
       .nullish()
       .describe("Registered claims to verify: exp (expiry), nbf (not before)."),
