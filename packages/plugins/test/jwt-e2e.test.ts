@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
+import { request } from "node:http";
 import { test } from "node:test";
 import { SignJWT } from "jose";
 import type { Echo } from "./auth-e2e.helpers.js";
@@ -60,4 +61,32 @@ test("jwt through a gateway: a token whose parts are not JSON answers 401 'Bad t
   const res = await call(`${url}/api`, { headers: { authorization: "Bearer not.json.atall" } });
   assert.equal(res.status, 401);
   assert.deepEqual(JSON.parse(res.text), { message: "Bad token; invalid JSON" });
+});
+
+test("jwt through a gateway: a duplicated Authorization header uses the first occurrence, as Kong", async (t) => {
+  const up = await echoUpstream(t);
+  const secret = "a-long-enough-hs256-secret-value!";
+  const url = await gatewayWith(
+    t,
+    oneRoute(
+      up,
+      [{ name: "jwt" }],
+      [{ username: "alice", jwt_secrets: [{ key: "alice-hs", algorithm: "HS256", secret }] }],
+    ),
+  );
+  const good = await new SignJWT({ iss: "alice-hs" })
+    .setProtectedHeader({ alg: "HS256" })
+    .sign(new TextEncoder().encode(secret));
+  const send = (values: string[]) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/api`, { headers: { connection: "close" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.setHeader("authorization", values);
+      req.on("error", reject);
+      req.end();
+    });
+  assert.equal(await send([`Bearer ${good}`, "Bearer not.a.token"]), 200);
+  assert.equal(await send(["Bearer not.a.token", `Bearer ${good}`]), 401);
 });
