@@ -24,13 +24,15 @@ after(async () => {
 
 test("both data planes are listed with address, software version, plugin set and what they run", async () => {
   const viewer = await tokenFor(cp, "viewer");
-  const list = await client(cp, viewer)("GET", "/api/v1/data-planes?sort_by=id");
-  assert.equal(list.status, 200, list.text);
   const ids = dps.map((dp) => dp.id).sort();
-  assert.deepEqual(
-    list.body.data.map((d: { id: string }) => d.id),
-    ids,
-  );
+  // a data plane is ready from its first pull; its registration may land a moment later
+  const listed = await waitFor("both data planes registered", async () => {
+    const list = await client(cp, viewer)("GET", "/api/v1/data-planes?sort_by=id");
+    assert.equal(list.status, 200, list.text);
+    const found = list.body.data.map((d: { id: string }) => d.id);
+    return found.length >= ids.length ? found : undefined;
+  });
+  assert.deepEqual(listed, ids);
   for (const dp of dps) {
     const view = await dataPlaneView(cp, dp.id);
     assert.equal(view.control_url, dp.controlUrl);

@@ -109,10 +109,10 @@ test("409 on a stale update, by If-Match or by the body's version", async () => 
   assert.equal((await api("GET", "/api/v1/services/stale")).body.retries, 1);
 });
 
-test("415 when a write is not JSON", async () => {
+test("415 when a write is neither JSON nor a form", async () => {
   const response = await api("POST", "/api/v1/services", {
     raw: "name=x",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
+    headers: { "content-type": "text/plain" },
   });
   assert.equal(response.status, 415);
   assert.equal(response.body.code, "unsupported_media_type");
