@@ -12,7 +12,7 @@ export {
   unmapIPv4,
 } from "./client-address.js";
 export type { TrustedProxies } from "./client-address.js";
-export { documentSchema, upstreamDenySchema } from "./schema.js";
+export { documentSchema, hostnameRe, upstreamDenySchema } from "./schema.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

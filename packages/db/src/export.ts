@@ -11,6 +11,7 @@ import type {
   ExportedService,
   ExportedUpstream,
 } from "@gatehouse/config";
+import { hostnameRe } from "@gatehouse/config";
 import { decryptSecret } from "./auth.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
@@ -302,10 +303,6 @@ function upstreamDenyOf(value: unknown): { upstream_deny?: string[] } {
   return Array.isArray(value) ? { upstream_deny: value.map(String) } : {};
 }
 
-/** decK's upstream `name` rule: a hostname (labels of letters, digits, "_" and "-"). */
-const UPSTREAM_NAME_RE =
-  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*$/;
-
 /**
  * The upstream name of every service that has targets: `<service name>.upstream`, or
  * `service-<hash of its id>.upstream` when the name makes no hostname, never the host of any
@@ -325,7 +322,7 @@ function serviceUpstreamNames(
     for (let n = 1; name === "" || taken.has(name.toLowerCase()); n++) {
       const suffix = n === 1 ? "" : `-${n}`;
       name = `${service.name}${suffix}.upstream`;
-      if (!UPSTREAM_NAME_RE.test(name)) name = `${hashed}${suffix}.upstream`;
+      if (!hostnameRe.test(name)) name = `${hashed}${suffix}.upstream`;
     }
     taken.add(name.toLowerCase());
     names.set(service.id, name);
