@@ -12,6 +12,7 @@ import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
 import { mock } from "./mock/handler.js";
+import { proxyCache } from "./proxy-cache/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestSizeLimiting } from "./request-size-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
@@ -26,6 +27,7 @@ export { errorPages };
 export { mock };
 export { httpLog };
 export { fileLog };
+export { proxyCache };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -43,6 +45,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   responseTransformer,
   httpLog,
   fileLog,
+  proxyCache,
   requestTermination,
   errorPages,
   mock,

@@ -24,6 +24,7 @@ test("built-in priorities are unique and Kong's", () => {
     mock: -1,
     "http-log": 12,
     "file-log": 9,
+    "proxy-cache": 100,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });

@@ -7,6 +7,7 @@ import type { Period, RateLimitingConfig } from "./schema.js";
 import { PERIODS, rateLimitingSchema } from "./schema.js";
 import type { Counter, HitResult } from "./windows.js";
 import { windowOf } from "./windows.js";
+import { entityId } from "../shared/entity.js";
 
 const TITLE: Record<Period, string> = {
   second: "Second",
@@ -29,26 +30,18 @@ const WINDOW_SECONDS: Record<Period, number> = {
 /** policy local: this data plane's counters */
 export const localCounters = new LocalCounters();
 
-function idOf(v: unknown): string | undefined {
-  if (v !== null && typeof v === "object") {
-    const id = (v as { id?: unknown }).id;
-    if (typeof id === "string" && id !== "") return id;
-  }
-  return undefined;
-}
-
 /** Kong's get_identifier: what is counted, falling back to the client IP. */
 export function identifierOf(kit: Kit, conf: RateLimitingConfig): string {
   let id: string | undefined;
   switch (conf.limit_by) {
     case "service":
-      id = idOf(kit.router.getService());
+      id = entityId(kit.router.getService());
       break;
     case "consumer":
-      id = idOf(kit.client.getConsumer()) ?? idOf(kit.client.getCredential());
+      id = entityId(kit.client.getConsumer()) ?? entityId(kit.client.getCredential());
       break;
     case "credential":
-      id = idOf(kit.client.getCredential());
+      id = entityId(kit.client.getCredential());
       break;
     case "header":
       id = conf.header_name != null ? kit.request.getHeader(conf.header_name) : undefined;
