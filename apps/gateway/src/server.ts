@@ -1,32 +1,22 @@
-import { createServer } from "node:http";
 import { hostname } from "node:os";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { formatErrors, parseDeclarative, UpstreamDenyList } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { builtinCatalog } from "@gatehouse/plugins";
-import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import pino from "pino";
 import { readCache, writeCache } from "./config/cache.js";
 import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./config/catalog.js";
-import {
-  DEFAULT_CLOSE_GRACE_MS,
-  defaultMaxConnections,
-  defaultMaxConnectionsPerIp,
-  endThenDestroy,
-  limitConnections,
-} from "./net/connections.js";
 import { buildControl } from "./cluster/control-server.js";
 import { Handler } from "./pipeline/handler.js";
 import { bindRetrying } from "./net/listen.js";
+import { buildProxyServer } from "./net/proxy-server.js";
+import type { ProxyLimits } from "./net/proxy-server.js";
 import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
-import { compileTrustedProxies } from "./proxy/index.js";
-import type { TrustedProxies } from "./proxy/index.js";
 import { pullConfig } from "./cluster/pull.js";
 import { ControlPlaneAgent, loadNodeId } from "./cluster/agent.js";
 import { compileSnapshot } from "./config/snapshot.js";
@@ -58,22 +48,8 @@ export interface GatewayOptions {
   plugins?: ReadonlyMap<string, PluginDefinition>;
   /** where each non-built-in plugin came from (its GATEHOUSE_PLUGINS entry), for /v1/status */
   pluginSources?: ReadonlyMap<string, string>;
-  limits?: {
-    /** bytes of request line + headers; above → 431 (default 16 KiB) */
-    maxHeaderSize?: number;
-    /** ms to receive the whole request; above → 408 (default 60 s) */
-    requestTimeout?: number;
-    /** ms to receive the request headers; above → 408 (default 20 s) */
-    headersTimeout?: number;
-    /** ms an idle keep-alive client connection stays open (default 5 s) */
-    keepAliveTimeout?: number;
-    /** client connections open at once (default: half the open-files limit, at most 10,000) */
-    maxConnections?: number;
-    /** client connections open at once from one address, trusted proxies exempt (default 256, or a quarter of maxConnections when lower; 0 = no cap) */
-    maxConnectionsPerIp?: number;
-    /** ms a client gets to read an error answer and close before its socket is destroyed (default 2 s) */
-    closeGrace?: number;
-  };
+  /** HTTP limits and connection caps of the proxy listener (net/proxy-server.ts) */
+  limits?: ProxyLimits;
   upstream?: { maxSockets?: number; idleTimeout?: number };
   /**
    * --upstream-deny: rules denied whatever the config says, added to the config's `upstream_deny`
@@ -110,48 +86,8 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const CONNECT_ALLOW = "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n";
-
 /** Version of a config loaded from a file: below anything the control plane pushes (≥ 1). */
 export const FILE_VERSION = 0;
-
-const STATUS_TEXT: Record<number, string> = {
-  400: "Bad Request",
-  405: "Method Not Allowed",
-  408: "Request Timeout",
-  431: "Request Header Fields Too Large",
-};
-
-function socketAnswer(status: number, message: string, extra = ""): string {
-  const body = JSON.stringify({ message });
-  return (
-    `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}Connection: close\r\n\r\n${body}`
-  );
-}
-
-/**
- * The proxy listener's `clientError` handler: answer a broken request at the socket level (no HTTP
- * request object exists), then close; a peer that does not close within `graceMs` is destroyed.
- */
-export function clientErrorHandler(
-  graceMs: number,
-  onForced?: () => void,
-): (err: NodeJS.ErrnoException, socket: Duplex) => void {
-  return (err, socket) => {
-    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-    // an answer already under way must not get a second status line in its middle (Node does the same)
-    if (err.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent) {
-      socket.destroy();
-      return;
-    }
-    let status = 400;
-    if (err.code === "HPE_HEADER_OVERFLOW") status = 431;
-    else if (err.code === "ERR_HTTP_REQUEST_TIMEOUT" || err.code === "HPE_HEADERS_TIMEOUT")
-      status = 408;
-    endThenDestroy(socket, socketAnswer(status, STATUS_TEXT[status] as string), graceMs, onForced);
-  };
-}
 
 export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const log: Logger =
@@ -205,21 +141,6 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     onPersistError: (err) => log.error({ err }, "could not write the config cache"),
   });
 
-  const maxConnections = limits.maxConnections ?? defaultMaxConnections();
-  const maxConnectionsPerIp =
-    limits.maxConnectionsPerIp ?? defaultMaxConnectionsPerIp(maxConnections);
-  metrics.connectionsLimit.set({ limit: "max_connections" }, maxConnections);
-  metrics.connectionsLimit.set({ limit: "max_connections_per_ip" }, maxConnectionsPerIp);
-  const closeGrace = limits.closeGrace ?? DEFAULT_CLOSE_GRACE_MS;
-  const onForced = () => metrics.connectionsForcedClosed.inc();
-  const onClientError = clientErrorHandler(closeGrace, onForced);
-  let exempt: TrustedProxies;
-  try {
-    exempt = compileTrustedProxies(opts.trustedProxies ?? []);
-  } catch {
-    exempt = compileTrustedProxies([]); // the config compile reports the bad entry
-  }
-
   let proxyPort = listen.port;
   const handler = new Handler({
     state,
@@ -231,49 +152,12 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     },
   });
 
-  let server: Server | undefined;
-  const proxy = Fastify({
-    loggerInstance: log as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    forceCloseConnections: false,
-    serverFactory: (fastifyHandler) => {
-      const s = createServer(
-        {
-          maxHeaderSize: limits.maxHeaderSize ?? 16 * 1024,
-          requestTimeout: limits.requestTimeout ?? 60_000,
-          headersTimeout: limits.headersTimeout ?? 20_000,
-          keepAliveTimeout: limits.keepAliveTimeout ?? 5_000,
-          connectionsCheckingInterval: 1_000,
-        },
-        // Proxied traffic goes straight to the pipeline (raw req/res, streaming bodies); Fastify
-        // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
-        (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
-      );
-      void fastifyHandler;
-      limitConnections(s, {
-        maxConnections,
-        maxConnectionsPerIp,
-        exempt: (address) => exempt.contains(address),
-        onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
-      });
-      metrics.openConnections = () =>
-        new Promise((resolve) => s.getConnections((err, n) => resolve(err ? 0 : n)));
-      server = s;
-      return s;
-    },
-  });
-  proxy.addHook("onReady", async () => {
-    server?.removeAllListeners("clientError");
-    server?.on("clientError", onClientError);
-    // CONNECT (authority-form): a gateway is no forward proxy; without a listener Node just closes
-    server?.on("connect", (_req: IncomingMessage, socket: Duplex) =>
-      endThenDestroy(
-        socket,
-        socketAnswer(405, "CONNECT is not supported", CONNECT_ALLOW),
-        closeGrace,
-        onForced,
-      ),
-    );
+  const proxy = buildProxyServer({
+    log,
+    metrics,
+    limits,
+    trustedProxies: opts.trustedProxies ?? [],
+    handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
   });
 
   const control = buildControl({

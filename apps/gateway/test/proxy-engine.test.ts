@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { IncomingMessage } from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import { engine } from "../src/proxy/forward.js";
+import { engine } from "../src/proxy/engine.js";
 import { closedPort, spec, startGateway, startUpstream } from "./helpers/proxy-harness.js";
 
 test("every attempt is one http-proxy proxy.web call, with only the stream pass", async (t) => {

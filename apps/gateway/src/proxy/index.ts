@@ -1,5 +1,6 @@
 // Entry point of the forwarding module (the gateway server imports from here).
-export { forward, pipeResponse } from "./forward.js";
+export { forward } from "./forward.js";
+export { pipeResponse } from "./response.js";
 export type { ForwardHandlers, OutboundRequest } from "./forward.js";
 export { UpstreamError, classifyError } from "./errors.js";
 export type { UpstreamErrorKind, UpstreamErrorStatus } from "./errors.js";
