@@ -93,8 +93,11 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const log: Logger =
     opts.logger ?? pino({ level: opts.logLevel ?? "info", base: { service: "gatehouse-gateway" } });
   const defs = opts.plugins ?? builtinCatalog;
-  const catalog = pluginCatalog(defs, dataPlaneOptions(opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR]));
   const metrics = new GatewayMetrics();
+  const catalog = pluginCatalog(
+    defs,
+    dataPlaneOptions(opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR], metrics.registry),
+  );
   metrics.configVersion.set(-1);
   const limits = opts.limits ?? {};
   const listen = opts.listen ?? { host: "127.0.0.1", port: 8000 };

@@ -54,6 +54,13 @@ export interface DataPlaneOptions {
    * (created on first use). Throws when one cannot be created or resolved.
    */
   readonly fileLogDirs: readonly string[];
+  /**
+   * The data plane's Prometheus registry (prom-client's `Registry`), served by `GET /metrics` on its
+   * control port; undefined where there is none (tests, tools). A plugin that exports metrics (like
+   * Kong's prometheus) registers its metric families there from `bind`, once per registry, and keeps
+   * them for the configs it bound (several data planes may run in one process, each with its own).
+   */
+  readonly metricsRegistry?: unknown;
 }
 
 export interface PluginSpec<S extends z.ZodType> {

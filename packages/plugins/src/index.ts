@@ -12,6 +12,7 @@ import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
 import { mock } from "./mock/handler.js";
+import { prometheus } from "./prometheus/handler.js";
 import { proxyCache } from "./proxy-cache/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestSizeLimiting } from "./request-size-limiting/handler.js";
@@ -27,7 +28,7 @@ export { errorPages };
 export { mock };
 export { httpLog };
 export { fileLog };
-export { proxyCache };
+export { prometheus, proxyCache };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -43,9 +44,10 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   rateLimiting,
   requestTransformer,
   responseTransformer,
-  httpLog,
-  fileLog,
   proxyCache,
+  httpLog,
+  prometheus,
+  fileLog,
   requestTermination,
   errorPages,
   mock,

@@ -25,6 +25,7 @@ test("built-in priorities are unique and Kong's", () => {
     "http-log": 12,
     "file-log": 9,
     "proxy-cache": 100,
+    prometheus: 13,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });

@@ -9,11 +9,16 @@ export const DEFAULT_FILE_LOG_DIR = ".data/logs";
 
 /**
  * The data plane's options for plugins. The --file-log-dir directories are created and resolved
- * (symlinks) on first use, i.e. only once a config uses file-log.
+ * (symlinks) on first use, i.e. only once a config uses file-log; `metricsRegistry` is the registry
+ * the control port's /metrics serves.
  */
-export function dataPlaneOptions(fileLogDirs: readonly string[]): DataPlaneOptions {
+export function dataPlaneOptions(
+  fileLogDirs: readonly string[],
+  metricsRegistry?: unknown,
+): DataPlaneOptions {
   let resolved: string[] | undefined;
   return {
+    metricsRegistry,
     get fileLogDirs() {
       resolved ??= fileLogDirs.map((d) => {
         try {

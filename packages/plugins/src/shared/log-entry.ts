@@ -29,6 +29,31 @@ function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
 }
 
+/** Kong's `latencies` (ms, rounded) from the data plane's logInfo: request, proxy (-1 when not proxied), kong. */
+export function latenciesOf(info: Readonly<Record<string, unknown>>): {
+  request: number;
+  proxy: number;
+  kong: number;
+} {
+  const total = num(info.total_ms) ?? 0;
+  const proxy = num(info.upstream_ms);
+  return {
+    request: Math.round(total),
+    proxy: proxy === undefined ? -1 : Math.round(proxy),
+    kong: Math.round(proxy === undefined ? total : Math.max(0, total - proxy)),
+  };
+}
+
+/** Kong's request.size / response.size: the data plane's counts, else the Content-Length headers. */
+export function sizesOf(kit: Kit): { request: number; response: number } {
+  const info = kit.logInfo ?? {};
+  return {
+    request: num(info.request_size) ?? (Number(kit.request.getHeader("content-length") ?? 0) || 0),
+    response:
+      num(info.response_size) ?? (Number(kit.response.getHeader("content-length") ?? 0) || 0),
+  };
+}
+
 /**
  * Kong's log serializer shape (log phase): request, response, route, service, consumer, latencies (ms),
  * client_ip, started_at (ms since the epoch). The data plane's started_at / request_size / response_size
@@ -39,7 +64,6 @@ function num(v: unknown): number | undefined {
 export function serializeLog(kit: Kit): Record<string, unknown> {
   const info = kit.logInfo ?? {};
   const total = num(info.total_ms) ?? 0;
-  const proxy = num(info.upstream_ms);
   const secrets = credentialNamesOf(info);
   const reqHeaders = redacted(kit.request.getHeaders().headers, secrets, ALWAYS_REDACTED);
   const resHeaders = kit.response.getHeaders().headers;
@@ -49,6 +73,7 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
   const host = kit.request.getHost();
   const port = kit.request.getPort();
   const consumer = kit.client.getConsumer();
+  const sizes = sizesOf(kit);
   const entry: Record<string, unknown> = {
     request: {
       method: kit.request.getMethod(),
@@ -57,22 +82,18 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
       querystring:
         secrets === null ? kit.request.getQuery() : redacted(kit.request.getQuery(), secrets),
       headers: reqHeaders,
-      size: num(info.request_size) ?? (Number(kit.request.getHeader("content-length") ?? 0) || 0),
+      size: sizes.request,
     },
     response: {
       status: num(info.status) ?? kit.response.getStatus(),
       headers: resHeaders,
-      size: num(info.response_size) ?? (Number(kit.response.getHeader("content-length") ?? 0) || 0),
+      size: sizes.response,
     },
     route: entityRef(kit.router.getRoute(), ["id", "name", "paths", "hosts", "methods"]) ?? null,
     service:
       entityRef(kit.router.getService(), ["id", "name", "host", "port", "protocol", "path"]) ??
       null,
-    latencies: {
-      request: Math.round(total),
-      proxy: proxy === undefined ? -1 : Math.round(proxy),
-      kong: Math.round(proxy === undefined ? total : Math.max(0, total - proxy)),
-    },
+    latencies: latenciesOf(info),
     client_ip: kit.client.getIp(),
     started_at: Math.round(num(info.started_at) ?? Date.now() - total),
     source: kit.response.getSource(),
