@@ -14,6 +14,7 @@ import { keyAuth } from "./key-auth/handler.js";
 import { mock } from "./mock/handler.js";
 import { prometheus } from "./prometheus/handler.js";
 import { proxyCache } from "./proxy-cache/handler.js";
+import { requestValidator } from "./request-validator/handler.js";
 import { rateLimiting } from "./rate-limiting/handler.js";
 import { requestSizeLimiting } from "./request-size-limiting/handler.js";
 import { requestTermination } from "./request-termination/handler.js";
@@ -28,7 +29,7 @@ export { errorPages };
 export { mock };
 export { httpLog };
 export { fileLog };
-export { prometheus, proxyCache };
+export { prometheus, proxyCache, requestValidator };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -40,6 +41,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   acl,
   keyAuth,
   ipRestriction,
+  requestValidator,
   requestSizeLimiting,
   rateLimiting,
   requestTransformer,

@@ -26,6 +26,7 @@ test("built-in priorities are unique and Kong's", () => {
     "file-log": 9,
     "proxy-cache": 100,
     prometheus: 13,
+    "request-validator": 999,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);
 });

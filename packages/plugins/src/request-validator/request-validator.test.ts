@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { validatePluginConfig } from "@gatehouse/plugin-kit";
+import { runPlugin } from "@gatehouse/plugin-kit/testing";
+import type { FakeRequest } from "@gatehouse/plugin-kit/testing";
+import { requestValidator } from "../index.js";
+import { queryValue } from "./params.js";
+import { ERR_KONG_VERSION, ERR_ONE_OF } from "./schema.js";
+
+const errors = (raw: unknown) => {
+  const r = validatePluginConfig(requestValidator, raw);
+  return r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
+};
+
+const BODY = JSON.stringify({
+  type: "object",
+  properties: { name: { type: "string" }, age: { type: "integer" } },
+  required: ["name"],
+});
+const json = (body: unknown, ct = "application/json"): FakeRequest => ({
+  method: "POST",
+  headers: { "content-type": ct },
+  body: JSON.stringify(body),
+});
+const run = (conf: Record<string, unknown>, request: FakeRequest) =>
+  runPlugin(requestValidator, conf, { request });
+
+test("configs: Kong's at-least-one rule, version kong refused naming the field, schemas compiled", () => {
+  assert.deepEqual(errors({}), [`config: ${ERR_ONE_OF}`]);
+  assert.deepEqual(errors({ body_schema: BODY }), [`config.version: ${ERR_KONG_VERSION}`]);
+  assert.deepEqual(errors({ body_schema: BODY, version: "draft4" }), []);
+  assert.match(
+    errors({ body_schema: "{nope", version: "draft4" })[0] ?? "",
+    /^config\.body_schema: not valid JSON/,
+  );
+  assert.match(
+    errors({ body_schema: '{"type": 5}', version: "draft4" })[0] ?? "",
+    /^config\.body_schema: not a valid draft 4 JSON Schema/,
+  );
+  assert.deepEqual(errors({ parameter_schema: [{ in: "path", name: "id", required: true }] }), [
+    `config.parameter_schema[0].in: "path" parameters are not supported yet (the route's named captures are not passed to plugins)`,
+  ]);
+  assert.deepEqual(
+    errors({ parameter_schema: [{ in: "query", name: "a", required: true, style: "form" }] }),
+    ["config.parameter_schema[0]: style, explode and schema must be set together"],
+  );
+});
+
+test("body: a conforming body passes; otherwise 400 with Kong's message, or the failing paths when verbose", async () => {
+  const conf = { body_schema: BODY, version: "draft4" };
+  assert.equal((await run(conf, json({ name: "a" }))).response.status, 200);
+  const bad = await run(conf, json({ age: "x" }));
+  assert.equal(bad.response.status, 400);
+  assert.deepEqual(bad.response.json(), { message: "request body doesn't conform to schema" });
+  const verbose = await run({ ...conf, verbose_response: true }, json({ age: "x" }));
+  assert.deepEqual(verbose.response.json(), {
+    message: "body/name is required; body/age must be integer",
+  });
+  const notJson = await run(conf, { ...json({}), body: "{" });
+  assert.deepEqual(notJson.response.json(), { message: "request body doesn't conform to schema" });
+});
+
+test("Content-Type: not allowed → 400 'specified Content-Type is not allowed'; charset compared unless turned off", async () => {
+  const conf = { body_schema: BODY, version: "draft4" };
+  const xml = await run(conf, json({ name: "a" }, "text/xml"));
+  assert.equal(xml.response.status, 400);
+  assert.deepEqual(xml.response.json(), { message: "specified Content-Type is not allowed" });
+  const cs = json({ name: "a" }, "application/json; charset=utf-8");
+  assert.equal((await run(conf, cs)).response.status, 400);
+  assert.equal(
+    (await run({ ...conf, content_type_parameter_validation: false }, cs)).response.status,
+    200,
+  );
+  const withCs = { ...conf, allowed_content_types: ["application/json; charset=UTF-8"] };
+  assert.equal((await run(withCs, cs)).response.status, 200);
+  // another allowed type is not body-validated
+  const form = { ...conf, allowed_content_types: ["application/json", "text/plain"] };
+  assert.equal(
+    (await run(form, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" }))
+      .response.status,
+    200,
+  );
+});
+
+test("parameters: required, typed by the schema, deserialized by style", async () => {
+  const conf = {
+    verbose_response: true,
+    parameter_schema: [
+      {
+        in: "query",
+        name: "page",
+        required: true,
+        style: "form",
+        explode: false,
+        schema: '{"type":"integer","minimum":1}',
+      },
+      {
+        in: "header",
+        name: "X-Tags",
+        required: false,
+        style: "simple",
+        explode: false,
+        schema: '{"type":"array","items":{"type":"string","enum":["a","b"]}}',
+      },
+    ],
+  };
+  assert.equal((await run(conf, { query: "page=2" })).response.status, 200);
+  const missing = await run(conf, {});
+  assert.deepEqual(missing.response.json(), { message: "query 'page' is required" });
+  const zero = await run(conf, { query: "page=0" });
+  assert.deepEqual(zero.response.json(), {
+    message: "query 'page' validation failed: value must be >= 1",
+  });
+  const tags = await run(conf, { query: "page=1", headers: { "x-tags": "a,c" } });
+  assert.equal(tags.response.status, 400);
+  assert.match(
+    String((tags.response.json() as { message: string }).message),
+    /^header 'X-Tags' validation failed: value\/1 must be equal to one of the allowed values/,
+  );
+  const generic = await run({ ...conf, verbose_response: false }, {});
+  assert.deepEqual(generic.response.json(), { message: "request param doesn't conform to schema" });
+});
+
+test("query styles as OpenAPI 3", () => {
+  const spec = (
+    style: "form" | "spaceDelimited" | "pipeDelimited" | "deepObject",
+    type: string,
+    explode: boolean,
+  ) => ({ name: "a", style, type, explode });
+  assert.deepEqual(queryValue(spec("form", "array", true), { a: ["1", "2"] }), ["1", "2"]);
+  assert.deepEqual(queryValue(spec("form", "array", false), { a: "1,2" }), ["1", "2"]);
+  assert.deepEqual(queryValue(spec("pipeDelimited", "array", false), { a: "1|2" }), ["1", "2"]);
+  assert.deepEqual(queryValue(spec("spaceDelimited", "array", false), { a: "1 2" }), ["1", "2"]);
+  assert.deepEqual(queryValue(spec("form", "object", false), { a: "x,1,y,2" }), { x: "1", y: "2" });
+  assert.deepEqual(queryValue(spec("form", "object", true), { x: "1", y: "2" }), {
+    x: "1",
+    y: "2",
+  });
+  assert.deepEqual(queryValue(spec("deepObject", "object", true), { "a[x]": "1", b: "2" }), {
+    x: "1",
+  });
+});

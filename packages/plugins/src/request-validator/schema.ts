@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { compileSchema } from "./compile.js";
+
+export const STYLES = [
+  "form",
+  "simple",
+  "label",
+  "matrix",
+  "spaceDelimited",
+  "pipeDelimited",
+  "deepObject",
+] as const;
+
+export const ERR_ONE_OF =
+  "at least one of these fields must be non-empty: 'config.body_schema', 'config.parameter_schema'";
+export const ERR_KONG_VERSION =
+  'version "kong" (Kong\'s Lua-format body_schema) is not supported: set version "draft4" and give body_schema as a JSON Schema draft 4';
+export const ERR_PATH =
+  '"path" parameters are not supported yet (the route\'s named captures are not passed to plugins)';
+export const ERR_STYLE_TRIO = "style, explode and schema must be set together";
+
+/** A JSON Schema given as text, as Kong's fields are (checked by compiling it). */
+const schemaText = (description: string, example: string) =>
+  z
+    .string()
+    .superRefine((s, ctx) => {
+      const c = compileSchema(s);
+      if (!c.ok) ctx.addIssue({ code: "custom", message: c.message });
+    })
+    .nullish()
+    .describe(description)
+    .meta({ examples: [example], contentMediaType: "application/json" });
+
+const parameter = z
+  .object({
+    in: z
+      .enum(["header", "path", "query"], { error: "expected one of: header, path, query" })
+      .describe("Where the parameter is: query, header (path is not supported yet)."),
+    name: z
+      .string()
+      .min(1, { error: "must not be empty" })
+      .describe("The parameter's name (case-sensitive for query arguments).")
+      .meta({ examples: ["page"] }),
+    required: z
+      .boolean({ error: "expected a boolean" })
+      .describe("Whether the parameter is mandatory."),
+    style: z
+      .enum(STYLES, { error: `expected one of: ${STYLES.join(", ")}` })
+      .nullish()
+      .describe("How the value is deserialized (OpenAPI 3 styles); set with explode and schema."),
+    explode: z
+      .boolean({ error: "expected a boolean" })
+      .nullish()
+      .describe(
+        "Whether arrays and objects are given as separate values; set with style and schema.",
+      ),
+    schema: schemaText(
+      "JSON Schema draft 4 of the value, with a top-level type (used to deserialize it); set with style and explode.",
+      '{"type":"integer","minimum":1}',
+    ),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.in === "path") ctx.addIssue({ code: "custom", path: ["in"], message: ERR_PATH });
+    const set = [p.style, p.explode, p.schema].filter((v) => v != null).length;
+    if (set !== 0 && set !== 3) ctx.addIssue({ code: "custom", path: [], message: ERR_STYLE_TRIO });
+  });
+
+export const requestValidatorSchema = z
+  .object({
+    body_schema: schemaText(
+      "JSON Schema draft 4 (as JSON text) the request body must conform to; with version draft4.",
+      '{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}',
+    ),
+    allowed_content_types: z
+      .array(z.string().min(1, { error: "must not be empty" }))
+      .default(["application/json"])
+      .describe(
+        "Content types a request with a body may have (checked when body_schema is set), e.g. application/json; charset=UTF-8.",
+      ),
+    version: z
+      .enum(["kong", "draft4"], { error: "expected one of: kong, draft4" })
+      .default("kong")
+      .describe(
+        "Schema format of body_schema: draft4 (JSON Schema draft 4); Kong's Lua-format kong is refused.",
+      ),
+    parameter_schema: z
+      .array(parameter)
+      .nullish()
+      .describe("Query and header parameters to validate."),
+    verbose_response: z
+      .boolean({ error: "expected a boolean" })
+      .default(false)
+      .describe(
+        "Answer with the validation errors (each failing path) instead of a generic message.",
+      ),
+    content_type_parameter_validation: z
+      .boolean({ error: "expected a boolean" })
+      .default(true)
+      .describe(
+        "Whether the Content-Type's parameters (e.g. charset) must match allowed_content_types too.",
+      ),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const body = c.body_schema != null && c.body_schema !== "";
+    if (!body && (c.parameter_schema?.length ?? 0) === 0)
+      ctx.addIssue({ code: "custom", path: [], message: ERR_ONE_OF });
+    if (body && c.version === "kong")
+      ctx.addIssue({ code: "custom", path: ["version"], message: ERR_KONG_VERSION });
+  });
+
+export type RequestValidatorConfig = z.output<typeof requestValidatorSchema>;
+export type ParameterConfig = NonNullable<RequestValidatorConfig["parameter_schema"]>[number];
