@@ -40,20 +40,11 @@ export {
   tryCompileChains,
   chainOf,
 } from "./chains.js";
-export type {
-  ConnectionInfo,
-  RequestInfo,
-  UpstreamFailure,
-  UpstreamFailureKind,
-  ProxyRequest,
-  TransactionResult,
-  TraceEntry,
-  ResponseHeadInput,
-  TransactionOptions,
-} from "./transaction.js";
-export { Transaction, UpstreamError, FAILURE_STATUS } from "./transaction.js";
+export type { UpstreamFailureKind } from "./transaction.js";
+export { UpstreamError } from "./transaction.js";
 export type {
   Kit,
+  ConnectionInfo,
   ResponseKit,
   RequestKit,
   ClientKit,

@@ -1,6 +1,6 @@
 /**
- * Test kit: runs plugins through the real Transaction (same phase rules as the data plane) against a
- * fake client request and a fake upstream response, without any server.
+ * Test kit: runs plugins through the data plane's own runner (runPipeline: same phase order and rules)
+ * with a fake adapter standing for the client request and the upstream response, without any server.
  */
 import type { Chain, PluginInstanceSpec } from "./chains.js";
 import { chainOf, compileChains } from "./chains.js";
@@ -8,14 +8,27 @@ import type { PluginDefinition } from "./define.js";
 import { validatePluginConfig } from "./define.js";
 import type { HeaderRecord, NodeHeaders } from "./headers.js";
 import { headerKey } from "./headers.js";
+import type { PipelineIO, UpstreamOutcome } from "./runner.js";
+import { runPipeline } from "./runner.js";
 import type {
   ConnectionInfo,
   ProxyRequest,
+  ResponseHead,
   TraceEntry,
+  Transaction,
+  TransactionResult,
   UpstreamFailureKind,
 } from "./transaction.js";
-import { Transaction } from "./transaction.js";
-import type { CredentialLookup, KitLogger, ResponseSource } from "./types.js";
+import {
+  EMPTY,
+  createTransaction,
+  hasNoBody,
+  kitResponseBody,
+  transactionResult,
+} from "./transaction.js";
+import type { Consumer, Credential, CredentialLookup, KitLogger, ResponseSource } from "./types.js";
+
+export type { TraceEntry };
 
 export interface FakeRequest {
   method?: string;
@@ -47,7 +60,7 @@ export interface RunOptions {
   service?: unknown;
   credentials?: CredentialLookup;
   trace?: boolean;
-  /** passed to runLog() */
+  /** what the log phase gets as kit.logInfo */
   logInfo?: Record<string, unknown>;
   /** runPlugin: the plugin instance id (kit.instanceId) */
   instanceId?: string;
@@ -78,7 +91,21 @@ export interface RunResult {
   /** whether the client body was read (buffered) by a plugin */
   bodyRead: boolean;
   logs: LogRecord[];
-  tx: Transaction;
+  tx: TransactionView;
+}
+
+/** The transaction after the run, for assertions. */
+export interface TransactionView {
+  /** the transaction's state */
+  readonly state: Transaction;
+  readonly result: TransactionResult;
+  /** the body the kit produced (exit / error / failure); undefined when the upstream's was used */
+  readonly responseBody: Buffer | undefined;
+  readonly needsBodyBuffering: boolean;
+  readonly consumer: Consumer | undefined;
+  readonly credential: Credential | undefined;
+  readonly source: ResponseSource | undefined;
+  readonly chain: Chain;
 }
 
 export function memoryLogger(records: LogRecord[]): KitLogger {
@@ -97,7 +124,94 @@ function toBuffer(body: unknown): Buffer {
   return Buffer.from(JSON.stringify(body));
 }
 
-/** Runs an already built chain like the gateway does. */
+/** The fake data plane: records what would go upstream, answers with `upstream`, keeps what is sent. */
+class FakeIO implements PipelineIO {
+  upstreamRequest: RunResult["upstreamRequest"];
+  head: ResponseHead | undefined;
+  body: Buffer = EMPTY;
+  private upstreamBody: Buffer = EMPTY;
+
+  constructor(
+    private readonly tx: Transaction,
+    private readonly reqBody: Buffer,
+    private readonly opts: RunOptions,
+  ) {}
+
+  proxy(request: ProxyRequest): Promise<UpstreamOutcome> {
+    this.upstreamRequest = { ...request, body: request.body ?? this.reqBody };
+    const up = this.opts.upstream ?? {};
+    if ("fail" in up) {
+      return Promise.resolve({
+        kind: "failed",
+        failure: up.fail,
+        error: up.error ?? new Error(`upstream ${up.fail}`),
+      });
+    }
+    this.upstreamBody = toBuffer(up.body);
+    const headers: NodeHeaders = { ...(up.headers ?? {}) };
+    const hasLength = Object.keys(headers).some((k) => k.toLowerCase() === "content-length");
+    if (!hasLength) headers["content-length"] = String(this.upstreamBody.length);
+    const hasType = Object.keys(headers).some((k) => k.toLowerCase() === "content-type");
+    if (
+      !hasType &&
+      up.body !== undefined &&
+      typeof up.body === "object" &&
+      !Buffer.isBuffer(up.body)
+    )
+      headers["content-type"] = "application/json";
+    return Promise.resolve({ kind: "response", status: up.status ?? 200, headers });
+  }
+
+  stream(head: ResponseHead): void {
+    this.head = head;
+    this.body = hasNoBody(this.tx) ? EMPTY : this.upstreamBody;
+  }
+
+  readUpstreamBody(): Promise<Buffer> {
+    return Promise.resolve(this.upstreamBody);
+  }
+
+  discardUpstreamBody(): void {}
+
+  send(head: ResponseHead, body: Buffer | undefined): boolean {
+    this.head = head;
+    this.body = body ?? EMPTY;
+    return true;
+  }
+
+  logInfo(): Record<string, unknown> {
+    return this.opts.logInfo ?? {};
+  }
+}
+
+function viewOf(tx: Transaction): TransactionView {
+  return {
+    state: tx,
+    get result() {
+      return transactionResult(tx);
+    },
+    get responseBody() {
+      return kitResponseBody(tx);
+    },
+    get needsBodyBuffering() {
+      return tx.chain.hasBodyFilter;
+    },
+    get consumer() {
+      return tx.consumer;
+    },
+    get credential() {
+      return tx.credential;
+    },
+    get source() {
+      return tx.source;
+    },
+    get chain() {
+      return tx.chain;
+    },
+  };
+}
+
+/** Runs an already built chain through the data plane's runner, with the fake adapter. */
 export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promise<RunResult> {
   const req = opts.request ?? {};
   const reqBody = toBuffer(req.body);
@@ -113,7 +227,7 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
   )
     headers["content-length"] = String(reqBody.length);
   const rawQuery = req.query ?? "";
-  const tx = new Transaction({
+  const tx = createTransaction({
     chain,
     request: {
       method: req.method ?? "GET",
@@ -125,9 +239,9 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
       headers,
       clientIp: req.clientIp ?? "127.0.0.1",
       ...(req.connection ? { connection: req.connection } : {}),
-      readBody: async () => {
+      readBody: () => {
         bodyRead = true;
-        return reqBody;
+        return Promise.resolve(reqBody);
       },
     },
     route: opts.route,
@@ -136,45 +250,11 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
     log: memoryLogger(logs),
     trace: opts.trace ?? false,
   });
+  const io = new FakeIO(tx, reqBody, opts);
+  await runPipeline(tx, io);
 
-  await tx.runAccess();
-  const result = tx.result;
-  let upstreamRequest: RunResult["upstreamRequest"];
-  let upstreamBody: Buffer = Buffer.alloc(0);
-  if (result.kind === "proxy") {
-    upstreamRequest = { ...result.request, body: result.request.body ?? reqBody };
-    const up = opts.upstream ?? {};
-    if ("fail" in up) {
-      await tx.upstreamFailed({
-        kind: up.fail,
-        error: up.error ?? new Error(`upstream ${up.fail}`),
-      });
-      await tx.runHeaderFilter();
-    } else {
-      upstreamBody = toBuffer(up.body);
-      const upHeaders: NodeHeaders = { ...(up.headers ?? {}) };
-      const hasLength = Object.keys(upHeaders).some((k) => k.toLowerCase() === "content-length");
-      if (!hasLength) upHeaders["content-length"] = String(upstreamBody.length);
-      const hasType = Object.keys(upHeaders).some((k) => k.toLowerCase() === "content-type");
-      if (
-        !hasType &&
-        up.body !== undefined &&
-        typeof up.body === "object" &&
-        !Buffer.isBuffer(up.body)
-      ) {
-        upHeaders["content-type"] = "application/json";
-      }
-      await tx.runHeaderFilter({ status: up.status ?? 200, headers: upHeaders, source: "service" });
-    }
-  } else {
-    await tx.runHeaderFilter();
-  }
-  let body = tx.responseBody ?? upstreamBody;
-  if (tx.needsBodyBuffering) body = await tx.runBodyFilter(body);
-  if (tx.noBody) body = Buffer.alloc(0);
-  await tx.runLog(opts.logInfo ?? {});
-
-  const head = tx.responseHead;
+  const head = io.head ?? { status: tx.status, headers: tx.resHeaders.toRecord() };
+  const body = io.body;
   const text = body.toString("utf8");
   const response: TestResponse = {
     status: head.status,
@@ -195,7 +275,15 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
       return JSON.parse(text) as T;
     },
   };
-  return { response, source: tx.source, trace: tx.trace, upstreamRequest, bodyRead, logs, tx };
+  return {
+    response,
+    source: tx.source,
+    trace: tx.trace,
+    upstreamRequest: io.upstreamRequest,
+    bodyRead,
+    logs,
+    tx: viewOf(tx),
+  };
 }
 
 /** Runs one plugin with a raw config (validated first; invalid config throws with every error). */

@@ -1,8 +1,18 @@
 import type { HeaderInput, HeaderRecord } from "./headers.js";
 import type { Phase } from "./phases.js";
-import type { ConnectionInfo } from "./transaction.js";
 
 export type ResponseSource = "service" | "exit" | "error";
+
+/** The client connection, when the data plane knows it (kit.request.getConnection()). */
+export interface ConnectionInfo {
+  /** address and port of the gateway's listening socket that accepted the connection */
+  serverAddress: string;
+  serverPort: number;
+  /** serial number of the connection in this process (1, 2, ...) */
+  id: number;
+  /** number of requests received on this connection so far, this one included */
+  requests: number;
+}
 
 export interface Consumer {
   id: string;
@@ -157,6 +167,6 @@ export interface Kit {
   readonly log: KitLogger;
   /** Consumer / credential lookups from the config snapshot (for authentication plugins). */
   readonly credentials: CredentialLookup;
-  /** What the gateway passed to runLog() (log phase only; undefined before). */
+  /** What the data plane gives the log phase (PipelineIO.logInfo; log phase only, undefined before). */
   readonly logInfo: Readonly<Record<string, unknown>> | undefined;
 }

@@ -1,39 +1,25 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import type { Socket } from "node:net";
-import { DEBUG_HEADER, TRACE_HEADER, encodeTrace } from "@gatehouse/config";
-import {
-  BodyTooLargeError,
-  CONTENT_TYPES,
-  defaultMessage,
-  formatFromAccept,
-  LOG_CREDENTIAL_NAMES,
-  redactQuery,
-  renderError,
-  Transaction,
-} from "@gatehouse/plugin-kit";
-import type {
-  ConnectionInfo,
-  KitLogger,
-  RequestInfo,
-  UpstreamFailureKind,
-} from "@gatehouse/plugin-kit";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { DEBUG_HEADER } from "@gatehouse/config";
+import type { KitLogger } from "@gatehouse/plugin-kit";
+import type { RequestInfo } from "@gatehouse/plugin-kit/runtime";
+import { createTransaction, runPipeline } from "@gatehouse/plugin-kit/runtime";
 import type { Logger } from "pino";
 import { safeEqual } from "../cluster/auth.js";
-import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
+import type { GatewayMetrics } from "../metrics.js";
 import {
   forward,
   forwardableRawHeaders,
   forwardedHeaders,
-  hopByHopStrip,
-  pipeResponse,
   refuseBadFraming,
-  writeResponseHead,
 } from "../proxy/index.js";
-import type { ForwardHandlers, FramingError, UpstreamError } from "../proxy/index.js";
+import type { ForwardedHeaders, FramingError } from "../proxy/index.js";
 import { normalizeTarget } from "../router/route-table.js";
 import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
-import { ERROR_CODES, GatewayError } from "../errors.js";
+import { readBody } from "./body.js";
+import type { ExchangeContext } from "./exchange.js";
+import { Exchange, connectionOf } from "./exchange.js";
+import { sendError } from "./respond.js";
 
 export const NO_ROUTE_MESSAGE = "no Route matched with those values";
 export const NOT_READY_MESSAGE = "this data plane has no configuration yet (not ready)";
@@ -50,25 +36,6 @@ const REPLACED = new Set([
   "x-real-ip",
 ]);
 
-/** per client connection: serial number and requests seen (plugin path only) */
-const conns = new WeakMap<Socket, { id: number; n: number }>();
-let connSerial = 0;
-
-function connectionOf(socket: Socket): ConnectionInfo {
-  let c = conns.get(socket);
-  if (c === undefined) {
-    c = { id: ++connSerial, n: 0 };
-    conns.set(socket, c);
-  }
-  c.n++;
-  return {
-    serverAddress: socket.localAddress ?? "",
-    serverPort: socket.localPort ?? 0,
-    id: c.id,
-    requests: c.n,
-  };
-}
-
 function writeFramingError(res: ServerResponse, framing: FramingError): void {
   sendError(res.req, res, framing.status, framing.reason, { connection: "close" });
 }
@@ -83,228 +50,36 @@ export interface HandlerOptions {
   port: number;
 }
 
-/** The request's body is over the route's limit: answered with `status`, the connection closed. */
-class RequestBodyError extends GatewayError {
-  readonly code = ERROR_CODES.requestBodyTooLarge;
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = "RequestBodyError";
-  }
-}
-
-/** Send a small error body formatted by the request's Accept (JSON by default). */
-export function sendError(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  message: string,
-  extra?: OutgoingHttpHeaders,
-): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  const format = formatFromAccept(req.headers.accept);
-  const body = renderError(format, message);
-  const headers: OutgoingHttpHeaders = {
-    "content-type": CONTENT_TYPES[format],
-    "content-length": Buffer.byteLength(body),
-    ...extra,
-  };
-  res.writeHead(status, headers);
-  res.end(req.method === "HEAD" ? undefined : body);
-}
-
-function kindOf(err: UpstreamError): UpstreamFailureKind {
-  switch (err.kind) {
-    case "connect_timeout":
-    case "read_timeout":
-    case "write_timeout":
-      return "timeout";
-    case "refused":
-    case "denied":
-      return "refused";
-    case "unavailable":
-      return "unavailable";
-    case "cancelled":
-      return "cancelled";
-    default:
-      return "reset";
-  }
-}
-
-/** Buffers a body up to `limit` bytes; `kitLimit`: the limit is a plugin's (BodyTooLargeError). */
-function readBody(req: IncomingMessage, limit: number, kitLimit = false): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size > limit) {
-        cleanup();
-        req.resume();
-        reject(
-          kitLimit
-            ? new BodyTooLargeError(limit)
-            : new RequestBodyError(413, `request body is larger than ${limit} bytes`),
-        );
-        return;
-      }
-      chunks.push(c);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = (): void => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
-}
-
-/** Bytes of the request body the gateway read, when known (buffered, or complete with its length). */
-function requestSize(ex: Exchange): number | undefined {
-  if (ex.body !== undefined) return ex.body.length;
-  const req = ex.req;
-  if (!req.complete) return undefined;
-  const cl = req.headers["content-length"];
-  if (cl !== undefined) return Number(cl);
-  return req.headers["transfer-encoding"] === undefined ? 0 : undefined;
-}
-
-/** `{ name: value | values }` → `[name, value, name, value, ...]` (what writeHead takes as is). */
-function flatHeaders(h: Record<string, string | string[] | number | undefined>): string[] {
-  const out: string[] = [];
-  for (const k in h) {
-    const v = h[k];
-    if (v === undefined) continue;
-    if (Array.isArray(v)) for (const x of v) out.push(k, x);
-    else out.push(k, String(v));
-  }
-  return out;
-}
-
-function nodeHeaders(
-  h: Record<string, string | string[] | number | undefined>,
-): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const k in h) {
-    const v = h[k];
-    if (v === undefined) continue;
-    out[k] = typeof v === "number" ? String(v) : v;
-  }
-  return out;
-}
-
-/** Per-request bookkeeping, attached to the response; one object per request. */
-class Exchange implements ForwardHandlers {
-  routeMetrics: RouteMetrics | undefined;
-  routeLabel = "none";
-  upstreamMs: number | undefined;
-  source: "service" | "exit" | "error" = "service";
-  tx: Transaction | undefined;
-  entry: RouteEntry | undefined;
-  trace = false;
-  traceRoute: string | null = null;
-  body: Buffer | undefined;
-  /** query argument names the access log redacts (the snapshot's) */
-  redact: ReadonlySet<string> | null = null;
-
-  constructor(
-    readonly h: Handler,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
-    readonly start: number,
-  ) {}
-
-  traceValue(): string {
-    const tx = this.tx;
-    return encodeTrace({
-      route: this.traceRoute,
-      source: tx?.source ?? this.source,
-      plugins: tx ? tx.trace : [],
-      upstream_ms: this.upstreamMs === undefined ? null : Math.round(this.upstreamMs * 1000) / 1000,
-    });
-  }
-
-  // ---- no plugins: straight through ----
-  onResponse(proxyRes: IncomingMessage, info: { target: string; upstreamLatencyMs: number }): void {
-    this.upstreamMs = info.upstreamLatencyMs;
-    if (this.tx !== undefined) {
-      this.h.afterUpstream(this, proxyRes).catch((err: unknown) => this.h.internalError(this, err));
-      return;
-    }
-    if (this.trace) {
-      const headers = { ...proxyRes.headers, [TRACE_HEADER]: this.traceValue() };
-      pipeResponse(proxyRes, this.res, { status: proxyRes.statusCode ?? 502, headers });
-    } else pipeResponse(proxyRes, this.res);
-  }
-
-  onError(err: UpstreamError): void {
-    if (this.tx !== undefined) {
-      this.h.upstreamFailed(this, err).catch((e: unknown) => this.h.internalError(this, e));
-      return;
-    }
-    this.source = "error";
-    if (err.kind === "cancelled" && this.res.destroyed) return; // the client is gone
-    this.h.log.warn(
-      {
-        route: this.routeLabel,
-        kind: err.kind,
-        code: err.code,
-        ...(err.kind === "denied" ? { reason: (err.cause as Error).message } : {}),
-      },
-      "upstream request failed",
-    );
-    sendError(this.req, this.res, err.status, defaultMessage(err.status), this.traceHeaders());
-  }
-
-  traceHeaders(): OutgoingHttpHeaders | undefined {
-    return this.trace ? { [TRACE_HEADER]: this.traceValue() } : undefined;
-  }
-}
-
 function onFinished(this: ServerResponse): void {
   const ex = (this as ServerResponse & { [kExchange]?: Exchange })[kExchange];
-  if (ex !== undefined) ex.h.finished(ex);
+  if (ex !== undefined) ex.finished();
 }
 const kExchange = Symbol("gatehouse.exchange");
 
 /** The data-plane request pipeline over raw req/res (bodies stream; nothing parsed that needn't be). */
 export class Handler {
-  readonly log: Logger;
-  private readonly accessLog: boolean;
   private readonly kitLog: KitLogger;
-  private readonly noneMetrics: RouteMetrics;
+  private readonly ctx: ExchangeContext;
 
   constructor(private readonly opts: HandlerOptions) {
-    this.log = opts.log;
-    this.accessLog = opts.log.isLevelEnabled("info");
     this.kitLog = opts.log as unknown as KitLogger;
-    this.noneMetrics = opts.metrics.forRoute("none");
+    this.ctx = {
+      log: opts.log,
+      accessLog: opts.log.isLevelEnabled("info"),
+      metrics: opts.metrics,
+      noneMetrics: opts.metrics.forRoute("none"),
+    };
   }
 
   /** The request listener. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    const ex = new Exchange(this, req, res, performance.now());
+    const ex = new Exchange(this.ctx, req, res, performance.now());
     (res as ServerResponse & { [kExchange]?: Exchange })[kExchange] = ex;
     res.on("close", onFinished);
     try {
       this.route(ex);
     } catch (err) {
-      this.internalError(ex, err);
+      ex.internalError(err);
     }
   };
 
@@ -402,11 +177,15 @@ export class Handler {
       forward(req, res, entry.upstream, { method, path: m.upstreamPath + search, rawHeaders }, ex);
       return;
     }
-    this.withPlugins(ex, snap, entry, method, host, path, rawQuery, m.upstreamPath, fwd).catch(
-      (err: unknown) => this.internalError(ex, err),
+    ex.upstreamPath = m.upstreamPath;
+    ex.host = host;
+    ex.fwd = fwd;
+    this.withPlugins(ex, snap, entry, method, host, path, rawQuery).catch((err: unknown) =>
+      ex.internalError(err),
     );
   }
 
+  /** A route with plugins: the kit's runner drives the phases, the Exchange is its HTTP adapter. */
   private async withPlugins(
     ex: Exchange,
     snap: GatewaySnapshot,
@@ -415,10 +194,8 @@ export class Handler {
     host: string,
     path: string,
     rawQuery: string,
-    upstreamPath: string,
-    fwd: ReturnType<typeof forwardedHeaders>,
   ): Promise<void> {
-    const { req, res } = ex;
+    const { req } = ex;
     const limit = entry.maxBodySize;
     if (limit !== null && req.headers["transfer-encoding"] !== undefined) {
       ex.body = await readBody(req, limit); // bounded: counts a chunked body against the route's limit
@@ -432,7 +209,7 @@ export class Handler {
       path,
       rawQuery,
       headers: req.headers,
-      clientIp: fwd["x-real-ip"],
+      clientIp: (ex.fwd as ForwardedHeaders)["x-real-ip"],
       readBody: (maxBytes) => {
         if (ex.body !== undefined) return Promise.resolve(ex.body);
         const cap = Math.min(maxBytes ?? Infinity, limit ?? DEFAULT_READ_LIMIT);
@@ -443,7 +220,7 @@ export class Handler {
       },
       connection: connectionOf(req.socket),
     };
-    const tx = new Transaction({
+    const tx = createTransaction({
       chain: entry.chain,
       request: info,
       route: entry.route,
@@ -453,162 +230,6 @@ export class Handler {
       trace: ex.trace,
     });
     ex.tx = tx;
-    await tx.runAccess();
-    const result = tx.result;
-    if (result.kind === "respond") {
-      await tx.runHeaderFilter();
-      await this.sendKitResponse(ex, undefined);
-      return;
-    }
-    if (entry.upstream === null) {
-      this.log.warn(
-        { route: entry.label },
-        "route has no service and no plugin answered the request",
-      );
-      await tx.upstreamFailed({ kind: "unavailable", error: new Error("route has no service") });
-      await tx.runHeaderFilter();
-      await this.sendKitResponse(ex, undefined);
-      return;
-    }
-    const r = result.request;
-    const outPath = r.pathChanged ? r.path : upstreamPath;
-    // a record the kit built (plugins edited headers) is this request's own: no second copy
-    const headers =
-      r.headers === req.headers
-        ? nodeHeaders(r.headers)
-        : (r.headers as Record<string, string | string[]>);
-    Object.assign(headers, fwd);
-    if (headers.host === undefined || headers.host === req.headers.host) {
-      headers.host = entry.route.preserveHost && host !== "" ? host : entry.upstreamHost;
-    }
-    const body = r.body ?? ex.body;
-    forward(
-      req,
-      res,
-      entry.upstream,
-      {
-        method: r.method,
-        path: r.query === "" ? outPath : `${outPath}?${r.query}`,
-        headers,
-        ...(body ? { body } : {}),
-      },
-      ex,
-    );
-  }
-
-  /** @internal upstream answered, plugins around */
-  async afterUpstream(ex: Exchange, proxyRes: IncomingMessage): Promise<void> {
-    const tx = ex.tx as Transaction;
-    await tx.runHeaderFilter({
-      status: proxyRes.statusCode ?? 502,
-      headers: proxyRes.headers,
-      source: "service",
-    });
-    await this.sendKitResponse(ex, proxyRes);
-  }
-
-  /** @internal the transport failed, plugins around: error handlers may answer */
-  async upstreamFailed(ex: Exchange, err: UpstreamError): Promise<void> {
-    const tx = ex.tx as Transaction;
-    if (err.kind === "cancelled" && ex.res.destroyed) {
-      ex.source = "error";
-      void tx.runLog(this.logInfo(ex, 499));
-      return;
-    }
-    await tx.upstreamFailed({ kind: kindOf(err), error: err });
-    await tx.runHeaderFilter();
-    await this.sendKitResponse(ex, undefined);
-  }
-
-  private async sendKitResponse(
-    ex: Exchange,
-    proxyRes: IncomingMessage | undefined,
-  ): Promise<void> {
-    const tx = ex.tx as Transaction;
-    const { res } = ex;
-    ex.source = tx.source ?? "service";
-    let body = tx.responseBody;
-    if (body !== undefined && proxyRes !== undefined) proxyRes.resume(); // kit replaced the response: drop upstream body
-    if (body === undefined && proxyRes !== undefined && !tx.needsBodyBuffering) {
-      const head = tx.responseHead;
-      if (ex.trace) head.headers[TRACE_HEADER] = ex.traceValue();
-      pipeResponse(proxyRes, res, head);
-      void tx.runLog(this.logInfo(ex, head.status));
-      return;
-    }
-    if (body === undefined)
-      body = proxyRes ? await readBody(proxyRes, Number.MAX_SAFE_INTEGER) : Buffer.alloc(0);
-    if (tx.needsBodyBuffering) body = await tx.runBodyFilter(body);
-    const head = tx.responseHead;
-    if (ex.trace) head.headers[TRACE_HEADER] = ex.traceValue();
-    if (res.destroyed) return;
-    const entry = ex.entry;
-    if (
-      entry?.staticAnswer &&
-      entry.staticResponse === null &&
-      ex.req.method !== "HEAD" &&
-      !ex.trace
-    ) {
-      entry.staticResponse = {
-        status: head.status,
-        headers: flatHeaders(hopByHopStrip(head.headers)),
-        body: tx.noBody ? undefined : body,
-      };
-    }
-    writeResponseHead(res, head.status, head.headers);
-    res.end(tx.noBody ? undefined : body);
-    void tx.runLog(this.logInfo(ex, head.status, tx.noBody ? 0 : body.length));
-  }
-
-  /** what log plugins get: `responseSize` when the gateway sent a buffered body (bytes) */
-  private logInfo(ex: Exchange, status: number, responseSize?: number): Record<string, unknown> {
-    const now = performance.now();
-    const info: Record<string, unknown> = {
-      route: ex.routeLabel,
-      status,
-      source: ex.source,
-      upstream_ms: ex.upstreamMs,
-      total_ms: now - ex.start,
-      started_at: Date.now() - (now - ex.start),
-    };
-    const size = requestSize(ex);
-    if (size !== undefined) info.request_size = size;
-    if (responseSize !== undefined) info.response_size = responseSize;
-    if (ex.redact !== null) info[LOG_CREDENTIAL_NAMES] = ex.redact;
-    return info;
-  }
-
-  /** @internal a bug or an unexpected throw: 500 without internals, never a crash */
-  internalError(ex: Exchange, err: unknown): void {
-    if (err instanceof RequestBodyError) {
-      sendError(ex.req, ex.res, err.status, err.message, { connection: "close" });
-      return;
-    }
-    ex.source = "error";
-    this.log.error({ err, route: ex.routeLabel }, "request failed inside the gateway");
-    sendError(ex.req, ex.res, 500, defaultMessage(500));
-  }
-
-  /** @internal the response is done (or the connection closed): metrics + access log */
-  finished(ex: Exchange): void {
-    const res = ex.res;
-    const status = res.writableFinished ? res.statusCode : 499;
-    const total = performance.now() - ex.start;
-    (ex.routeMetrics ?? this.noneMetrics).request(status, total, ex.upstreamMs);
-    if (this.accessLog) {
-      this.log.info(
-        {
-          route: ex.routeLabel,
-          method: ex.req.method,
-          path: redactQuery(ex.req.url ?? "", ex.redact),
-          status,
-          source: ex.tx?.source ?? ex.source,
-          upstream_ms: ex.upstreamMs,
-          total_ms: Math.round(total * 1000) / 1000,
-          client: ex.req.socket.remoteAddress,
-        },
-        "access",
-      );
-    }
+    return runPipeline(tx, ex);
   }
 }

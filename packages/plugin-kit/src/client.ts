@@ -1,0 +1,45 @@
+/** kit.client (Kong's kong.client): who is calling, and authentication (which may switch the chain). */
+import { ANY, REQ_WRITE, check } from "./checks.js";
+import { argError } from "./errors.js";
+import type { Transaction } from "./transaction.js";
+import type { ClientKit, Consumer, Credential } from "./types.js";
+
+export class ClientKitImpl implements ClientKit {
+  constructor(private readonly tx: Transaction) {}
+
+  getIp(): string {
+    check(this.tx, ANY, "client.getIp");
+    return this.tx.info.clientIp;
+  }
+
+  getConsumer(): Consumer | undefined {
+    check(this.tx, ANY, "client.getConsumer");
+    return this.tx.consumer;
+  }
+
+  getCredential(): Credential | undefined {
+    check(this.tx, ANY, "client.getCredential");
+    return this.tx.credential;
+  }
+
+  authenticate(consumer: Consumer | null, credential: Credential | null): void {
+    const fn = "client.authenticate";
+    const tx = this.tx;
+    check(tx, REQ_WRITE, fn);
+    if (consumer == null && credential == null)
+      throw argError(fn, "either credential or consumer must be provided");
+    if (consumer != null && (typeof consumer !== "object" || typeof consumer.id !== "string")) {
+      throw argError(fn, "consumer must be an object with a string id");
+    }
+    if (credential != null && typeof credential !== "object")
+      throw argError(fn, "credential must be an object");
+    tx.consumer = consumer ?? undefined;
+    tx.credential = credential ?? undefined;
+    // consumer-scoped plugins apply from the next plugin on: the runner resumes in the new chain
+    const next = tx.baseChain.forConsumer(tx.consumer);
+    if (next !== tx.chain) {
+      tx.chain = next;
+      tx.chainSwitched = true;
+    }
+  }
+}
