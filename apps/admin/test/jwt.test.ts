@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { after, before, test } from "node:test";
 import { createPrismaClient } from "@gatehouse/db/client";
 import type { Admin } from "./helpers/admin.js";
@@ -47,9 +48,10 @@ test("jwt: a generated HS256 secret is shown once, never read back, and reaches 
   assert.ok(!(await api("GET", "/api/v1/audit")).text.includes(secret));
 });
 
-test("jwt: RS256 keeps the public key; unsupported algorithms and missing keys are 400s", async () => {
-  const pem =
-    "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----";
+const spki = (k: KeyObject) => k.export({ type: "spki", format: "pem" }).toString();
+
+test("jwt: RS256 keeps the public key; a missing key is a 400 naming rsa_public_key", async () => {
+  const pem = spki(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey);
   const rs = await api("POST", "/api/v1/consumers/ivy/jwt", {
     body: { key: "ivy-rs", algorithm: "RS256", rsa_public_key: pem },
   });
@@ -63,14 +65,6 @@ test("jwt: RS256 keeps the public key; unsupported algorithms and missing keys a
     noKey.body.errors.map((e: { path: string }) => e.path),
     ["rsa_public_key"],
   );
-  const hs512 = await api("POST", "/api/v1/consumers/ivy/jwt", {
-    body: { algorithm: "HS512", secret: "x" },
-  });
-  assert.equal(hs512.status, 400);
-  assert.deepEqual(
-    hs512.body.errors.map((e: { path: string }) => e.path),
-    ["algorithm"],
-  );
   assert.equal(
     (
       await api("POST", "/api/v1/consumers/ivy/jwt", {
@@ -78,6 +72,63 @@ test("jwt: RS256 keeps the public key; unsupported algorithms and missing keys a
       })
     ).status,
     409,
+  );
+});
+
+test("jwt: Kong 3.9's algorithms are stored (HS384/512, RS/PS/ES 256-512, EdDSA)", async () => {
+  const rsaPem = spki(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey);
+  const curve = (namedCurve: string) => spki(generateKeyPairSync("ec", { namedCurve }).publicKey);
+  const cases: [string, Record<string, string>][] = [
+    ["HS512", { secret: "a-long-random-hs512-secret" }],
+    ["RS512", { rsa_public_key: rsaPem }],
+    ["PS256", { rsa_public_key: rsaPem }],
+    ["ES384", { rsa_public_key: curve("P-384") }],
+    ["ES512", { rsa_public_key: curve("P-521") }],
+    ["EdDSA", { rsa_public_key: spki(generateKeyPairSync("ed25519").publicKey) }],
+  ];
+  for (const [algorithm, fields] of cases) {
+    const key = `ivy-${algorithm.toLowerCase()}`;
+    const r = await api("POST", "/api/v1/consumers/ivy/jwt", {
+      body: { key, algorithm, ...fields },
+    });
+    assert.equal(r.status, 201, `${algorithm}: ${r.text}`);
+    assert.equal(r.body.algorithm, algorithm);
+  }
+  const snapshot = await api("GET", "/api/v1/config/export?format=json");
+  const stored = (snapshot.body.consumers as { jwt_secrets?: { algorithm: string }[] }[])
+    .flatMap((c) => c.jwt_secrets ?? [])
+    .map((j) => j.algorithm);
+  for (const [algorithm] of cases) assert.ok(stored.includes(algorithm), algorithm);
+});
+
+test("jwt: a public key that does not parse or fit the algorithm is a 400 naming rsa_public_key", async () => {
+  const p256 = spki(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey);
+  const cases: [string, string, string][] = [
+    [
+      "RS256",
+      "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----",
+      "must be a PEM public key",
+    ],
+    ["PS384", p256, "must be an RSA public key for PS384 (got ec)"],
+    ["ES384", p256, "must be an EC public key on curve P-384 for ES384"],
+    ["EdDSA", p256, "must be an Ed25519 public key for EdDSA"],
+  ];
+  for (const [algorithm, rsa_public_key, message] of cases) {
+    const r = await api("POST", "/api/v1/consumers/ivy/jwt", {
+      body: { algorithm, rsa_public_key },
+    });
+    assert.equal(r.status, 400, `${algorithm}: ${r.text}`);
+    assert.equal(r.body.errors.length, 1, r.text);
+    assert.equal(r.body.errors[0].path, "rsa_public_key");
+    assert.ok(String(r.body.errors[0].message).startsWith(message), r.text);
+  }
+  const unknown = await api("POST", "/api/v1/consumers/ivy/jwt", {
+    body: { algorithm: "ES256K", rsa_public_key: p256 },
+  });
+  assert.equal(unknown.status, 400);
+  assert.deepEqual(
+    unknown.body.errors.map((e: { path: string }) => e.path),
+    ["algorithm"],
   );
 });
 

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { test } from "node:test";
 import { validateDeclarative } from "@gatehouse/config";
 import { pluginCatalog } from "../src/config/catalog.js";
@@ -32,12 +33,15 @@ test("basic-auth credentials are found by username with their password or passwo
 });
 
 test("jwt secrets are found by key with algorithm, secret and public key", () => {
+  const rsaPem = generateKeyPairSync("rsa", { modulusLength: 2048 })
+    .publicKey.export({ type: "spki", format: "pem" })
+    .toString();
   const l = lookup([
     {
       username: "alice",
       jwt_secrets: [
         { key: "iss-1", secret: "s" },
-        { key: "iss-2", algorithm: "RS256", rsa_public_key: "PEM" },
+        { key: "iss-2", algorithm: "RS256", rsa_public_key: rsaPem },
       ],
     },
   ]);
@@ -48,7 +52,7 @@ test("jwt secrets are found by key with algorithm, secret and public key", () =>
     ["iss-1", "HS256", "s"],
   );
   const rs = l.jwtSecret?.("iss-2")?.credential;
-  assert.deepEqual([rs?.algorithm, rs?.rsaPublicKey], ["RS256", "PEM"]);
+  assert.deepEqual([rs?.algorithm, rs?.rsaPublicKey], ["RS256", rsaPem]);
   assert.equal(l.jwtSecret?.("nope"), undefined);
 });
 

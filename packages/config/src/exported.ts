@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import type { documentSchema } from "./schema.js";
+import type { JwtAlgorithm } from "./jwt-algorithms.js";
 
 /** A reference to another entity: its name, or `{ id }` when it has none. */
 export type ExportedRef = string | { id: string };
@@ -78,8 +79,7 @@ export interface ExportedConsumer {
   jwt_secrets?: {
     id: string;
     key: string;
-    algorithm:
-      "HS256" | "HS384" | "HS512" | "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512";
+    algorithm: JwtAlgorithm;
     secret?: string;
     rsa_public_key?: string;
     tags: string[];

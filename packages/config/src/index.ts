@@ -13,6 +13,9 @@ export {
 } from "./client-address.js";
 export type { TrustedProxies } from "./client-address.js";
 export { documentSchema, hostnameRe, upstreamDenySchema } from "./schema.js";
+export { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
+export type { JwtAlgorithm } from "./jwt-algorithms.js";
+export { jwtKeyTypeProblem, jwtPublicKeyProblem, MIN_RSA_BITS } from "./jwt-keys.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

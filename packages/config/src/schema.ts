@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseUpstreamDenyRule } from "./upstream-deny.js";
+import { JWT_ALGORITHMS } from "./jwt-algorithms.js";
 import {
   ERR_HEADER_VALUES,
   routeHeaderName,
@@ -207,9 +208,7 @@ export const jwtSecretSchema = z.strictObject({
     .string()
     .max(MAX_LENGTH.secret, `must be at most ${MAX_LENGTH.secret} characters`)
     .optional(),
-  algorithm: z
-    .enum(["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512"])
-    .optional(),
+  algorithm: z.enum(JWT_ALGORITHMS).optional(),
   rsa_public_key: z
     .string()
     .max(MAX_LENGTH.pem, `must be at most ${MAX_LENGTH.pem} characters`)

@@ -1,5 +1,7 @@
 import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
+import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
+import { jwtPublicKeyProblem } from "./jwt-keys.js";
 import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
 import { checkUpstreamSharing } from "./upstreams.js";
 import {
@@ -250,11 +252,18 @@ function crossCheck(
       if (!isObj(s)) return;
       const p = `${base}.jwt_secrets[${j}]`;
       unique(jwtKeys, str(s.key), `${p}.key`, "jwt key");
-      const alg = typeof s.algorithm === "string" ? s.algorithm : "HS256";
-      if (alg.startsWith("HS") && s.secret === undefined)
-        err(`${p}.secret`, `is required for ${alg}`);
-      if (!alg.startsWith("HS") && s.rsa_public_key === undefined)
+      const alg = typeof s.algorithm === "string" ? s.algorithm : DEFAULT_JWT_ALGORITHM;
+      if (isHmacAlgorithm(alg)) {
+        if (s.secret === undefined) err(`${p}.secret`, `is required for ${alg}`);
+      } else if (s.rsa_public_key === undefined) {
         err(`${p}.rsa_public_key`, `is required for ${alg}`);
+      } else if (
+        typeof s.rsa_public_key === "string" &&
+        (JWT_ALGORITHMS as readonly string[]).includes(alg)
+      ) {
+        const problem = jwtPublicKeyProblem(alg, s.rsa_public_key);
+        if (problem) err(`${p}.rsa_public_key`, problem);
+      }
     });
     arr(c.plugins).forEach((p, j) => {
       pluginSites.push({
@@ -486,7 +495,7 @@ function normalize(
         id: s.id ?? stableId(`jwt:${s.key}`),
         key: s.key,
         secret: s.secret ?? null,
-        algorithm: s.algorithm ?? "HS256",
+        algorithm: s.algorithm ?? DEFAULT_JWT_ALGORITHM,
         rsaPublicKey: s.rsa_public_key ?? null,
         tags: s.tags ?? [],
       })),

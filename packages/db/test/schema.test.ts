@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import pg from "pg";
-import { Prisma } from "../src/client.js";
+import { JWT_ALGORITHMS } from "@gatehouse/config";
+import { JwtAlgorithm, Prisma } from "../src/client.js";
 import { createTestDatabase } from "../src/testing.js";
 import type { TestDatabase } from "../src/testing.js";
 
@@ -98,4 +99,14 @@ test("unique and foreign keys carry Prisma's names", async () => {
   ]) {
     assert.ok(names.has(expected), `missing ${expected}`);
   }
+});
+
+test("the JwtAlgorithm enum holds exactly @gatehouse/config's jwt algorithms", async () => {
+  const { rows } = await client.query<{ value: string }>(
+    `SELECT e.enumlabel AS value FROM pg_enum e JOIN pg_type t ON t.oid = e.enumtypid
+     WHERE t.typname = 'JwtAlgorithm'`,
+  );
+  const sorted = (list: readonly string[]) => [...list].sort();
+  assert.deepEqual(sorted(rows.map((r) => r.value)), sorted(JWT_ALGORITHMS), "database");
+  assert.deepEqual(sorted(Object.values(JwtAlgorithm)), sorted(JWT_ALGORITHMS), "Prisma client");
 });

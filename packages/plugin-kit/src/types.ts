@@ -34,7 +34,7 @@ export interface BasicAuthCredential extends Credential {
   passwordHash?: string | null;
 }
 
-/** A consumer's jwt secret (decK `jwt_secrets`): `secret` for HS*, `rsaPublicKey` (PEM) for RS* / ES*. */
+/** A consumer's jwt secret (decK `jwt_secrets`): `secret` for HS*, `rsaPublicKey` (PEM) for RS/PS/ES*, EdDSA. */
 export interface JwtCredential extends Credential {
   key: string;
   algorithm: string;

@@ -1,4 +1,5 @@
 import type { Kit } from "@gatehouse/plugin-kit";
+import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm } from "@gatehouse/config/jwt-algorithms";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { REALM_DEFAULT, setConsumer, useAnonymous } from "../shared/consumer.js";
 import { readme } from "../shared/readme.js";
@@ -75,10 +76,10 @@ async function authenticate(kit: Kit, conf: JwtConfig): Promise<Failure | undefi
   const found = kit.credentials.jwtSecret?.(key);
   if (!found) return { message: `No credentials found for given '${claim}'` };
   const { consumer, credential } = found;
-  const algorithm = credential.algorithm || "HS256";
+  const algorithm = credential.algorithm || DEFAULT_JWT_ALGORITHM;
   if (jwt.header.alg !== algorithm) return { message: ERR_INVALID_ALGORITHM };
 
-  const hmac = algorithm.startsWith("HS");
+  const hmac = isHmacAlgorithm(algorithm);
   const stored = hmac ? credential.secret : credential.rsaPublicKey;
   // Kong: secret_is_base64 applies to HMAC secrets only, never to a public key
   const secret =
@@ -134,7 +135,8 @@ export const jwt = definePlugin({
   meta: {
     title: "JWT",
     category: "authentication",
-    summary: "Verifies HS256 / RS256 / ES256 JSON Web Tokens signed with a consumer's jwt secret.",
+    summary:
+      "Verifies JSON Web Tokens (HS, RS, PS, ES 256/384/512, EdDSA) with a consumer's jwt secret.",
     readme: readme(new URL("./README.md", import.meta.url)),
     icon: "badge-check",
     scopes: ["global", "service", "route"],

@@ -1,18 +1,6 @@
-import { createPublicKey, type KeyObject } from "node:crypto";
-import { compactVerify } from "jose";
+import { isHmacAlgorithm, JWT_ALGORITHMS } from "@gatehouse/config/jwt-algorithms";
 import type { JWTPayload, ProtectedHeaderParameters } from "jose";
-
-export const ALGORITHMS = [
-  "HS256",
-  "HS384",
-  "HS512",
-  "RS256",
-  "RS384",
-  "RS512",
-  "ES256",
-  "ES384",
-  "ES512",
-] as const;
+import { pemPublicKey, verifyJws } from "../shared/jws.js";
 
 export interface DecodedJwt {
   header: ProtectedHeaderParameters;
@@ -43,7 +31,10 @@ export function decode(token: string): DecodedJwt | { error: string } {
   const header = jsonPart(parts[0]);
   const claims = jsonPart(parts[1]);
   if (parts.length < 3 || !header || !claims) return { error: "invalid JSON" };
-  if (typeof header.alg !== "string" || !(ALGORITHMS as readonly string[]).includes(header.alg)) {
+  if (
+    typeof header.alg !== "string" ||
+    !(JWT_ALGORITHMS as readonly string[]).includes(header.alg)
+  ) {
     return { error: "invalid alg" };
   }
   if (parts.length > 3) return { error: "invalid signature" };
@@ -57,39 +48,16 @@ export function base64Decode(s: string): Buffer | undefined {
   return Buffer.from(std, "base64");
 }
 
-// public keys parsed once per PEM text (snapshot credentials are immutable)
-const keyCache = new Map<string, KeyObject | null>();
-
-function publicKey(pem: string): KeyObject | undefined {
-  let key = keyCache.get(pem);
-  if (key === undefined) {
-    try {
-      key = createPublicKey(pem);
-    } catch {
-      key = null;
-    }
-    if (keyCache.size > 10_000) keyCache.clear();
-    keyCache.set(pem, key);
-  }
-  return key ?? undefined;
-}
-
 /** Verifies the token's signature with `alg` and an HMAC secret or a PEM public key. */
 export async function verifySignature(
   token: string,
   alg: string,
   secret: Uint8Array | string,
 ): Promise<boolean> {
-  const key = alg.startsWith("HS")
+  const key = isHmacAlgorithm(alg)
     ? typeof secret === "string"
       ? new TextEncoder().encode(secret)
       : secret
-    : publicKey(typeof secret === "string" ? secret : Buffer.from(secret).toString("utf8"));
-  if (key === undefined) return false;
-  try {
-    await compactVerify(token, key, { algorithms: [alg] });
-    return true;
-  } catch {
-    return false;
-  }
+    : pemPublicKey(typeof secret === "string" ? secret : Buffer.from(secret).toString("utf8"));
+  return key !== undefined && verifyJws(token, alg, key);
 }

@@ -12,6 +12,7 @@ import {
   Text,
   Title,
 } from "@mantine/core";
+import { JWT_ALGORITHMS } from "@gatehouse/config/jwt-algorithms";
 import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useCallback, useMemo, useState } from "react";
@@ -24,8 +25,6 @@ import { EntityEditor } from "@/components/entity/entity-editor";
 import { useServiceNames } from "@/components/entity/lists";
 import { NestedCollection } from "@/components/entity/nested-collection";
 
-/** The JWT algorithms the admin stores (the API refuses others with the list). */
-const JWT_ALGORITHMS = ["HS256", "RS256", "ES256"] as const;
 import { useCurrentUser } from "@/components/user-context";
 import { api } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
@@ -207,7 +206,7 @@ export function ConsumerDetail({ id }: { id: string | null }) {
                 label: "Algorithm",
                 type: "select",
                 options: [...JWT_ALGORITHMS],
-                description: "HS: shared secret; RS/ES: public key.",
+                description: "HS*: shared secret; RS*, PS*, ES*, EdDSA: public key.",
               },
               {
                 name: "secret",
@@ -218,9 +217,11 @@ export function ConsumerDetail({ id }: { id: string | null }) {
               },
               {
                 name: "rsa_public_key",
-                label: "Public key (RS/ES, PEM)",
+                label: "Public key (RS/PS/ES/EdDSA, PEM)",
                 type: "textarea",
                 listed: false,
+                description:
+                  "-----BEGIN PUBLIC KEY-----; RSA for RS/PS, EC P-256/P-384/P-521 for ES256/384/512, Ed25519 for EdDSA.",
               },
             ]}
           />

@@ -6,6 +6,7 @@ import type {
   JwtCredential,
   KeyAuthCredential,
 } from "@gatehouse/db/client";
+import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm } from "@gatehouse/config";
 import { encryptSecret, generateToken, hashApiKey, hashPassword } from "@gatehouse/db/auth";
 import { env } from "@/env";
 import { BASE_SORT, idRef, timestamps } from "@/server/entities/common";
@@ -139,17 +140,15 @@ function requireJwtSecretKey(): string {
   return key;
 }
 
-/** Algorithms the database stores (a subset of what the declarative format names). */
-export const JWT_ALGORITHMS = ["HS256", "RS256", "ES256"] as const;
-
 /** Encrypts a jwt HS secret for storage. */
 export function encryptJwtSecret(secret: string): string {
   return encryptSecret(secret, requireJwtSecretKey());
 }
 
 /**
- * jwt: HS256 secrets are stored encrypted (the data planes need them in clear), shown once on
- * create; RS256/ES256 keep the public key (Kong's `rsa_public_key`), which is not secret.
+ * jwt: HS* secrets are stored encrypted (the data planes need them in clear), shown once on
+ * create; RS*, PS*, ES* and EdDSA keep the public key (Kong's `rsa_public_key`), which is not
+ * secret; @gatehouse/config checks it parses and fits the algorithm.
  */
 export const jwtCredentials: Resource<JwtCredential> = {
   type: "jwt_secret",
@@ -182,23 +181,15 @@ export const jwtCredentials: Resource<JwtCredential> = {
     const candidate = merge(base, cleaned);
     candidate.key ??= generateToken("gj");
     // a non-string algorithm is reported by the validator below; until then it counts as HS256
-    const algorithm = typeof candidate.algorithm === "string" ? candidate.algorithm : "HS256";
-    const hs = algorithm.startsWith("HS");
+    const algorithm =
+      typeof candidate.algorithm === "string" ? candidate.algorithm : DEFAULT_JWT_ALGORITHM;
+    const hs = isHmacAlgorithm(algorithm);
     let revealSecret: string | undefined;
     if (hs && candidate.secret === undefined) {
       if (current?.secretEncrypted && current.algorithm === algorithm) candidate.secret = "stored";
       else candidate.secret = revealSecret = randomBytes(32).toString("base64url");
     } else if (hs && typeof candidate.secret === "string") revealSecret = candidate.secret;
     const errors = [...cleaned.errors];
-    if (
-      typeof candidate.algorithm === "string" &&
-      !(JWT_ALGORITHMS as readonly string[]).includes(candidate.algorithm)
-    ) {
-      errors.push({
-        path: "algorithm",
-        message: `must be one of ${JWT_ALGORITHMS.join(", ")} (the admin stores no others)`,
-      });
-    }
     validateEntity(
       { consumers: [{ username: "consumer", jwt_secrets: [candidate] }] },
       "consumers[0].jwt_secrets[0]",

@@ -1,5 +1,5 @@
 import "server-only";
-import { documentSchema, traceSchema } from "@gatehouse/config";
+import { documentSchema, JWT_ALGORITHMS, traceSchema } from "@gatehouse/config";
 import { z } from "zod";
 import { ROLES } from "@/server/auth/roles";
 import {
@@ -148,15 +148,18 @@ export const BasicAuth = z.object({
 
 export const JwtInput = jwt.omit({ id: true }).extend({
   key: z.string().min(1).optional().describe("Generated when left out."),
-  algorithm: z.enum(["HS256", "RS256", "ES256"]).optional(),
-  secret: z.string().optional().describe("HS256: generated when left out; shown once."),
+  algorithm: z.enum(JWT_ALGORITHMS).optional().describe("Default HS256."),
+  secret: z.string().optional().describe("HS*: generated when left out; shown once."),
+  rsa_public_key: jwt.shape.rsa_public_key.describe(
+    "RS*, PS*, ES*, EdDSA: PEM public key of the algorithm's type (RSA ≥ 2048 bits; EC P-256/P-384/P-521 for ES256/384/512; Ed25519).",
+  ),
   ...version,
 });
 export const Jwt = z.object({
   ...readOnly,
   consumer: ref,
   key: z.string(),
-  algorithm: z.enum(["HS256", "RS256", "ES256"]),
+  algorithm: z.enum(JWT_ALGORITHMS),
   rsa_public_key: z.string().nullable(),
   secret: z.string().optional().describe("Only in the response that set it."),
   tags: z.array(z.string()),
