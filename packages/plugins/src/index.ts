@@ -12,6 +12,7 @@ import { jwt } from "./jwt/handler.js";
 import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
 import { mock } from "./mock/handler.js";
+import { openidConnect } from "./openid-connect/handler.js";
 import { prometheus } from "./prometheus/handler.js";
 import { proxyCache } from "./proxy-cache/handler.js";
 import { requestValidator } from "./request-validator/handler.js";
@@ -30,6 +31,7 @@ export { mock };
 export { httpLog };
 export { fileLog };
 export { prometheus, proxyCache, requestValidator };
+export { openidConnect };
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [
@@ -38,6 +40,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   cors,
   jwt,
   basicAuth,
+  openidConnect,
   acl,
   keyAuth,
   ipRestriction,

@@ -19,6 +19,7 @@ test("built-in priorities are unique and Kong's", () => {
     cors: 2000,
     jwt: 1450,
     "basic-auth": 1100,
+    "openid-connect": 1050,
     acl: 950,
     "error-pages": 1,
     mock: -1,

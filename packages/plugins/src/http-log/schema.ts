@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { headerName, headerValue } from "../shared/fields.js";
+import { headerName, headerValue, httpUrl } from "../shared/fields.js";
 
 const seconds = (min: number, max: number, def: number, what: string) =>
   z
@@ -57,19 +57,7 @@ export type QueueConfig = z.output<typeof queueSchema>;
 
 export const httpLogSchema = z
   .object({
-    http_endpoint: z
-      .string({ error: "required field missing" })
-      .superRefine((s, ctx) => {
-        let u: URL;
-        try {
-          u = new URL(s);
-        } catch {
-          ctx.addIssue({ code: "custom", message: "missing host in url" });
-          return;
-        }
-        if (u.protocol !== "http:" && u.protocol !== "https:")
-          ctx.addIssue({ code: "custom", message: "unsupported scheme: use http or https" });
-      })
+    http_endpoint: httpUrl
       .describe(
         "The HTTP(S) URL log entries are sent to; user:password in the URL becomes Basic authentication.",
       )

@@ -31,3 +31,16 @@ export function intBetween(min: number, max: number) {
     .min(min, { error: msg })
     .max(max, { error: msg });
 }
+
+/** An http(s) URL with a host (Kong's url typedef messages). */
+export const httpUrl = z.string({ error: "required field missing" }).superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "missing host in url" });
+    return;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    ctx.addIssue({ code: "custom", message: "unsupported scheme: use http or https" });
+});
