@@ -13,4 +13,5 @@ export const ERROR_CODES = {
   routesInvalid: "GH_ROUTES_INVALID",
   requestBodyTooLarge: "GH_REQUEST_BODY_TOO_LARGE",
   controlPlaneHttp: "GH_CONTROL_PLANE_HTTP",
+  controlPlaneMalformed: "GH_CONTROL_PLANE_MALFORMED",
 } as const;

@@ -17,8 +17,8 @@ import { buildProxyServer } from "./net/proxy-server.js";
 import type { ProxyLimits } from "./net/proxy-server.js";
 import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
-import { pullConfig } from "./cluster/pull.js";
-import { ControlPlaneAgent, loadNodeId } from "./cluster/agent.js";
+import { ControlPlaneAgent, pullConfig } from "./cluster/agent.js";
+import { loadNodeId } from "./cluster/node-id.js";
 import { compileSnapshot } from "./config/snapshot.js";
 import type { GatewaySnapshot } from "./config/snapshot.js";
 import { ConfigState } from "./config/state.js";
@@ -212,14 +212,16 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       } else cacheStatus = { state: "missing" };
     }
     if (opts.controlPlaneUrl) {
-      const pulled = await pullConfig({
-        baseUrl: opts.controlPlaneUrl,
-        token: opts.clusterToken,
-        // one quick try: the control-plane agent keeps trying in the background after listen()
-        attempts: 1,
-        timeoutMs: 3000,
-        onRetry: (attempt, reason) =>
-          log.warn({ attempt, reason }, "pulling the config from the control plane failed"),
+      // one quick try: the control-plane agent keeps trying in the background after listen()
+      const pulled = await pullConfig(
+        { baseUrl: opts.controlPlaneUrl, token: opts.clusterToken },
+        AbortSignal.timeout(3000),
+      ).catch((err: unknown) => {
+        log.warn(
+          { reason: (err as Error).message },
+          "pulling the config from the control plane failed",
+        );
+        return undefined;
       });
       if (pulled) {
         const r = await state.apply(pulled.config, pulled.version, "pull");

@@ -1,7 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+/**
+ * The data plane's client of the control plane, all of it: register, heartbeat and config pull
+ * (the one quick pull at start and the agent's pulls share pullConfig), every message typed and
+ * every answer parsed with @gatehouse/config's protocol schemas.
+ */
 import { createRequire } from "node:module";
-import { join } from "node:path";
 import {
   clusterAnswerSchema,
   formatErrors,
@@ -26,32 +28,15 @@ export const SOFTWARE_VERSION: string = (
   createRequire(import.meta.url)("../../package.json") as { version: string }
 ).version;
 
-export const NODE_ID_FILE = "node-id";
-
-/**
- * This data plane's stable id: kept in `<cacheDir>/node-id` (created once), so a restarted data
- * plane is the same DataPlane row on the control plane. Without a cache dir: a new id per process.
- */
-export async function loadNodeId(cacheDir: string | undefined): Promise<string> {
-  if (cacheDir === undefined) return randomUUID();
-  const file = join(cacheDir, NODE_ID_FILE);
-  try {
-    const id = (await readFile(file, "utf8")).trim();
-    if (/^[A-Za-z0-9._:-]{1,128}$/.test(id)) return id;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  const id = randomUUID();
-  await mkdir(cacheDir, { recursive: true, mode: 0o700 });
-  await writeFile(file, `${id}\n`, { mode: 0o600 });
-  return id;
-}
-
-export interface AgentOptions {
+/** Where the control plane is and how this data plane authenticates to it. */
+export interface ControlPlaneConnection {
   /** GATEHOUSE_CONTROL_PLANE_URL */
   baseUrl: string;
   /** GATEHOUSE_CLUSTER_TOKEN */
   token: string | undefined;
+}
+
+export interface AgentOptions extends ControlPlaneConnection {
   nodeId: string;
   hostname: string;
   /** how the control plane reaches this data plane's control endpoint */
@@ -80,9 +65,18 @@ export interface AgentOptions {
 function parseAnswer<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(body, { reportInput: true });
   if (parsed.success) return parsed.data;
-  throw new Error(
+  throw new ControlPlaneAnswerError(
     `the control plane's ${what} is malformed: ${formatErrors(fromZodIssues(parsed.error.issues))}`,
   );
+}
+
+/** The control plane answered 2xx with a body its protocol schema refuses. */
+class ControlPlaneAnswerError extends GatewayError {
+  readonly code = ERROR_CODES.controlPlaneMalformed;
+  constructor(message: string) {
+    super(message);
+    this.name = "ControlPlaneAnswerError";
+  }
 }
 
 /** The control plane answered a non-2xx status. */
@@ -95,6 +89,52 @@ class ControlPlaneHttpError extends GatewayError {
     super(message);
     this.name = "ControlPlaneHttpError";
   }
+}
+
+/** One JSON call to the control plane; a non-2xx answer throws a ControlPlaneHttpError. */
+async function callControlPlane(
+  conn: ControlPlaneConnection,
+  signal: AbortSignal,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (conn.token) headers.authorization = `Bearer ${conn.token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(new URL(path, conn.baseUrl), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
+  const text = await res.text();
+  if (!res.ok) {
+    let message = text.slice(0, 300);
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? message;
+    } catch {
+      // not JSON
+    }
+    throw new ControlPlaneHttpError(res.status, `${method} ${path} answered ${res.status}: ${message}`);
+  }
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * `GET /api/v1/dataplane/config` → `{ version, config }`, parsed with the protocol's schema (the
+ * only place a pulled config is parsed: the agent's pulls and the one quick pull at start).
+ * Throws on a failed call or a malformed answer.
+ */
+export async function pullConfig(
+  conn: ControlPlaneConnection,
+  signal: AbortSignal,
+): Promise<PulledConfig> {
+  return parseAnswer(
+    pulledConfigSchema,
+    await callControlPlane(conn, signal, "GET", "/api/v1/dataplane/config"),
+    "config",
+  );
 }
 
 /**
@@ -145,33 +185,13 @@ export class ControlPlaneAgent {
     this.timer.unref();
   }
 
-  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
-    if (body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(new URL(path, this.opts.baseUrl), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.any([
-        this.abort.signal,
-        AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
-      ]),
-    });
-    const text = await res.text();
-    if (!res.ok) {
-      let message = text.slice(0, 300);
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
-      } catch {
-        // not JSON
-      }
-      throw new ControlPlaneHttpError(
-        res.status,
-        `${method} ${path} answered ${res.status}: ${message}`,
-      );
-    }
-    return text ? JSON.parse(text) : undefined;
+  /** each call ends at stop() or after the timeout */
+  private signal(): AbortSignal {
+    return AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 10_000)]);
+  }
+
+  private call(method: string, path: string, body?: unknown): Promise<unknown> {
+    return callControlPlane(this.opts, this.signal(), method, path, body);
   }
 
   private report(): HeartbeatMessage {
@@ -286,11 +306,7 @@ export class ControlPlaneAgent {
 
   /** Fetches the newest version and applies it if it is newer than what runs (409 otherwise). */
   private async pull(): Promise<void> {
-    const body: PulledConfig = parseAnswer(
-      pulledConfigSchema,
-      await this.call("GET", "/api/v1/dataplane/config"),
-      "config",
-    );
+    const body = await pullConfig(this.opts, this.signal());
     const running = this.opts.state.current?.meta.version ?? null;
     if (running !== null && body.version <= running) return; // a push was faster
     const result = await this.opts.state.apply(body.config, body.version, "pull");
