@@ -14,4 +14,15 @@ export const ERROR_CODES = {
   requestBodyTooLarge: "GH_REQUEST_BODY_TOO_LARGE",
   controlPlaneHttp: "GH_CONTROL_PLANE_HTTP",
   controlPlaneMalformed: "GH_CONTROL_PLANE_MALFORMED",
+  optionInvalid: "GH_OPTION_INVALID",
+  proxyInvalidPath: "GH_PROXY_INVALID_PATH",
 } as const;
+
+/** A command-line option (or its default) that cannot be used; the message names the option. */
+export class OptionError extends GatewayError {
+  readonly code = ERROR_CODES.optionInvalid;
+  constructor(message: string) {
+    super(message);
+    this.name = "OptionError";
+  }
+}

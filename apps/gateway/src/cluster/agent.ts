@@ -116,7 +116,10 @@ async function callControlPlane(
     } catch {
       // not JSON
     }
-    throw new ControlPlaneHttpError(res.status, `${method} ${path} answered ${res.status}: ${message}`);
+    throw new ControlPlaneHttpError(
+      res.status,
+      `${method} ${path} answered ${res.status}: ${message}`,
+    );
   }
   return text ? JSON.parse(text) : undefined;
 }

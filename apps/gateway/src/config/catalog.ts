@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import type { PluginCatalog } from "@gatehouse/config";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { DataPlaneOptions, PluginDefinition, ValidationResult } from "@gatehouse/plugin-kit";
+import { OptionError } from "../errors.js";
 
 /** --file-log-dir's default (relative to the working directory, like the cache dir). */
 export const DEFAULT_FILE_LOG_DIR = ".data/logs";
@@ -25,7 +26,7 @@ export function dataPlaneOptions(
           mkdirSync(d, { recursive: true, mode: 0o750 });
           return realpathSync(resolve(d));
         } catch (err) {
-          throw new Error(`--file-log-dir ${d} cannot be used: ${(err as Error).message}`);
+          throw new OptionError(`--file-log-dir ${d} cannot be used: ${(err as Error).message}`);
         }
       });
       return resolved;

@@ -1,9 +1,11 @@
+import { OptionError } from "../errors.js";
+
 /** `HOST:PORT` (or `[v6]:PORT`) → `{ host, port }`; throws an Error naming the option. */
 export function parseHostPort(value: string, option: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
   const port = m ? Number(m[3]) : NaN;
   if (!m || port > 65535) {
-    throw new Error(
+    throw new OptionError(
       `${option}: must be HOST:PORT (e.g. 127.0.0.1:8000), got ${JSON.stringify(value)}`,
     );
   }

@@ -90,6 +90,17 @@ export class UpstreamError extends GatewayError {
   }
 }
 
+/** The pool refuses an upstream spec or option, or a call after close(); the message says which. */
+export class UpstreamPoolError extends GatewayError {
+  constructor(
+    readonly code: "GH_UPSTREAM_SPEC_INVALID" | "GH_UPSTREAM_POOL_CLOSED",
+    message: string,
+  ) {
+    super(message);
+    this.name = "UpstreamPoolError";
+  }
+}
+
 const DNS_CODES = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",

@@ -1,6 +1,7 @@
 // Request setup: what is sent upstream (path check, header list and framing, body mode), prepared
 // once per forward() call and reused by every attempt.
 import type { IncomingMessage } from "node:http";
+import { ERROR_CODES, GatewayError } from "../errors.js";
 import { forwardableHeaders } from "./headers.js";
 
 export interface OutboundRequest {
@@ -25,12 +26,19 @@ const INVALID_PATH = /[^\u0021-\u00ff]/;
 /** what setupOutgoing's urlJoin would change in the path part: "//" and "http(s):/" */
 const JOIN_MANGLES = /\/\/|:\//;
 
+/** forward() was given a path it cannot send verbatim (a caller's bug: paths are normalized first). */
+export class OutboundPathError extends GatewayError {
+  readonly code = ERROR_CODES.proxyInvalidPath;
+  constructor() {
+    super(`forward: out.path must start with "/" and contain no spaces or control characters`);
+    this.name = "OutboundPathError";
+  }
+}
+
 /** The path is sent verbatim: it must be origin-form without spaces or control characters. */
 export function assertOutboundPath(path: string): void {
   if (INVALID_PATH.test(path) || path.charCodeAt(0) !== 47 /* "/" */) {
-    throw new TypeError(
-      `forward: out.path must start with "/" and contain no spaces or control characters`,
-    );
+    throw new OutboundPathError();
   }
 }
 

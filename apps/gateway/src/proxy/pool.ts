@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import { isIP } from "node:net";
 import type { TcpNetConnectOpts } from "node:net";
 import { SmoothWeightedRoundRobin } from "./balancer.js";
+import { UpstreamPoolError } from "./errors.js";
 import { guardConnection } from "./guard.js";
 import type { UpstreamGuard } from "./guard.js";
 
@@ -205,23 +206,42 @@ function fingerprint(spec: UpstreamSpec): string {
 function checkSpec(spec: UpstreamSpec): void {
   const where = `upstream "${spec.key}"`;
   if (spec.protocol !== "http" && spec.protocol !== "https") {
-    throw new Error(`${where}: protocol must be "http" or "https", got "${String(spec.protocol)}"`);
+    throw new UpstreamPoolError(
+      "GH_UPSTREAM_SPEC_INVALID",
+      `${where}: protocol must be "http" or "https", got "${String(spec.protocol)}"`,
+    );
   }
   for (const name of ["connectTimeout", "readTimeout", "writeTimeout"] as const) {
     const v = spec[name];
     if (!Number.isInteger(v) || v <= 0)
-      throw new Error(`${where}: ${name} must be a positive integer (ms)`);
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        `${where}: ${name} must be a positive integer (ms)`,
+      );
   }
   if (!Number.isInteger(spec.retries) || spec.retries < 0) {
-    throw new Error(`${where}: retries must be a non-negative integer`);
+    throw new UpstreamPoolError(
+      "GH_UPSTREAM_SPEC_INVALID",
+      `${where}: retries must be a non-negative integer`,
+    );
   }
   spec.targets.forEach((t, i) => {
-    if (!t.host) throw new Error(`${where}: targets[${i}].host must not be empty`);
+    if (!t.host)
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        `${where}: targets[${i}].host must not be empty`,
+      );
     if (!Number.isInteger(t.port) || t.port < 1 || t.port > 65535) {
-      throw new Error(`${where}: targets[${i}].port must be 1..65535`);
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        `${where}: targets[${i}].port must be 1..65535`,
+      );
     }
     if (!Number.isFinite(t.weight) || t.weight < 0) {
-      throw new Error(`${where}: targets[${i}].weight must be >= 0`);
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        `${where}: targets[${i}].weight must be >= 0`,
+      );
     }
   });
 }
@@ -247,10 +267,16 @@ export class UpstreamPool {
     this.idleTimeout = opts.idleTimeout ?? 4000;
     this.guard = opts.guard;
     if (!Number.isInteger(this.maxSockets) || this.maxSockets < 1) {
-      throw new Error("UpstreamPool: maxSockets must be a positive integer");
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        "UpstreamPool: maxSockets must be a positive integer",
+      );
     }
     if (!Number.isInteger(this.idleTimeout) || this.idleTimeout < 1) {
-      throw new Error("UpstreamPool: idleTimeout must be a positive integer (ms)");
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_SPEC_INVALID",
+        "UpstreamPool: idleTimeout must be a positive integer (ms)",
+      );
     }
     this.previous = opts.previous && !opts.previous.closed ? opts.previous : undefined;
     this.registry = this.previous?.registry ?? new AgentRegistry();
@@ -258,7 +284,11 @@ export class UpstreamPool {
 
   /** The Upstream for `spec`; the same object for the same spec (so the round-robin state is kept). */
   upstream(spec: UpstreamSpec): Upstream {
-    if (this.closed) throw new Error("UpstreamPool: upstream() called after close()");
+    if (this.closed)
+      throw new UpstreamPoolError(
+        "GH_UPSTREAM_POOL_CLOSED",
+        "UpstreamPool: upstream() called after close()",
+      );
     // a changed deny list means new agents (the guard is theirs), hence new Upstreams
     const fp = `${fingerprint(spec)}|${this.guard?.key ?? ""}`;
     const cached = this.upstreams.get(fp) ?? this.previous?.upstreams.get(fp);
