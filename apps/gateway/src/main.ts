@@ -3,14 +3,13 @@
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
  *                     [--upstream-deny RULES]... [--file-log-dir DIR]...
- * Env: GATEHOUSE_CLUSTER_TOKEN, GATEHOUSE_CONTROL_PLANE_URL, GATEHOUSE_DEBUG_TOKEN,
- *      GATEHOUSE_TRUSTED_PROXIES (comma-separated CIDRs), GATEHOUSE_KEY_HASH_SECRET,
- *      GATEHOUSE_ADVERTISE_CONTROL_URL, GATEHOUSE_ADVERTISE_PROXY_URL, GATEHOUSE_HEARTBEAT_INTERVAL_MS, GATEHOUSE_PLUGINS,
- *      GATEHOUSE_MAX_CONNECTIONS, GATEHOUSE_MAX_CONNECTIONS_PER_IP.
+ * Env: see env.ts (every variable, checked at start; a flag takes precedence over its variable).
  */
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
+import { gatewayEnv } from "./env.js";
+import type { GatewayEnv } from "./env.js";
 import { parseHostPort } from "./net/listen.js";
 import { loadPlugins } from "./config/plugin-loader.js";
 import type { LoadedPlugin } from "./config/plugin-loader.js";
@@ -117,7 +116,12 @@ async function main(): Promise<void> {
   }
   const badRule = checkUpstreamDeny(o.upstreamDeny)[0];
   if (badRule !== undefined) fail(`--upstream-deny: ${badRule.message}`);
-  const env = process.env;
+  let env: GatewayEnv;
+  try {
+    env = gatewayEnv();
+  } catch (err) {
+    fail((err as Error).message);
+  }
   let loaded: LoadedPlugin[];
   try {
     loaded = await loadPlugins(o.plugins ?? env.GATEHOUSE_PLUGINS ?? "bundled");
@@ -128,63 +132,30 @@ async function main(): Promise<void> {
   const pluginSources = new Map(
     loaded.filter((p) => p.source !== "builtin").map((p) => [p.def.name, p.source]),
   );
-  const advertise = env.GATEHOUSE_ADVERTISE_CONTROL_URL || undefined;
-  if (advertise !== undefined && !/^https?:\/\/[^/]+/.test(advertise)) {
-    fail(
-      `GATEHOUSE_ADVERTISE_CONTROL_URL: must be an http:// or https:// URL, got ${JSON.stringify(advertise)}`,
-    );
-  }
-  const advertiseProxy = env.GATEHOUSE_ADVERTISE_PROXY_URL || undefined;
-  if (advertiseProxy !== undefined && !/^https?:\/\/[^/]+/.test(advertiseProxy)) {
-    fail(
-      `GATEHOUSE_ADVERTISE_PROXY_URL: must be an http:// or https:// URL, got ${JSON.stringify(advertiseProxy)}`,
-    );
-  }
-  const heartbeat = env.GATEHOUSE_HEARTBEAT_INTERVAL_MS
-    ? positiveInt(env.GATEHOUSE_HEARTBEAT_INTERVAL_MS, "GATEHOUSE_HEARTBEAT_INTERVAL_MS")
-    : undefined;
   const requestTimeout = positiveInt(o.requestTimeout, "--request-timeout");
-  /** the flag, else its env variable, else undefined (the gateway's default) */
-  const flagOrEnv = (
-    flag: string | undefined,
-    option: string,
-    envName: string,
-    parse: (value: string, option: string) => number,
-  ): number | undefined =>
-    flag !== undefined
-      ? parse(flag, option)
-      : env[envName]
-        ? parse(env[envName], envName)
-        : undefined;
-  const maxConnections = flagOrEnv(
-    o.maxConnections,
-    "--max-connections",
-    "GATEHOUSE_MAX_CONNECTIONS",
-    positiveInt,
-  );
-  const maxConnectionsPerIp = flagOrEnv(
-    o.maxConnectionsPerIp,
-    "--max-connections-per-ip",
-    "GATEHOUSE_MAX_CONNECTIONS_PER_IP",
-    nonNegativeInt,
-  );
+  // a flag takes precedence over its env variable
+  const maxConnections =
+    o.maxConnections !== undefined
+      ? positiveInt(o.maxConnections, "--max-connections")
+      : env.GATEHOUSE_MAX_CONNECTIONS;
+  const maxConnectionsPerIp =
+    o.maxConnectionsPerIp !== undefined
+      ? nonNegativeInt(o.maxConnectionsPerIp, "--max-connections-per-ip")
+      : env.GATEHOUSE_MAX_CONNECTIONS_PER_IP;
   const gateway = buildGateway({
     listen,
     control,
     cacheDir: o.cacheDir,
-    clusterToken: env.GATEHOUSE_CLUSTER_TOKEN || undefined,
-    debugToken: env.GATEHOUSE_DEBUG_TOKEN || undefined,
-    controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL || undefined,
-    advertiseControlUrl: advertise,
-    advertiseProxyUrl: advertiseProxy,
-    heartbeatIntervalMs: heartbeat,
+    clusterToken: env.GATEHOUSE_CLUSTER_TOKEN,
+    debugToken: env.GATEHOUSE_DEBUG_TOKEN,
+    controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL,
+    advertiseControlUrl: env.GATEHOUSE_ADVERTISE_CONTROL_URL,
+    advertiseProxyUrl: env.GATEHOUSE_ADVERTISE_PROXY_URL,
+    heartbeatIntervalMs: env.GATEHOUSE_HEARTBEAT_INTERVAL_MS,
     plugins,
     pluginSources,
-    keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET || undefined,
-    trustedProxies: (env.GATEHOUSE_TRUSTED_PROXIES ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET,
+    trustedProxies: env.GATEHOUSE_TRUSTED_PROXIES,
     logLevel: o.logLevel,
     limits: {
       maxHeaderSize: positiveInt(o.maxHeaderSize, "--max-header-size"),
@@ -210,7 +181,7 @@ async function main(): Promise<void> {
   if (initial.errors !== undefined) {
     fail(`invalid config file ${o.config ?? ""}:\n${formatErrors(initial.errors)}`, 1);
   }
-  if (!env.GATEHOUSE_CLUSTER_TOKEN) {
+  if (env.GATEHOUSE_CLUSTER_TOKEN === undefined) {
     gateway.log.warn(
       "GATEHOUSE_CLUSTER_TOKEN is not set: control writes are disabled and reads are allowed from loopback only",
     );

@@ -27,7 +27,7 @@ function run(args: string[], env: Record<string, string> = {}, openFiles?: numbe
       ? [process.execPath, [MAIN, ...args]]
       : ["sh", ["-c", `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, MAIN, ...args]];
   const child = spawn(cmd, argv, {
-    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "cli-token", ...env },
+    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "cli-token-0123456789", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -113,7 +113,7 @@ test("a good file is served, and SIGTERM exits 0", async (t) => {
   for (let i = 0; i < 100 && ready !== 200; i++) {
     await new Promise((r) => setTimeout(r, 100));
     ready = await send(`http://127.0.0.1:${cport}/v1/ready`, {
-      headers: { authorization: "Bearer cli-token" },
+      headers: { authorization: "Bearer cli-token-0123456789" },
     }).then(
       (r) => r.status,
       () => 0,
@@ -153,7 +153,7 @@ test("--max-connections / GATEHOUSE_MAX_CONNECTIONS_PER_IP: bad values refused n
   t.after(() => p.child.kill("SIGKILL"));
   await started(p);
   const m = await send(`http://127.0.0.1:${cport}/metrics`, {
-    headers: { authorization: "Bearer cli-token" },
+    headers: { authorization: "Bearer cli-token-0123456789" },
   });
   assert.match(m.text, /^gatehouse_connections_limit\{limit="max_connections"\} 7$/m);
   assert.match(m.text, /^gatehouse_connections_limit\{limit="max_connections_per_ip"\} 3$/m);
@@ -207,7 +207,7 @@ test("descriptor exhaustion (ulimit -n 256, 300 half-open clients from one addre
   const metrics = async () =>
     (
       await send(`http://127.0.0.1:${cport}/metrics`, {
-        headers: { authorization: "Bearer cli-token" },
+        headers: { authorization: "Bearer cli-token-0123456789" },
       })
     ).text;
   // defaults from the open-files limit: 128 connections, 32 per address

@@ -82,7 +82,7 @@ test("the CLI loads GATEHOUSE_PLUGINS, reports it in /v1/status, refuses configs
       cwd: ROOT,
       env: {
         ...process.env,
-        GATEHOUSE_CLUSTER_TOKEN: "plugins-token",
+        GATEHOUSE_CLUSTER_TOKEN: "plugins-token-0123456789",
         GATEHOUSE_PLUGINS: "gatehouse-plugin-hello",
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -109,7 +109,7 @@ test("the CLI loads GATEHOUSE_PLUGINS, reports it in /v1/status, refuses configs
   });
   const r = await fetch(`${urls.proxy}/x`);
   assert.equal(r.headers.get("x-hello"), "Bonjour, world");
-  const auth = { authorization: "Bearer plugins-token" };
+  const auth = { authorization: "Bearer plugins-token-0123456789" };
   const status = (await (await fetch(`${urls.control}/v1/status`, { headers: auth })).json()) as {
     plugins: { name: string; version: string; source: string }[];
   };

@@ -34,7 +34,7 @@ async function freePort(t: TestContext): Promise<number> {
 
 function startCli(args: string[]) {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "restart-token" },
+    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "restart-token-0123456789" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -49,7 +49,7 @@ async function ready(controlPort: number, exited: Promise<unknown>): Promise<voi
   void exited.then(() => (gone = true));
   for (let i = 0; i < 300 && !gone; i++) {
     const status = await send(`http://127.0.0.1:${controlPort}/v1/ready`, {
-      headers: { authorization: "Bearer restart-token" },
+      headers: { authorization: "Bearer restart-token-0123456789" },
     }).then(
       (r) => r.status,
       () => 0,

@@ -31,3 +31,11 @@ export {
   parseUpstreamDenyRule,
 } from "./upstream-deny.js";
 export type { UpstreamDenyRule } from "./upstream-deny.js";
+export {
+  DEBUG_TOKEN_MAX_LENGTH,
+  EnvError,
+  SHARED_SECRET_MIN_LENGTH,
+  debugTokenEnv,
+  parseEnv,
+  sharedSecretEnv,
+} from "./env.js";

@@ -189,7 +189,7 @@ export async function gatewayProcess(t: TestContext, config: unknown): Promise<{
       "info",
     ],
     {
-      env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "traffic-token" },
+      env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "traffic-token-0123456789" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

@@ -1,0 +1,87 @@
+/**
+ * The gateway's environment: every variable it reads, checked once at start (main.ts). A bad
+ * value stops the process with a message naming the variable; CLI flags, where one exists, take
+ * precedence over its variable (main.ts). The secrets shared with the control plane follow
+ * @gatehouse/config's rule (at least SHARED_SECRET_MIN_LENGTH characters), as in the admin.
+ */
+import { compileTrustedProxies, debugTokenEnv, parseEnv, sharedSecretEnv } from "@gatehouse/config";
+import { z } from "zod";
+
+/** unset and "" mean the same: not set */
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === "" ? undefined : value));
+
+const HTTP_URL = /^https?:\/\/[^/]+/;
+
+const httpUrl = optional.transform((value, ctx) => {
+  if (value === undefined || HTTP_URL.test(value)) return value;
+  ctx.addIssue({
+    code: "custom",
+    message: `must be an http:// or https:// URL, got ${JSON.stringify(value)}`,
+  });
+  return z.NEVER;
+});
+
+const integer = (min: 0 | 1) =>
+  optional.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() !== "" && Number.isSafeInteger(n) && n >= min) return n;
+    ctx.addIssue({
+      code: "custom",
+      message: `must be a ${min === 1 ? "positive" : "non-negative"} integer, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  });
+
+/** "10.0.0.0/8, 192.0.2.7" → the entries, each checked (a bare address is its own /32 or /128) */
+const cidrList = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const entries = (value ?? "")
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean);
+    try {
+      compileTrustedProxies(entries);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", message: (err as Error).message });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+const gatewayEnvSchema = z.object({
+  /** bearer token of the control endpoint, and of this data plane's calls to the control plane */
+  GATEHOUSE_CLUSTER_TOKEN: sharedSecretEnv,
+  /** the control plane to register with, heartbeat to and pull from */
+  GATEHOUSE_CONTROL_PLANE_URL: httpUrl,
+  /** how the control plane reaches the control endpoint (default http://<--control>) */
+  GATEHOUSE_ADVERTISE_CONTROL_URL: httpUrl,
+  /** proxy URL reported at registration (default http://<--listen>) */
+  GATEHOUSE_ADVERTISE_PROXY_URL: httpUrl,
+  /** heartbeat period until the control plane answers its own (ms) */
+  GATEHOUSE_HEARTBEAT_INTERVAL_MS: integer(1),
+  /** requests carrying X-Gatehouse-Debug: <token> get X-Gatehouse-Trace */
+  GATEHOUSE_DEBUG_TOKEN: debugTokenEnv,
+  /** CIDRs whose X-Forwarded-* are trusted (and exempt from the per-address connection cap) */
+  GATEHOUSE_TRUSTED_PROXIES: cidrList,
+  /** HMAC key of hashed key-auth credentials (key_hash) */
+  GATEHOUSE_KEY_HASH_SECRET: sharedSecretEnv,
+  /** the plugin set, when --plugins is not given */
+  GATEHOUSE_PLUGINS: z.string().optional(),
+  /** when --max-connections is not given */
+  GATEHOUSE_MAX_CONNECTIONS: integer(1),
+  /** when --max-connections-per-ip is not given (0 = no cap) */
+  GATEHOUSE_MAX_CONNECTIONS_PER_IP: integer(0),
+});
+
+export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
+
+/** The environment checked; throws an EnvError naming each bad variable. */
+export function gatewayEnv(env: Record<string, string | undefined> = process.env): GatewayEnv {
+  return parseEnv(gatewayEnvSchema, env, "invalid environment");
+}
