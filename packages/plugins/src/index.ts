@@ -13,6 +13,7 @@ import { ipRestriction } from "./ip-restriction/handler.js";
 import { keyAuth } from "./key-auth/handler.js";
 import { mock } from "./mock/handler.js";
 import { openidConnect } from "./openid-connect/handler.js";
+import { opentelemetry } from "./opentelemetry/handler.js";
 import { prometheus } from "./prometheus/handler.js";
 import { proxyCache } from "./proxy-cache/handler.js";
 import { requestValidator } from "./request-validator/handler.js";
@@ -30,7 +31,7 @@ export { errorPages };
 export { mock };
 export { httpLog };
 export { fileLog };
-export { prometheus, proxyCache, requestValidator };
+export { opentelemetry, prometheus, proxyCache, requestValidator };
 export { openidConnect };
 
 /** Every built-in plugin, priorities unique. */
@@ -51,6 +52,7 @@ export const builtinPlugins: readonly PluginDefinition[] = [
   responseTransformer,
   proxyCache,
   httpLog,
+  opentelemetry,
   prometheus,
   fileLog,
   requestTermination,

@@ -27,6 +27,7 @@ test("built-in priorities are unique and Kong's", () => {
     "file-log": 9,
     "proxy-cache": 100,
     prometheus: 13,
+    opentelemetry: 14,
     "request-validator": 999,
   });
   assert.equal(builtinCatalog.size, builtinPlugins.length);

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
+import { test } from "node:test";
+import type { TestContext } from "node:test";
+import { doc, gateway, listen, send, upstream } from "./helpers.js";
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes: { key: string; value: Record<string, unknown> }[];
+}
+
+/** A real OTLP/HTTP receiver (JSON encoding) on loopback: collects the spans of every export. */
+async function otlpReceiver(t: TestContext) {
+  const spans: OtlpSpan[] = [];
+  const requests: { headers: IncomingHttpHeaders; resource: unknown }[] = [];
+  const url = await listen(
+    createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        const msg = JSON.parse(body) as {
+          resourceSpans: { resource: unknown; scopeSpans: { spans: OtlpSpan[] }[] }[];
+        };
+        for (const rs of msg.resourceSpans) {
+          requests.push({ headers: req.headers, resource: rs.resource });
+          for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+        }
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+    }),
+    t,
+  );
+  const waitFor = async (n: number): Promise<OtlpSpan[]> => {
+    const deadline = Date.now() + 20_000;
+    while (spans.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(spans.length >= n, `expected ${n} spans, got ${spans.length}`);
+    return spans;
+  };
+  return { url: `${url}/v1/traces`, spans, requests, waitFor };
+}
+
+const attr = (s: OtlpSpan, key: string) => {
+  const v = s.attributes.find((a) => a.key === key)?.value;
+  return v === undefined ? undefined : (Object.values(v)[0] as unknown);
+};
+
+test("opentelemetry through a real gateway: spans for the request and the upstream call reach a real OTLP receiver; traceparent propagated upstream", async (t) => {
+  const otlp = await otlpReceiver(t);
+  const seen: IncomingHttpHeaders[] = [];
+  const up = await upstream(t, (req, res) => {
+    seen.push(req.headers);
+    res.end("ok");
+  });
+  const gw = await gateway(
+    t,
+    doc([
+      {
+        name: "orders",
+        url: up,
+        routes: [
+          {
+            name: "list",
+            paths: ["/orders"],
+            plugins: [
+              {
+                name: "opentelemetry",
+                config: {
+                  traces_endpoint: otlp.url,
+                  traces_encoding: "json",
+                  headers: { "X-Api-Token": "t0ken" },
+                  resource_attributes: { "service.name": "edge" },
+                  queue: { max_coalescing_delay: 0.05 },
+                  http_response_header_for_traceid: "X-Trace-Id",
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ]),
+  );
+  const parentTrace = "0af7651916cd43dd8448eb211c80319c";
+  const r = await send(`${gw.url}/orders?x=1`, {
+    headers: { traceparent: `00-${parentTrace}-b7ad6b7169203331-01` },
+  });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers["x-trace-id"], parentTrace);
+
+  const spans = await otlp.waitFor(2);
+  const root = spans.find((s) => s.name === "kong");
+  const balancer = spans.find((s) => s.name === "kong.balancer");
+  assert.ok(root && balancer);
+  assert.equal(root.traceId, parentTrace); // the client's trace continues
+  assert.equal(root.parentSpanId, "b7ad6b7169203331");
+  assert.equal(root.kind, 2); // SERVER
+  assert.equal(balancer.kind, 3); // CLIENT
+  assert.equal(balancer.parentSpanId, root.spanId);
+  assert.equal(attr(root, "http.method"), "GET");
+  assert.equal(Number(attr(root, "http.status_code")), 200);
+  assert.equal(attr(root, "kong.route.name"), "list");
+  assert.equal(attr(root, "kong.service.name"), "orders");
+  // the upstream got the trace context of the balancer span, sampled
+  assert.equal(seen[0]?.traceparent, `00-${parentTrace}-${balancer.spanId}-01`);
+  assert.equal(otlp.requests[0]?.headers["x-api-token"], "t0ken");
+  assert.equal(otlp.requests[0]?.headers["content-type"], "application/json");
+  assert.match(JSON.stringify(otlp.requests[0]?.resource), /"service\.name".*"edge"/);
+});
+
+test("opentelemetry: a request without trace context starts a new trace; b3 inject and a protobuf export", async (t) => {
+  const bodies: { type: string | undefined; size: number }[] = [];
+  const receiver = await listen(
+    createServer((req, res) => {
+      let size = 0;
+      req.on("data", (c: Buffer) => (size += c.length));
+      req.on("end", () => {
+        bodies.push({ type: req.headers["content-type"], size });
+        res.end();
+      });
+    }),
+    t,
+  );
+  const seen: IncomingHttpHeaders[] = [];
+  const up = await upstream(t, (req, res) => {
+    seen.push(req.headers);
+    res.end("ok");
+  });
+  const gw = await gateway(
+    t,
+    doc([
+      {
+        name: "s",
+        url: up,
+        routes: [
+          {
+            paths: ["/"],
+            plugins: [
+              {
+                name: "opentelemetry",
+                config: {
+                  traces_endpoint: `${receiver}/v1/traces`,
+                  queue: { max_coalescing_delay: 0.05 },
+                  propagation: { extract: ["w3c", "b3"], inject: ["b3"] },
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ]),
+  );
+  assert.equal((await send(`${gw.url}/a`)).status, 200);
+  assert.match(String(seen[0]?.["x-b3-traceid"]), /^[0-9a-f]{32}$/);
+  assert.equal(seen[0]?.["x-b3-sampled"], "1");
+  assert.equal(seen[0]?.traceparent, undefined);
+  const deadline = Date.now() + 20_000;
+  while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(bodies[0]?.type, "application/x-protobuf");
+  assert.ok((bodies[0]?.size ?? 0) > 0);
+});
