@@ -43,8 +43,21 @@ export function jwtKeyTypeProblem(alg: string, key: KeyObject): string | undefin
  */
 export function jwtPublicKeyProblem(alg: string, pem: string): string | undefined {
   if (isHmacAlgorithm(alg)) return undefined;
+  // checked first and never cached: a private key pasted by mistake is not kept in memory
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem))
     return "must be a public key, not a private key";
+  // every push validates every consumer's keys again: each (alg, PEM) is parsed once
+  const cacheKey = `${alg}\n${pem}`;
+  if (verdicts.has(cacheKey)) return verdicts.get(cacheKey) ?? undefined;
+  const verdict = keyProblem(alg, pem);
+  if (verdicts.size >= 10_000) verdicts.clear();
+  verdicts.set(cacheKey, verdict ?? null);
+  return verdict;
+}
+
+const verdicts = new Map<string, string | null>();
+
+function keyProblem(alg: string, pem: string): string | undefined {
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
