@@ -53,7 +53,9 @@ test("bad configs are refused naming the field", () => {
   assert.deepEqual(errors({ request_method: ["DELETE"] }), [
     "config.request_method[0]: expected one of: HEAD, GET, POST, PATCH, PUT",
   ]);
-  assert.deepEqual(errors({ response_code: ["200"] }), []); // form posts: numeric strings
+  assert.deepEqual(errors({ response_code: ["200"] }), [
+    "config.response_code[0]: expected an integer",
+  ]);
 });
 
 test("Miss, then Hit with the same body, X-Cache-Key and an Age header; the upstream is not called", async () => {

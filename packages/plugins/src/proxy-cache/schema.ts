@@ -5,23 +5,17 @@ export const METHODS = ["HEAD", "GET", "POST", "PATCH", "PUT"] as const;
 export const STRATEGIES = ["memory"] as const;
 
 /**
- * A list of integers (Kong's `elements = { type = "integer", between = ... }`, `len_min = 1`); numeric
- * strings (form posts) are taken as numbers. Its JSON Schema has no type, so the admin form edits it as
- * a JSON value (the form has no control for lists of numbers).
+ * A list of integers (Kong's `elements = { type = "integer", between = ... }`, `len_min = 1`). Its JSON
+ * Schema has no type, so the admin form edits it as a JSON value (the form has no control for lists of
+ * numbers); a transform here would drop the field's default and example from the JSON Schema.
  */
 function integerList(min: number, max: number) {
   return z
     .unknown()
     .pipe(
-      z.preprocess(
-        (v) =>
-          Array.isArray(v)
-            ? v.map((x) => (typeof x === "string" && /^\d+$/.test(x.trim()) ? Number(x) : x))
-            : v,
-        z
-          .array(intBetween(min, max), { error: "expected an array of integers" })
-          .min(1, { error: "length must be at least 1" }),
-      ),
+      z
+        .array(intBetween(min, max), { error: "expected an array of integers" })
+        .min(1, { error: "length must be at least 1" }),
     );
 }
 
