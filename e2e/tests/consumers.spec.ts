@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { expect, test } from "../fixtures/index.js";
 import { EntityFormPage } from "../models/pages/entity-form-page.js";
 
@@ -98,4 +99,26 @@ test("a key-auth key created empty is generated, shown once with a copy button, 
   await acls.getByRole("textbox", { name: "Group" }).fill("partners");
   await acls.getByRole("button", { name: "Add ACL group" }).click();
   await expect(acls.getByRole("table")).toContainText("partners");
+});
+
+test("a JWT credential with an EdDSA public key is added on the consumer page (Kong 3.9's algorithms listed)", async ({
+  page,
+  seed,
+}) => {
+  test.setTimeout(180_000);
+  const consumer = await seed.consumerWithKey("jwt-ed");
+  await page.goto(`/consumers/${consumer.id}`);
+  const jwt = page.getByRole("region", { name: "JWT credentials" });
+  const pem = generateKeyPairSync("ed25519")
+    .publicKey.export({ type: "spki", format: "pem" })
+    .toString();
+  await jwt.getByRole("textbox", { name: "Key (iss)" }).fill(`${consumer.username}-ed`);
+  await jwt.getByRole("textbox", { name: "Algorithm" }).click();
+  for (const alg of ["HS384", "PS512", "ES512", "EdDSA"])
+    await expect(page.getByRole("option", { name: alg, exact: true })).toBeVisible();
+  await page.getByRole("option", { name: "EdDSA", exact: true }).click();
+  await jwt.getByLabel(/Public key/).fill(pem);
+  await jwt.getByRole("button", { name: "Add JWT credential" }).click();
+  await expect(jwt.getByRole("table")).toContainText(`${consumer.username}-ed`);
+  await expect(jwt.getByRole("table")).toContainText("EdDSA");
 });
