@@ -38,12 +38,12 @@ function entityAttributes(kit: Kit): Attributes {
   return a;
 }
 
-function access(kit: Kit, conf: OpenTelemetryConfig): void {
+async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
   const req = kit.request;
   const headers = req.getHeaders(1000).headers;
   const { context: parent, format } = extractContext(conf, headers);
   for (const h of conf.propagation.clear ?? []) req.clearHeader(h);
-  const tracer = tracerOf(conf);
+  const tracer = await tracerOf(conf);
   const query = req.getRawQuery();
   const url = `${req.getScheme()}://${req.getHost()}:${req.getPort()}${req.getPath()}${query === "" ? "" : `?${query}`}`;
   const root = tracer.startSpan(

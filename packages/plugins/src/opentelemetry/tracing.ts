@@ -7,16 +7,12 @@ import type {
 } from "@opentelemetry/api";
 import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  TraceIdRatioBasedSampler,
-} from "@opentelemetry/sdk-trace-base";
+import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
+import type * as OtlpProto from "@opentelemetry/exporter-trace-otlp-proto";
+import type * as Resources from "@opentelemetry/resources";
+import type * as SdkTraceBase from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import type { Format, OpenTelemetryConfig } from "./schema.js";
 
 /** The official propagators, one per format Gatehouse supports. */
@@ -88,8 +84,24 @@ interface Exporting {
   tracer: Tracer;
 }
 
+/**
+ * The SDK and the OTLP exporters (protobuf encoding alone takes seconds to load on a busy machine) are
+ * loaded on first use, not when the data plane starts.
+ */
+let sdk: Promise<Sdk> | undefined;
+type Sdk = [typeof SdkTraceBase, typeof Resources, typeof OtlpProto, typeof OtlpHttp];
+function loadSdk(): Promise<Sdk> {
+  sdk ??= Promise.all([
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/exporter-trace-otlp-proto"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+  ]);
+  return sdk;
+}
+
 /** One provider (exporter + batch processor) per distinct export setting, shared by configs that agree. */
-const providers = new Map<string, Exporting>();
+const providers = new Map<string, Promise<Exporting>>();
 
 function keyOf(c: OpenTelemetryConfig): string {
   return JSON.stringify([
@@ -105,8 +117,11 @@ function keyOf(c: OpenTelemetryConfig): string {
   ]);
 }
 
-function create(c: OpenTelemetryConfig): Exporting {
-  const Exporter = c.traces_encoding === "json" ? JsonExporter : ProtoExporter;
+async function create(c: OpenTelemetryConfig): Promise<Exporting> {
+  const [base, resources, proto, json] = await loadSdk();
+  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } =
+    base;
+  const Exporter = c.traces_encoding === "json" ? json.OTLPTraceExporter : proto.OTLPTraceExporter;
   const exporter = new Exporter({
     url: c.traces_endpoint,
     headers: { ...(c.headers ?? {}) },
@@ -120,7 +135,10 @@ function create(c: OpenTelemetryConfig): Exporting {
     exportTimeoutMillis: c.connect_timeout + c.send_timeout + c.read_timeout,
   });
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "kong", ...(c.resource_attributes ?? {}) }),
+    resource: resources.resourceFromAttributes({
+      "service.name": "kong",
+      ...(c.resource_attributes ?? {}),
+    }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(c.sampling_rate ?? 1) }),
     spanProcessors: [processor],
   });
@@ -128,30 +146,34 @@ function create(c: OpenTelemetryConfig): Exporting {
 }
 
 /** The tracer of a config (its provider created on first use). */
-export function tracerOf(c: OpenTelemetryConfig): Tracer {
+export async function tracerOf(c: OpenTelemetryConfig): Promise<Tracer> {
   const key = keyOf(c);
   let e = providers.get(key);
   if (e === undefined) {
     e = create(c);
     providers.set(key, e);
   }
-  return e.tracer;
+  return (await e).tracer;
 }
 
 /** Flushes and shuts down the providers no config in `configs` uses. */
 export async function retainProviders(configs: readonly OpenTelemetryConfig[]): Promise<void> {
   const keep = new Set(configs.map(keyOf));
-  const gone: Exporting[] = [];
+  const gone: Promise<Exporting>[] = [];
   for (const [k, e] of providers) {
     if (!keep.has(k)) {
       providers.delete(k);
       gone.push(e);
     }
   }
-  await Promise.allSettled(gone.map((e) => e.provider.shutdown()));
+  await Promise.allSettled(gone.map(async (e) => (await e).provider.shutdown()));
+  // the configs in use get their exporter now, not on their first request
+  await Promise.allSettled(configs.map((c) => tracerOf(c)));
 }
 
 /** Sends what is queued now (tests, shutdown). */
 export async function flushAll(): Promise<void> {
-  await Promise.allSettled([...providers.values()].map((e) => e.provider.forceFlush()));
+  await Promise.allSettled(
+    [...providers.values()].map(async (e) => (await e).provider.forceFlush()),
+  );
 }
