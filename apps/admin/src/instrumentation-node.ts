@@ -27,7 +27,7 @@ export async function loadPluginsAtStart(): Promise<void> {
     /* webpackIgnore: true */ /* turbopackIgnore: true */ "@gatehouse/plugins"
   )) as typeof Plugins;
   try {
-    await loadConfiguredPlugins(process.env.GATEHOUSE_PLUGINS || "bundled");
+    await loadConfiguredPlugins(env().GATEHOUSE_PLUGINS || "bundled");
   } catch (error) {
     console.error(`\nGATEHOUSE_PLUGINS: ${(error as Error).message}\n`);
     process.exit(1);

@@ -8,6 +8,7 @@ import type {
 import type { z } from "zod";
 import { Prisma } from "@gatehouse/db/client";
 import type { DataPlane } from "@gatehouse/db/client";
+import { env } from "@/env";
 import { db } from "@/server/db";
 import { runningDistributor } from "@/server/distribution/start";
 import { ApiError } from "@/server/http/errors";
@@ -15,8 +16,7 @@ import type { ListQuery } from "@/server/http/list-query";
 
 /** How often data planes are asked to heartbeat (ms); a data plane is "connected" within 3 of them. */
 export function heartbeatIntervalMs(): number {
-  const n = Number(process.env.GATEHOUSE_HEARTBEAT_INTERVAL_MS ?? "");
-  return Number.isInteger(n) && n >= 100 && n <= 3_600_000 ? n : 10_000;
+  return env().GATEHOUSE_HEARTBEAT_INTERVAL_MS;
 }
 
 async function latestVersion(): Promise<{ version: number; hash: string } | null> {
