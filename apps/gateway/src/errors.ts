@@ -1,7 +1,7 @@
 /**
  * The data plane's error convention: every error that crosses a module is a `GatewayError` with a
  * stable `code` (`GH_<AREA>_<WHAT>`) that logs, metrics and tests match on; the message is for
- * people. proxy/errors.ts (UpstreamError) is the model: a kind, a status and a code per failure.
+ * people. proxy/errors.ts (ForwardError) is the model: a kind, a status and a code per failure.
  */
 export abstract class GatewayError extends Error {
   abstract readonly code: string;

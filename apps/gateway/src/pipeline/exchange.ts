@@ -18,7 +18,7 @@ import type {
 import type { Logger } from "pino";
 import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
 import { forward, hopByHopStrip, pipeResponse, writeResponseHead } from "../proxy/index.js";
-import type { ForwardHandlers, ForwardedHeaders, UpstreamError } from "../proxy/index.js";
+import type { ForwardHandlers, ForwardedHeaders, ForwardError } from "../proxy/index.js";
 import type { RouteEntry } from "../config/snapshot.js";
 import { RequestBodyError, readBody } from "./body.js";
 import { flatHeaders, nodeHeaders, sendError } from "./respond.js";
@@ -52,7 +52,7 @@ export function connectionOf(socket: Socket): ConnectionInfo {
   };
 }
 
-function kindOf(err: UpstreamError): UpstreamFailureKind {
+function kindOf(err: ForwardError): UpstreamFailureKind {
   switch (err.kind) {
     case "connect_timeout":
     case "read_timeout":
@@ -128,7 +128,7 @@ export class Exchange implements ForwardHandlers, PipelineIO {
     } else pipeResponse(proxyRes, this.res);
   }
 
-  onError(err: UpstreamError): void {
+  onError(err: ForwardError): void {
     const settle = this.settle;
     if (settle !== undefined) {
       if (err.kind === "cancelled" && this.res.destroyed) {

@@ -38,7 +38,7 @@ import { engine } from "./engine.js";
 import type { Forwarding } from "./forward.js";
 import type { OutgoingHeaderRecord } from "./outbound.js";
 import type { Target } from "./pool.js";
-import { UpstreamError } from "./errors.js";
+import { ForwardError } from "./errors.js";
 import {
   armConnect,
   armRead,
@@ -291,6 +291,6 @@ function onProxyResEnd(this: IncomingMessage): void {
 function onProxyResClose(this: IncomingMessage): void {
   const a = (this as IncomingMessage & AttemptHolder)[kAttempt];
   if (a === undefined) return;
-  if (!this.readableEnded) a.fx.attemptFailed(a, new UpstreamError("reset"));
+  if (!this.readableEnded) a.fx.attemptFailed(a, new ForwardError("reset"));
   else responseDone(a);
 }

@@ -5,7 +5,7 @@
  */
 import { GatewayError } from "../errors.js";
 
-export type UpstreamErrorKind =
+export type ForwardErrorKind =
   | "connect_timeout"
   | "read_timeout"
   | "write_timeout"
@@ -16,11 +16,11 @@ export type UpstreamErrorKind =
   | "protocol"
   | "denied";
 
-export type UpstreamErrorStatus = 502 | 503 | 504;
+export type ForwardErrorStatus = 502 | 503 | 504;
 
 const KINDS: Record<
-  UpstreamErrorKind,
-  { status: UpstreamErrorStatus; code: string; message: string }
+  ForwardErrorKind,
+  { status: ForwardErrorStatus; code: string; message: string }
 > = {
   connect_timeout: {
     status: 504,
@@ -69,13 +69,13 @@ const KINDS: Record<
   },
 };
 
-export class UpstreamError extends GatewayError {
-  readonly kind: UpstreamErrorKind;
-  readonly status: UpstreamErrorStatus;
+export class ForwardError extends GatewayError {
+  readonly kind: ForwardErrorKind;
+  readonly status: ForwardErrorStatus;
   readonly code: string;
 
   constructor(
-    kind: UpstreamErrorKind,
+    kind: ForwardErrorKind,
     options?: { message?: string; code?: string; cause?: unknown },
   ) {
     const def = KINDS[kind];
@@ -83,7 +83,7 @@ export class UpstreamError extends GatewayError {
       options?.message ?? def.message,
       options?.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.name = "UpstreamError";
+    this.name = "ForwardError";
     this.kind = kind;
     this.status = def.status;
     this.code = options?.code ?? def.code;
@@ -117,21 +117,21 @@ function errCode(err: unknown): string {
   return "";
 }
 
-/** Map a Node / transport error to an UpstreamError (kept as is when it already is one). */
-export function classifyError(err: unknown): UpstreamError {
-  if (err instanceof UpstreamError) return err;
+/** Map a Node / transport error to an ForwardError (kept as is when it already is one). */
+export function classifyError(err: unknown): ForwardError {
+  if (err instanceof ForwardError) return err;
   const code = errCode(err);
-  if (code === "ECONNREFUSED") return new UpstreamError("refused", { cause: err });
-  if (code === "GH_UPSTREAM_DENIED") return new UpstreamError("denied", { cause: err });
+  if (code === "ECONNREFUSED") return new ForwardError("refused", { cause: err });
+  if (code === "GH_UPSTREAM_DENIED") return new ForwardError("denied", { cause: err });
   if (DNS_CODES.has(code)) {
-    return new UpstreamError("refused", {
+    return new ForwardError("refused", {
       code: "GH_UPSTREAM_UNREACHABLE",
       message: "The upstream server could not be reached",
       cause: err,
     });
   }
-  if (RESET_CODES.has(code)) return new UpstreamError("reset", { cause: err });
-  if (code.startsWith("HPE_")) return new UpstreamError("protocol", { cause: err });
+  if (RESET_CODES.has(code)) return new ForwardError("reset", { cause: err });
+  if (code.startsWith("HPE_")) return new ForwardError("protocol", { cause: err });
   if (
     code.startsWith("ERR_TLS") ||
     code.startsWith("ERR_SSL") ||
@@ -139,16 +139,16 @@ export function classifyError(err: unknown): UpstreamError {
     code === "UNABLE_TO_VERIFY_LEAF_SIGNATURE" ||
     code === "DEPTH_ZERO_SELF_SIGNED_CERT"
   ) {
-    return new UpstreamError("protocol", {
+    return new ForwardError("protocol", {
       code: "GH_UPSTREAM_TLS",
       message: "The TLS handshake with the upstream server failed",
       cause: err,
     });
   }
-  return new UpstreamError("reset", { cause: err });
+  return new ForwardError("reset", { cause: err });
 }
 
 /** Connect failures are the only ones retried on another target. */
-export function isConnectFailure(err: UpstreamError): boolean {
+export function isConnectFailure(err: ForwardError): boolean {
   return err.kind === "refused" || err.kind === "connect_timeout";
 }

@@ -8,7 +8,7 @@
 // - response.ts  pipeResponse: the upstream body relayed to the client with backpressure
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Attempt, finishAttempt, ignoreError, launch } from "./attempt.js";
-import { UpstreamError, classifyError, isConnectFailure } from "./errors.js";
+import { ForwardError, classifyError, isConnectFailure } from "./errors.js";
 import {
   assertOutboundPath,
   dropExpectIfPathMangled,
@@ -22,7 +22,7 @@ export type { OutboundRequest } from "./outbound.js";
 
 export interface ForwardHandlers {
   onResponse(proxyRes: IncomingMessage, info: { target: string; upstreamLatencyMs: number }): void;
-  onError(err: UpstreamError): void;
+  onError(err: ForwardError): void;
 }
 
 const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
@@ -60,7 +60,7 @@ export class Forwarding {
     this.https = upstream.spec.protocol === "https";
   }
 
-  fail(err: UpstreamError): void {
+  fail(err: ForwardError): void {
     if (this.settled) return;
     this.settled = true;
     try {
@@ -106,7 +106,7 @@ export class Forwarding {
       }
     }
     if (chosen === undefined) {
-      this.fail(new UpstreamError("unavailable"));
+      this.fail(new ForwardError("unavailable"));
       return;
     }
     // only needed once a retry happens; the first pick has nothing to exclude
@@ -156,7 +156,7 @@ function dropStaleListeners(fx: Forwarding): void {
 }
 
 /** Stop an attempt for good: destroy the upstream request; errors that follow are ignored. */
-function abortAttempt(a: Attempt, err: UpstreamError): void {
+function abortAttempt(a: Attempt, err: ForwardError): void {
   const fx = a.fx;
   if (a.done) {
     // response already handed over: fail its body so the caller's pipe tears down
@@ -169,7 +169,7 @@ function abortAttempt(a: Attempt, err: UpstreamError): void {
   a.proxyReq?.destroy();
   fx.closeIfBodyUnread();
   if (fx.clientGone) {
-    fx.fail(new UpstreamError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
+    fx.fail(new ForwardError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
     return;
   }
   if (isConnectFailure(err) && fx.connectRetries < fx.upstream.spec.retries && !fx.bodyConsumed) {
@@ -216,8 +216,8 @@ function onClientClose(this: ServerResponse): void {
   const fx = (this as ServerResponse & ForwardingHolder)[kForwarding];
   if (fx === undefined || this.writableFinished) return;
   fx.clientGone = true;
-  if (fx.current) abortAttempt(fx.current, new UpstreamError("cancelled"));
-  else fx.fail(new UpstreamError("cancelled"));
+  if (fx.current) abortAttempt(fx.current, new ForwardError("cancelled"));
+  else fx.fail(new ForwardError("cancelled"));
 }
 
 /**
@@ -253,11 +253,11 @@ export function forward(
 
   if (res.destroyed || res.writableEnded || req.socket.destroyed) {
     // the client is already gone (or this connection was refused): nothing to forward
-    process.nextTick(() => fx.fail(new UpstreamError("cancelled")));
+    process.nextTick(() => fx.fail(new ForwardError("cancelled")));
     return;
   }
   if (upstream.available === 0) {
-    process.nextTick(() => fx.fail(new UpstreamError("unavailable")));
+    process.nextTick(() => fx.fail(new ForwardError("unavailable")));
     return;
   }
   fx.start();

@@ -2,8 +2,8 @@
 export { forward } from "./forward.js";
 export { pipeResponse } from "./response.js";
 export type { ForwardHandlers, OutboundRequest } from "./forward.js";
-export { UpstreamError, classifyError } from "./errors.js";
-export type { UpstreamErrorKind, UpstreamErrorStatus } from "./errors.js";
+export { ForwardError, classifyError } from "./errors.js";
+export type { ForwardErrorKind, ForwardErrorStatus } from "./errors.js";
 export {
   checkRequestFraming,
   compileTrustedProxies,

@@ -2,7 +2,7 @@
 // argument is the attempt; when one fires the attempt fails through its forwarding (which decides
 // on a retry, see forward.ts).
 import type { Attempt } from "./attempt.js";
-import { UpstreamError } from "./errors.js";
+import { ForwardError } from "./errors.js";
 
 export function clearTimers(a: Attempt): void {
   if (a.connectTimer !== undefined) clearTimeout(a.connectTimer);
@@ -23,7 +23,7 @@ export function clearConnect(a: Attempt): void {
 
 function onConnectTimeout(a: Attempt): void {
   a.connectTimer = undefined;
-  a.fx.attemptFailed(a, new UpstreamError("connect_timeout"));
+  a.fx.attemptFailed(a, new ForwardError("connect_timeout"));
 }
 
 // The read watchdog looks at the socket's byte counter instead of listening to every chunk: it
@@ -65,7 +65,7 @@ function checkRead(a: Attempt): void {
     return;
   }
   a.readTimer = undefined;
-  a.fx.attemptFailed(a, new UpstreamError("read_timeout"));
+  a.fx.attemptFailed(a, new ForwardError("read_timeout"));
 }
 
 export function armWrite(a: Attempt): void {
@@ -75,7 +75,7 @@ export function armWrite(a: Attempt): void {
 
 function onWriteTimeout(a: Attempt): void {
   a.writeTimer = undefined;
-  a.fx.attemptFailed(a, new UpstreamError("write_timeout"));
+  a.fx.attemptFailed(a, new ForwardError("write_timeout"));
 }
 
 export function clearWrite(a: Attempt): void {

@@ -8,7 +8,7 @@ import {
   pipeResponse,
   refuseBadFraming,
   type OutboundRequest,
-  type UpstreamError,
+  type ForwardError,
   type UpstreamPoolOptions,
   type UpstreamSpec,
 } from "../../src/proxy/index.js";
@@ -132,7 +132,7 @@ export interface Gateway {
   pool: UpstreamPool;
   /** requests that passed the framing check and were handed to forward() */
   forwarded: number;
-  errors: UpstreamError[];
+  errors: ForwardError[];
   responses: Array<{ target: string; upstreamLatencyMs: number }>;
   /** completes when the n-th forward() settled (onResponse or onError) */
   settled(n: number): Promise<void>;
