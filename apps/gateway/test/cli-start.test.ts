@@ -110,7 +110,8 @@ test("a good file is served, and SIGTERM exits 0", async (t) => {
   const p = run([...args, "--log-level", "warn"]);
   t.after(() => p.child.kill("SIGKILL"));
   let ready = 0;
-  for (let i = 0; i < 100 && ready !== 200; i++) {
+  // the CLI loads every plugin before it listens: allow a slow start on a loaded machine
+  for (let i = 0; i < 600 && ready !== 200; i++) {
     await new Promise((r) => setTimeout(r, 100));
     ready = await send(`http://127.0.0.1:${cport}/v1/ready`, {
       headers: { authorization: "Bearer cli-token-0123456789" },

@@ -97,7 +97,7 @@ test("the CLI loads GATEHOUSE_PLUGINS, reports it in /v1/status, refuses configs
   let err = "";
   child.stderr.on("data", (c: Buffer) => (err += c.toString()));
   const urls = await new Promise<{ proxy: string; control: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start:\n${out}\n${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`no start:\n${out}\n${err}`)), 60_000);
     child.stdout.on("data", (c: Buffer) => {
       out += c.toString();
       const line = out.split("\n").find((l) => l.includes("gateway started"));
