@@ -221,15 +221,20 @@ export async function startDataPlane(
       child = c;
       c.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
       c.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-      const urls = await waitFor("the gateway to start", async () => {
-        if (c.exitCode !== null) throw new Error(`gateway exited with ${c.exitCode}:\n${log}`);
-        for (const line of log.slice(started).split("\n")) {
-          if (!line.includes('"gateway started"')) continue;
-          const entry = JSON.parse(line) as { proxy: string; control: string };
-          return entry;
-        }
-        return undefined;
-      });
+      // the gateway loads every plugin before it listens: slow on a loaded machine
+      const urls = await waitFor(
+        "the gateway to start",
+        async () => {
+          if (c.exitCode !== null) throw new Error(`gateway exited with ${c.exitCode}:\n${log}`);
+          for (const line of log.slice(started).split("\n")) {
+            if (!line.includes('"gateway started"')) continue;
+            const entry = JSON.parse(line) as { proxy: string; control: string };
+            return entry;
+          }
+          return undefined;
+        },
+        60_000,
+      );
       dp.proxyUrl = urls.proxy;
       dp.controlUrl = urls.control;
       dp.id = await waitFor("the node id", async () => {
