@@ -8,6 +8,7 @@
 import type { z } from "zod";
 import type { documentSchema } from "./schema.js";
 import type { JwtAlgorithm } from "./jwt-algorithms.js";
+import type { HashOn, Healthchecks, UpstreamAlgorithm } from "./upstream-schema.js";
 
 /** A reference to another entity: its name, or `{ id }` when it has none. */
 export type ExportedRef = string | { id: string };
@@ -59,14 +60,37 @@ export interface ExportedService {
   plugins?: ExportedPlugin[];
 }
 
+export interface ExportedTarget {
+  id: string;
+  target: string;
+  weight: number;
+  tags: string[];
+}
+
 /**
- * The targets of one service (decK: a service whose `host` names an upstream balances over it).
- * Named uniquely per service; `host_header` keeps the service's own host.
+ * An upstream (Kong's entity, decK's shape) with its targets; a service whose `host` names it
+ * balances over it. A service's own upstream (its targets added under the service) is written
+ * with `host_header` = the service's host, and the service's `host` = the upstream's name.
  */
 export interface ExportedUpstream {
+  id: string;
   name: string;
-  host_header: string;
-  targets: { id: string; target: string; weight: number; tags: string[] }[];
+  algorithm: UpstreamAlgorithm;
+  hash_on: HashOn;
+  hash_fallback: HashOn;
+  hash_on_header?: string;
+  hash_fallback_header?: string;
+  hash_on_cookie?: string;
+  hash_on_cookie_path: string;
+  hash_on_query_arg?: string;
+  hash_fallback_query_arg?: string;
+  hash_on_uri_capture?: string;
+  hash_fallback_uri_capture?: string;
+  slots: number;
+  healthchecks: Healthchecks;
+  host_header?: string;
+  tags: string[];
+  targets: ExportedTarget[];
 }
 
 export interface ExportedConsumer {

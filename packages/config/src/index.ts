@@ -16,6 +16,27 @@ export { documentSchema, hostnameRe, upstreamDenySchema } from "./schema.js";
 export { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 export type { JwtAlgorithm } from "./jwt-algorithms.js";
 export { jwtKeyTypeProblem, jwtPublicKeyProblem, MIN_RSA_BITS } from "./jwt-keys.js";
+export {
+  documentSchema,
+  hostnameRe,
+  targetSchema,
+  upstreamDenySchema,
+  upstreamSchema,
+} from "./schema.js";
+export {
+  DEFAULT_HEALTHCHECKS,
+  HASH_ON,
+  UPSTREAM_ALGORITHMS,
+  healthchecksSchema,
+  healthchecksWithDefaults,
+} from "./upstream-schema.js";
+export type {
+  HashOn,
+  Healthchecks,
+  HealthchecksInput,
+  UpstreamAlgorithm,
+} from "./upstream-schema.js";
+export { checkUpstreamFields, normalizeUpstream } from "./upstreams.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

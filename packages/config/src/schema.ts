@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseUpstreamDenyRule } from "./upstream-deny.js";
 import { JWT_ALGORITHMS } from "./jwt-algorithms.js";
+import { upstreamFields } from "./upstream-schema.js";
 import {
   ERR_HEADER_VALUES,
   routeHeaderName,
@@ -249,9 +250,8 @@ export const upstreamSchema = z.strictObject({
   id: idSchema.optional(),
   name: hostSchema,
   /** Kong's: the Host header sent to the targets (default: the upstream's name) */
-  host_header: hostSchema.optional(),
-  algorithm: z.literal("round-robin", 'only "round-robin" is supported').optional(),
-  slots: z.number().int().optional(),
+  host_header: hostSchema.nullable().optional(),
+  ...upstreamFields,
   tags: tagsSchema,
   targets: z.array(targetSchema).optional(),
 });

@@ -1,3 +1,5 @@
+import type { HashOn, Healthchecks, UpstreamAlgorithm } from "./upstream-schema.js";
+
 /** One validation error: where (a path into the document) and why. */
 export interface ConfigError {
   /** e.g. `services[0].routes[1].paths[0]`; empty string for the document itself. */
@@ -23,15 +25,33 @@ export interface NormalizedUpstreamTarget {
   target: string;
   host: string;
   port: number;
+  /** 0 = out of the balancer */
   weight: number;
 }
 
-export interface NormalizedUpstream {
+/** Kong's hash input settings (upstreams.hash_*), null where not set. */
+export interface NormalizedHashing {
+  hashOn: HashOn;
+  hashFallback: HashOn;
+  hashOnHeader: string | null;
+  hashFallbackHeader: string | null;
+  hashOnCookie: string | null;
+  hashOnCookiePath: string;
+  hashOnQueryArg: string | null;
+  hashFallbackQueryArg: string | null;
+  hashOnUriCapture: string | null;
+  hashFallbackUriCapture: string | null;
+}
+
+export interface NormalizedUpstream extends NormalizedHashing {
   id: string;
   name: string;
   /** Kong's `host_header`: the Host header sent to the targets; null = the upstream's name */
   hostHeader: string | null;
-  algorithm: "round-robin";
+  algorithm: UpstreamAlgorithm;
+  slots: number;
+  /** Kong's health-check configuration, defaults filled in */
+  healthchecks: Healthchecks;
   targets: NormalizedUpstreamTarget[];
   tags: string[];
 }

@@ -3,7 +3,7 @@ import { stableId } from "./ids.js";
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 import { jwtPublicKeyProblem } from "./jwt-keys.js";
 import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
-import { checkUpstreamSharing } from "./upstreams.js";
+import { checkUpstreamFields, checkUpstreamSharing, normalizeUpstream } from "./upstreams.js";
 import {
   documentSchema,
   documentSchemaRoutesChecked,
@@ -279,6 +279,7 @@ function crossCheck(
     if (!isObj(u)) return;
     const base = `upstreams[${i}]`;
     unique(upstreamNames, str(u.name), `${base}.name`, "upstream name");
+    errors.push(...checkUpstreamFields(u, base));
     const targets = new Map<string, string>();
     arr(u.targets).forEach((t, j) => {
       if (!isObj(t) || typeof t.target !== "string") return;
@@ -360,17 +361,7 @@ function normalize(
   doc: DeclarativeDocument,
   pluginConfigs: Map<string, Record<string, unknown>>,
 ): NormalizedConfig {
-  const upstreams: NormalizedUpstream[] = (doc.upstreams ?? []).map((u) => ({
-    id: u.id ?? stableId(`upstream:${u.name}`),
-    name: u.name,
-    hostHeader: u.host_header ?? null,
-    algorithm: "round-robin",
-    targets: (u.targets ?? []).map((t) => {
-      const parsed = parseTarget(t.target) as { host: string; port: number };
-      return { target: t.target, host: parsed.host, port: parsed.port, weight: t.weight ?? 100 };
-    }),
-    tags: u.tags ?? [],
-  }));
+  const upstreams: NormalizedUpstream[] = (doc.upstreams ?? []).map(normalizeUpstream);
   const upstreamByName = new Map(upstreams.map((u) => [u.name, u]));
 
   const services: NormalizedService[] = [];

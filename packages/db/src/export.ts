@@ -1,7 +1,6 @@
 // The database as a declarative document (Kong decK shape, `_format_version: "3.0"`): what the
 // admin exports, what the control plane pushes to data planes, what the gateway loads from a file.
 // The document types (ExportedDocument) are @gatehouse/config's, checked there against its schema.
-import { createHash } from "node:crypto";
 import type {
   ExportedConsumer,
   ExportedDocument,
@@ -9,10 +8,10 @@ import type {
   ExportedRef,
   ExportedRoute,
   ExportedService,
-  ExportedUpstream,
 } from "@gatehouse/config";
-import { hostnameRe } from "@gatehouse/config";
 import { decryptSecret } from "./auth.js";
+import { exportUpstreams } from "./export-upstreams.js";
+export { ownUpstreamName } from "./export-upstreams.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
 /** Columns hold what the admin validated on write (the schema's enums), as plain strings. */
@@ -31,6 +30,7 @@ export interface ExportOptions {
 export type ExportClient = Pick<
   PrismaClient,
   | "service"
+  | "upstream"
   | "target"
   | "route"
   | "plugin"
@@ -84,6 +84,7 @@ export async function exportDeclarative(
     prisma.jwtCredential.findMany(),
     prisma.aclGroup.findMany(),
     prisma.setting.findMany({ where: { key: UPSTREAM_DENY_SETTING } }),
+    prisma.upstream.findMany(),
   ] as const;
   let rows;
   if (prisma.$transaction) {
@@ -100,15 +101,22 @@ export async function exportDeclarative(
       await queries[7],
       await queries[8],
       await queries[9],
+      await queries[10],
     ] as const;
   }
-  const [serviceRows, targets, routes, plugins, consumerRows, keyAuth, basicAuth, jwt, acls, deny] =
-    rows;
-  const targetsByService = groupBy(targets, (row) => row.serviceId);
-  const services = serviceRows.map((service) => ({
-    ...service,
-    targets: targetsByService.get(service.id) ?? [],
-  }));
+  const [
+    services,
+    targets,
+    routes,
+    plugins,
+    consumerRows,
+    keyAuth,
+    basicAuth,
+    jwt,
+    acls,
+    deny,
+    upstreamRows,
+  ] = rows;
   const keyAuthByConsumer = groupBy(keyAuth, (row) => row.consumerId);
   const basicAuthByConsumer = groupBy(basicAuth, (row) => row.consumerId);
   const jwtByConsumer = groupBy(jwt, (row) => row.consumerId);
@@ -192,20 +200,7 @@ export async function exportDeclarative(
   }
 
   const sortedServices = [...services].sort(byName);
-  const upstreamNames = serviceUpstreamNames(sortedServices);
-  const upstreams: ExportedUpstream[] = [];
-  for (const service of sortedServices) {
-    const name = upstreamNames.get(service.id);
-    if (name === undefined) continue;
-    upstreams.push({
-      name,
-      host_header: service.host,
-      targets: [...service.targets]
-        .sort((a, b) => compare(a.target, b.target))
-        .map((t) => ({ id: t.id, target: t.target, weight: t.weight, tags: t.tags })),
-    });
-  }
-
+  const { upstreams, upstreamOf } = exportUpstreams(upstreamRows, targets, services);
   const serviceEntries: ExportedService[] = sortedServices.map((service) => {
     const serviceRoutes = routesByService.get(service.id);
     const servicePlugins = pluginsByService.get(service.id);
@@ -213,7 +208,7 @@ export async function exportDeclarative(
       id: service.id,
       name: service.name,
       protocol: service.protocol,
-      host: upstreamNames.get(service.id) ?? service.host,
+      host: upstreamOf.get(service.id) ?? service.host,
       port: service.port,
       ...(service.path ? { path: service.path } : {}),
       connect_timeout: service.connectTimeout,
@@ -301,33 +296,6 @@ export const UPSTREAM_DENY_SETTING = "upstream_deny";
 
 function upstreamDenyOf(value: unknown): { upstream_deny?: string[] } {
   return Array.isArray(value) ? { upstream_deny: value.map(String) } : {};
-}
-
-/**
- * The upstream name of every service that has targets: `<service name>.upstream`, or
- * `service-<hash of its id>.upstream` when the name makes no hostname, never the host of any
- * service nor another service's upstream name. Targets are stored per service; naming their
- * upstream after the service's host would hand them to every service on that host (issue 9).
- * Deterministic for the same data (the document's hash must not change on its own).
- */
-function serviceUpstreamNames(
-  sorted: readonly { id: string; name: string; host: string; targets: readonly unknown[] }[],
-): Map<string, string> {
-  const taken = new Set(sorted.map((s) => s.host.toLowerCase()));
-  const names = new Map<string, string>();
-  for (const service of sorted) {
-    if (service.targets.length === 0) continue;
-    const hashed = `service-${createHash("sha256").update(service.id).digest("hex").slice(0, 16)}`;
-    let name = "";
-    for (let n = 1; name === "" || taken.has(name.toLowerCase()); n++) {
-      const suffix = n === 1 ? "" : `-${n}`;
-      name = `${service.name}${suffix}.upstream`;
-      if (!hostnameRe.test(name)) name = `${hashed}${suffix}.upstream`;
-    }
-    taken.add(name.toLowerCase());
-    names.set(service.id, name);
-  }
-  return names;
 }
 
 function ref(map: Map<string, ExportedRef>, id: string): ExportedRef {

@@ -32,19 +32,30 @@ test("Service: Kong defaults for port, timeouts and retries", async () => {
   assert.deepEqual(service.tags, []);
 });
 
-test("Target: CRUD, unique per service, cascade with its service", async () => {
+test("Upstream and Target: CRUD, unique per upstream, cascade with its upstream and owner", async () => {
   const service = await h.prisma.service.create({ data: { name: "svc-t", host: "t.test" } });
-  await exerciseCrud(h.prisma.target, {
-    create: { serviceId: service.id, target: "10.0.0.1:80" },
-    update: { weight: 50 },
-    duplicate: { serviceId: service.id, target: "10.0.0.1:80" },
+  const own = await h.prisma.upstream.create({
+    data: { name: "svc-t.upstream", serviceId: service.id },
   });
-  const other = await h.prisma.service.create({ data: { name: "svc-t2", host: "t2.test" } });
-  await h.prisma.target.create({ data: { serviceId: service.id, target: "10.0.0.2:80" } });
-  await h.prisma.target.create({ data: { serviceId: other.id, target: "10.0.0.2:80" } });
+  await exerciseCrud(h.prisma.upstream, {
+    create: { name: "u.test", algorithm: "least-connections" },
+    update: { slots: 100 },
+    duplicate: { name: "u.test" },
+  });
+  await exerciseCrud(h.prisma.target, {
+    create: { upstreamId: own.id, target: "10.0.0.1:80" },
+    update: { weight: 50 },
+    duplicate: { upstreamId: own.id, target: "10.0.0.1:80" },
+  });
+  const other = await h.prisma.upstream.create({ data: { name: "other.test" } });
+  await h.prisma.target.create({ data: { upstreamId: own.id, target: "10.0.0.2:80" } });
+  await h.prisma.target.create({ data: { upstreamId: other.id, target: "10.0.0.2:80" } });
   await h.prisma.service.delete({ where: { id: service.id } });
-  assert.equal(await h.prisma.target.count({ where: { serviceId: service.id } }), 0);
-  assert.equal(await h.prisma.target.count({ where: { serviceId: other.id } }), 1);
+  assert.equal(await h.prisma.upstream.count({ where: { id: own.id } }), 0);
+  assert.equal(await h.prisma.target.count({ where: { upstreamId: own.id } }), 0);
+  assert.equal(await h.prisma.target.count({ where: { upstreamId: other.id } }), 1);
+  await h.prisma.upstream.delete({ where: { id: other.id } });
+  assert.equal(await h.prisma.target.count({ where: { upstreamId: other.id } }), 0);
 });
 
 test("Route: CRUD, version bump, unique name, arrays and headers", async () => {

@@ -22,7 +22,14 @@ before(async () => {
       path: "/v1",
       readTimeout: 5000,
       tags: ["team-a"],
-      targets: { create: [{ target: "10.0.0.2:8443", weight: 50 }, { target: "10.0.0.1:8443" }] },
+      upstream: {
+        create: {
+          name: "billing.upstream",
+          targets: {
+            create: [{ target: "10.0.0.2:8443", weight: 50 }, { target: "10.0.0.1:8443" }],
+          },
+        },
+      },
     },
   });
   const plain = await p.service.create({ data: { name: "plain", host: "plain.test" } });

@@ -92,6 +92,7 @@ test("a fresh database gets every migration and the tables of the schema", async
       "Session",
       "Setting",
       "Target",
+      "Upstream",
       "_prisma_migrations",
     ],
   );

@@ -71,7 +71,9 @@ test("unique and foreign keys carry Prisma's names", async () => {
   const names = new Set(rows.map((row) => row.name));
   for (const expected of [
     "Service_name_key",
-    "Target_serviceId_target_key",
+    "Target_upstreamId_target_key",
+    "Upstream_name_key",
+    "Upstream_serviceId_key",
     "Route_name_key",
     "Plugin_name_serviceId_routeId_consumerId_key",
     "Consumer_username_key",
@@ -85,7 +87,8 @@ test("unique and foreign keys carry Prisma's names", async () => {
     "ApiToken_tokenHash_key",
     "Session_tokenHash_key",
     "ConfigVersion_version_key",
-    "Target_serviceId_fkey",
+    "Target_upstreamId_fkey",
+    "Upstream_serviceId_fkey",
     "Route_serviceId_fkey",
     "Plugin_serviceId_fkey",
     "Plugin_routeId_fkey",
