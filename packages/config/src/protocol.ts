@@ -112,8 +112,31 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
   .max(2048);
 
+/** A target's health on one data plane (Kong's words: /upstreams/{u}/health). */
+export const TARGET_HEALTH = ["HEALTHY", "UNHEALTHY", "DNS_ERROR", "HEALTHCHECKS_OFF"] as const;
+export type TargetHealth = (typeof TARGET_HEALTH)[number];
+
+/** Every target of every upstream the data plane runs, with its health there. */
+export const upstreamHealthSchema = z
+  .array(
+    z.object({
+      upstream: z.string().max(255),
+      target: z.string().max(512),
+      health: z.enum(TARGET_HEALTH),
+      /** the addresses a host name resolved to, each with its own health */
+      addresses: z
+        .array(z.object({ address: z.string().max(64), health: z.enum(TARGET_HEALTH) }))
+        .max(256)
+        .optional(),
+    }),
+  )
+  .max(10000);
+export type UpstreamHealthReport = z.infer<typeof upstreamHealthSchema>;
+
 /** What a data plane reports about what it runs, with every registration and heartbeat. */
 const appliedFields = {
+  /** target health per upstream (issue 12); older data planes omit it */
+  upstream_health: upstreamHealthSchema.nullable().default(null),
   applied_version: z.number().int().min(0).nullable().default(null),
   applied_hash: configHashSchema.nullable().default(null),
   /** what the data plane says about itself (ready, config source, cache state, last error) */

@@ -24,6 +24,7 @@ import {
   KeyRound,
   LogOut,
   Moon,
+  Network,
   Puzzle,
   Route,
   Send,
@@ -50,6 +51,7 @@ interface NavItem {
 const items: NavItem[] = [
   { label: "Dashboard", href: "/dashboard", icon: <Gauge size={18} aria-hidden /> },
   { label: "Services", href: "/services", icon: <Boxes size={18} aria-hidden /> },
+  { label: "Upstreams", href: "/upstreams", icon: <Network size={18} aria-hidden /> },
   { label: "Routes", href: "/routes", icon: <Route size={18} aria-hidden /> },
   { label: "Consumers", href: "/consumers", icon: <Users size={18} aria-hidden /> },
   { label: "Plugins", href: "/plugins", icon: <Puzzle size={18} aria-hidden /> },

@@ -22,6 +22,27 @@ export function ServicesList() {
   );
 }
 
+export function UpstreamsList() {
+  return (
+    <EntityList<Row>
+      resource="/upstreams"
+      noun="upstream"
+      name={(r) => String(r.name)}
+      href={(r) => `/upstreams/${r.id}`}
+      newHref="/upstreams/new"
+      description="An upstream balances traffic over its targets and keeps it away from unhealthy ones; a service whose host is the upstream's name uses it."
+      columns={[
+        { label: "Algorithm", render: (r) => <Code>{String(r.algorithm)}</Code> },
+        {
+          label: "Service",
+          render: (r) =>
+            (r.service as { id?: string } | null)?.id ? "own targets of a service" : "—",
+        },
+      ]}
+    />
+  );
+}
+
 /** id → name of every service (for showing a route's service). */
 export function useServiceNames(): Map<string, string> | null {
   const [names, setNames] = useState<Map<string, string> | null>(null);

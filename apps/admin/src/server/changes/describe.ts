@@ -66,11 +66,15 @@ export async function describeChange(
     return `configure ${name} ${scope}`;
   }
   if (type === "target") {
-    const s =
-      typeof row.serviceId === "string"
-        ? await tx.service.findUnique({ where: { id: row.serviceId } })
+    const u =
+      typeof row.upstreamId === "string"
+        ? await tx.upstream.findUnique({
+            where: { id: row.upstreamId },
+            include: { service: { select: { name: true } } },
+          })
         : null;
-    return `${action} target ${label(row)}${s ? ` of service ${s.name}` : ""}`;
+    const of = u?.service ? ` of service ${u.service.name}` : u ? ` of upstream ${u.name}` : "";
+    return `${action} target ${label(row)}${of}`;
   }
   const credential = CREDENTIAL_NAMES[type];
   if (credential) {

@@ -4,6 +4,7 @@ import { canonicalJson } from "@gatehouse/config";
 export const ENTITY_TYPES = [
   "services",
   "routes",
+  "upstreams",
   "targets",
   "consumers",
   "keyauth_credentials",
@@ -57,6 +58,7 @@ export function flatten(doc: unknown): Flat {
     plugins(r.plugins, { route: r.name ?? { id: r.id } });
   }
   for (const u of list(root.upstreams)) {
+    put("upstreams", u, nameOf(u.name), {}, ["targets"]);
     for (const t of list(u.targets)) put("targets", t, nameOf(t.target), { upstream: u.name });
   }
   for (const c of list(root.consumers)) {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { NormalizedConfig } from "@gatehouse/config";
-import { canonicalJson, isHmacAlgorithm, stableId, validateDeclarative } from "@gatehouse/config";
+import { canonicalJson, isHmacAlgorithm, validateDeclarative } from "@gatehouse/config";
 import { decryptSecret, hashApiKey, hashPassword, verifyPassword } from "@gatehouse/db/auth";
 import type { Prisma } from "@gatehouse/db/client";
 import {
@@ -11,6 +11,7 @@ import {
   validationCatalog,
 } from "@/server/catalog/plugins";
 import type { AuditEntry, Tx } from "@/server/changes/types";
+import { desiredUpstreams } from "@/server/declarative/import-upstreams";
 import { encryptJwtSecret, jwtSecretKey, keyHashSecret } from "@/server/entities/credentials";
 import { routeRow } from "@/server/entities/routes";
 import { serviceRow } from "@/server/entities/services";
@@ -89,15 +90,6 @@ function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions)
         errors.push({ path: `${path}.${key}`, message: "is not supported by the admin" });
     }
   }
-  const hosts = new Set(config.services.map((s) => s.host));
-  config.upstreams.forEach((u, i) => {
-    if (!hosts.has(u.name)) {
-      errors.push({
-        path: `upstreams[${i}].name`,
-        message: `no service has host ${JSON.stringify(u.name)}: targets belong to the services using an upstream`,
-      });
-    }
-  });
   if (options.mode === "tags") {
     const selected = options.tags ?? [];
     const check = (tags: string[], path: string) => {
@@ -218,7 +210,8 @@ export function validateDocument(
 /**
  * Makes the database match `doc` in `tx` (sync: the file is the whole truth; partial: only the
  * file's entities are created/updated; tags: like sync, limited to entities carrying the tags).
- * Entities are matched by natural key (service/route name, consumer username or custom_id, target,
+ * Entities are matched by natural key (service/route name, consumer username or custom_id, upstream
+ * name, upstream + target,
  * plugin name + scope, key hash, basic-auth username, consumer + acl group), else by the document's id.
  * Returns the audit entries of what changed (empty when nothing did).
  */
@@ -241,6 +234,7 @@ export async function importDocument(
     ]);
   const curJwts = await tx.jwtCredential.findMany();
   const curAcls = await tx.aclGroup.findMany();
+  const curUpstreams = await tx.upstream.findMany();
 
   const index = <T, K>(rows: T[], key: (row: T) => K | null) => {
     const map = new Map<K, T>();
@@ -252,7 +246,6 @@ export async function importDocument(
   };
   const serviceByName = index(curServices, (x) => x.name);
   const routeByName = index(curRoutes, (x) => x.name);
-  const targetByKey = index(curTargets, (x) => `${x.serviceId} ${x.target}`);
   const consumerByUsername = index(curConsumers, (x) => x.username);
   const consumerByCustomId = index(curConsumers, (x) => x.customId);
   const keyByHash = index(curKeys, (x) => x.keyHash);
@@ -267,11 +260,15 @@ export async function importDocument(
   );
 
   const serviceIds = new Map<string, string>();
+  for (const s of config.services) serviceIds.set(s.id, serviceByName.get(s.name)?.id ?? s.id);
+  const desired = desiredUpstreams(doc, config, serviceIds, {
+    upstreams: curUpstreams,
+    targets: curTargets,
+  });
   const services = new Map<string, Obj>();
   for (const s of config.services) {
-    const id = serviceByName.get(s.name)?.id ?? s.id;
-    serviceIds.set(s.id, id);
-    services.set(id, { id, ...serviceRow(s) });
+    const id = serviceIds.get(s.id) as string;
+    services.set(id, { id, ...serviceRow(s, desired.ownHost.get(s.id)) });
   }
 
   const routeIds = new Map<string, string>();
@@ -282,34 +279,6 @@ export async function importDocument(
     const serviceId = r.service ? (serviceIds.get(r.service.id) ?? null) : null;
     routes.set(id, { id, ...routeRow(r, serviceId) });
   }
-
-  const targets = new Map<string, Obj>();
-  const rawUpstreams = ((doc as Obj).upstreams ?? []) as Obj[];
-  config.upstreams.forEach((u, i) => {
-    const rawTargets = (rawUpstreams[i]?.targets ?? []) as Obj[];
-    const users = config.services
-      .filter((s) => s.host === u.name)
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
-    users.forEach((s, n) => {
-      const serviceId = serviceIds.get(s.id) as string;
-      u.targets.forEach((t, j) => {
-        const raw = rawTargets[j] ?? {};
-        const existing = targetByKey.get(`${serviceId} ${t.target}`);
-        const id =
-          existing?.id ??
-          (n === 0 && typeof raw.id === "string"
-            ? raw.id
-            : stableId(`target:${serviceId}:${t.target}`));
-        targets.set(id, {
-          id,
-          serviceId,
-          target: t.target,
-          weight: t.weight,
-          tags: (raw.tags as string[]) ?? [],
-        });
-      });
-    });
-  });
 
   const consumerIds = new Map<string, string>();
   const consumers = new Map<string, Obj>();
@@ -433,7 +402,8 @@ export async function importDocument(
     { type: "service", delegate: (t) => t.service as never, desired: services },
     { type: "consumer", delegate: (t) => t.consumer as never, desired: consumers },
     { type: "route", delegate: (t) => t.route as never, desired: routes },
-    { type: "target", delegate: (t) => t.target as never, desired: targets },
+    { type: "upstream", delegate: (t) => t.upstream as never, desired: desired.upstreams },
+    { type: "target", delegate: (t) => t.target as never, desired: desired.targets },
     { type: "keyauth_credential", delegate: (t) => t.keyAuthCredential as never, desired: keys },
     {
       type: "basicauth_credential",
@@ -448,6 +418,7 @@ export async function importDocument(
     service: curServices as unknown as Row[],
     consumer: curConsumers as unknown as Row[],
     route: curRoutes as unknown as Row[],
+    upstream: curUpstreams as unknown as Row[],
     target: curTargets as unknown as Row[],
     keyauth_credential: curKeys as unknown as Row[],
     basicauth_credential: curBasics as unknown as Row[],

@@ -45,6 +45,15 @@ function answer(latest: { version: number; hash: string } | null): ClusterAnswer
   };
 }
 
+/** What the data plane says about itself, with its target health (issue 12) under `upstream_health`. */
+function reportedOf(input: z.output<typeof heartbeatMessageSchema>) {
+  if (input.status === null && input.upstream_health === null) return undefined;
+  return {
+    ...(input.status ?? {}),
+    ...(input.upstream_health === null ? {} : { upstream_health: input.upstream_health }),
+  } as Prisma.InputJsonValue;
+}
+
 /** Registration (at start and whenever a heartbeat says it is unknown): upsert, then push. */
 export async function registerDataPlane(input: z.output<typeof registerMessageSchema>) {
   const latest = await latestVersion();
@@ -56,7 +65,7 @@ export async function registerDataPlane(input: z.output<typeof registerMessageSc
     plugins: input.plugins as unknown as Prisma.InputJsonValue,
     appliedVersion: input.applied_version,
     appliedHash: input.applied_hash,
-    reported: (input.status ?? undefined) as Prisma.InputJsonValue | undefined,
+    reported: reportedOf(input),
     lastSeenAt: new Date(),
   };
   const inSync = statusFor(input.applied_version, latest);
@@ -90,7 +99,7 @@ export async function heartbeatDataPlane(input: z.output<typeof heartbeatMessage
       lastSeenAt: new Date(),
       appliedVersion: input.applied_version,
       appliedHash: input.applied_hash,
-      reported: (input.status ?? undefined) as Prisma.InputJsonValue | undefined,
+      reported: reportedOf(input),
       ...(statusFor(input.applied_version, latest) as Prisma.DataPlaneUpdateManyMutationInput),
     },
   });

@@ -26,6 +26,7 @@ export interface BaseRow {
 /** Parent entity ids a nested path pins (`/services/{x}/routes` → serviceId). */
 export interface Scope {
   serviceId?: string;
+  upstreamId?: string;
   routeId?: string;
   consumerId?: string;
 }

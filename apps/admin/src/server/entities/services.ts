@@ -19,14 +19,16 @@ export const SERVICE_FIELDS = [
   "tags",
 ] as const;
 
-/** A validated service as its database row (Prisma field names, without the id). */
-export function serviceRow(s: NormalizedConfig["services"][number]) {
+/**
+ * A validated service as its database row (Prisma field names, without the id). `ownHost`: the
+ * host a service balancing over an upstream of its own keeps (that upstream's Host header, what
+ * the export writes back as its host_header); a service naming any other upstream keeps the name.
+ */
+export function serviceRow(s: NormalizedConfig["services"][number], ownHost?: string) {
   return {
     name: s.name,
     protocol: s.protocol,
-    // A service balancing over an upstream (decK) keeps that upstream's targets as its own; its
-    // host is the Host header they get (what the export writes back as the upstream's host_header).
-    host: s.upstream ? (s.upstream.hostHeader ?? s.host) : s.host,
+    host: ownHost ?? s.host,
     port: s.port,
     path: s.path,
     connectTimeout: s.connectTimeout,

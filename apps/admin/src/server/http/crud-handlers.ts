@@ -22,11 +22,19 @@ export interface Parent<Row extends BaseRow> {
   param: string;
   resource: Resource<Row>;
   field: keyof Scope;
+  /** a scope other than the parent's id (e.g. a service's own upstream); write = may create it */
+  scope?: (key: string, write: boolean) => ScopeResolver;
 }
 
-function scopeResolver(parent: Parent<BaseRow> | undefined, params: Params): ScopeResolver {
+function scopeResolver(
+  parent: Parent<BaseRow> | undefined,
+  params: Params,
+  write = false,
+): ScopeResolver {
   if (!parent) return async () => ({});
-  return parentScope(parent.resource, params[parent.param] ?? "", parent.field);
+  const key = params[parent.param] ?? "";
+  if (parent.scope) return parent.scope(key, write);
+  return parentScope(parent.resource, key, parent.field);
 }
 
 const etag = (row: BaseRow) => `"${row.version}"`;
@@ -49,7 +57,7 @@ export function collectionHandlers<Row extends BaseRow>(
         resource,
         { auth, requestId, ip },
         body,
-        scopeResolver(parent, params),
+        scopeResolver(parent, params, true),
       );
       return Response.json(entity, { status: 201, headers: { etag: etag(row) } });
     }),
@@ -90,7 +98,7 @@ export function itemHandlers<Row extends BaseRow>(
       const body = await readEntityBody(req, resource.type);
       const expected = expectedVersion(req, body);
       const key = params[param] ?? "";
-      const resolveScope = scopeResolver(parent, params);
+      const resolveScope = scopeResolver(parent, params, true);
       const existing = await findEntity(resource, key, await resolveScope(undefined as never));
       const named =
         UUID.test(key) || !resource.putField ? { id: key } : { [resource.putField]: key };

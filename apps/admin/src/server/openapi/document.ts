@@ -142,6 +142,23 @@ export const OPERATIONS: Operation[] = [
     "Target",
     "target of a service",
   ),
+  ...crud("/upstreams", "upstream", "Upstreams", "UpstreamInput", "Upstream", "upstream"),
+  ...crud(
+    "/upstreams/{upstream}/targets",
+    "target",
+    "Upstreams",
+    "TargetInput",
+    "Target",
+    "target of an upstream",
+  ),
+  {
+    method: "get",
+    path: "/upstreams/{upstream}/health",
+    summary: "Target health of an upstream, per data plane (from their heartbeats)",
+    tag: "Upstreams",
+    role: "viewer",
+    response: "UpstreamHealth",
+  },
   ...crud("/routes", "route", "Routes", "RouteInput", "Route", "route"),
   ...crud(
     "/routes/{route}/plugins",

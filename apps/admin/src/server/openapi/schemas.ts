@@ -1,5 +1,13 @@
 import "server-only";
-import { documentSchema, JWT_ALGORITHMS, traceSchema } from "@gatehouse/config";
+import {
+  HASH_ON,
+  JWT_ALGORITHMS,
+  TARGET_HEALTH,
+  UPSTREAM_ALGORITHMS,
+  documentSchema,
+  healthchecksSchema,
+  traceSchema,
+} from "@gatehouse/config";
 import { z } from "zod";
 import { ROLES } from "@/server/auth/roles";
 import {
@@ -19,7 +27,8 @@ const service = doc.services.unwrap().element;
 const route = doc.routes.unwrap().element;
 const consumer = doc.consumers.unwrap().element;
 const plugin = doc.plugins.unwrap().element;
-const target = doc.upstreams.unwrap().element.shape.targets.unwrap().element;
+const upstream = doc.upstreams.unwrap().element;
+const target = upstream.shape.targets.unwrap().element;
 const keyauth = consumer.shape.keyauth_credentials.unwrap().element;
 const basicauth = consumer.shape.basicauth_credentials.unwrap().element;
 const jwt = consumer.shape.jwt_secrets.unwrap().element;
@@ -117,10 +126,58 @@ export const Consumer = z.object({
   tags: z.array(z.string()),
 });
 
+export const UpstreamInput = upstream.omit({ id: true, targets: true }).extend(version);
+const nullableString = z.string().nullable();
+export const Upstream = z.object({
+  ...readOnly,
+  name: z.string(),
+  algorithm: z.enum(UPSTREAM_ALGORITHMS),
+  hash_on: z.enum(HASH_ON),
+  hash_fallback: z.enum(HASH_ON),
+  hash_on_header: nullableString,
+  hash_fallback_header: nullableString,
+  hash_on_cookie: nullableString,
+  hash_on_cookie_path: z.string(),
+  hash_on_query_arg: nullableString,
+  hash_fallback_query_arg: nullableString,
+  hash_on_uri_capture: nullableString,
+  hash_fallback_uri_capture: nullableString,
+  slots: z.int(),
+  healthchecks: healthchecksSchema.describe("Kong's health checks, every default filled in"),
+  host_header: nullableString,
+  service: ref.describe("the service this upstream holds the targets of, if any"),
+  tags: z.array(z.string()),
+});
+const health = z.enum([...TARGET_HEALTH, "PARTIAL", "UNKNOWN"]);
+export const UpstreamHealth = z.object({
+  upstream: z.object({ id: z.string(), name: z.string() }),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      target: z.string(),
+      weight: z.int(),
+      health: health.describe(
+        "what every connected data plane reports; PARTIAL when they differ, UNKNOWN when none does",
+      ),
+      data_planes: z.array(
+        z.object({
+          id: z.string(),
+          hostname: z.string().nullable(),
+          health: z.enum(TARGET_HEALTH),
+          addresses: z
+            .array(z.object({ address: z.string(), health: z.enum(TARGET_HEALTH) }))
+            .optional(),
+        }),
+      ),
+    }),
+  ),
+  data_planes: z.array(z.object({ id: z.string(), hostname: z.string().nullable() })),
+});
+
 export const TargetInput = target.omit({ id: true }).extend(version);
 export const Target = z.object({
   ...readOnly,
-  service: ref,
+  upstream: ref,
   target: z.string(),
   weight: z.int(),
   tags: z.array(z.string()),
@@ -205,6 +262,7 @@ const diffGroup = z.object({
 export const ConfigDiff = z.object({
   services: diffGroup,
   routes: diffGroup,
+  upstreams: diffGroup,
   targets: diffGroup,
   consumers: diffGroup,
   keyauth_credentials: diffGroup,

@@ -9,6 +9,7 @@ const TAGGED: [entityName: string, table: string][] = [
   ["routes", "Route"],
   ["plugins", "Plugin"],
   ["consumers", "Consumer"],
+  ["upstreams", "Upstream"],
   ["targets", "Target"],
   ["keyauth_credentials", "KeyAuthCredential"],
   ["basicauth_credentials", "BasicAuthCredential"],

@@ -1,6 +1,6 @@
 import { collectionHandlers } from "@/server/http/crud-handlers";
 import { services } from "@/server/entities/services";
-import { targets } from "@/server/entities/targets";
+import { serviceTargetsScope, targets } from "@/server/entities/targets";
 
 export const dynamic = "force-dynamic";
 
@@ -8,4 +8,5 @@ export const { GET, POST } = collectionHandlers(targets, {
   param: "service",
   resource: services,
   field: "serviceId",
+  scope: serviceTargetsScope,
 });
