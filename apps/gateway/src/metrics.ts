@@ -108,6 +108,8 @@ export class GatewayMetrics {
   readonly connectionsForcedClosed: CounterT;
   /** the configured caps */
   readonly connectionsLimit: Gauge<"limit">;
+  /** 1 = healthy (or no checks), 0 = unhealthy or its name does not resolve */
+  readonly upstreamTargetHealth: Gauge<"upstream" | "target">;
   /** open client connections on the proxy listener, read at scrape time (set by the gateway) */
   openConnections: () => Promise<number> = () => Promise.resolve(0);
   private readonly routes = new Map<string, RouteMetrics>();
@@ -162,6 +164,12 @@ export class GatewayMetrics {
       async collect() {
         this.set(await openConnections());
       },
+    });
+    this.upstreamTargetHealth = new Gauge({
+      name: "gatehouse_upstream_target_health",
+      help: "Health of each target of each upstream on this data plane (1 healthy, 0 not)",
+      labelNames: ["upstream", "target"],
+      registers,
     });
     this.connectionsLimit = new Gauge({
       name: "gatehouse_connections_limit",

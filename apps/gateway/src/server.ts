@@ -20,6 +20,8 @@ import { GatewayMetrics } from "./metrics.js";
 import { ControlPlaneAgent, pullConfig } from "./cluster/agent.js";
 import { loadNodeId } from "./cluster/node-id.js";
 import { compileSnapshot } from "./config/snapshot.js";
+import type { Resolve } from "./proxy/balancer/dns.js";
+import { NodeHealth } from "./proxy/balancer/node-health.js";
 import type { GatewaySnapshot } from "./config/snapshot.js";
 import { ConfigState } from "./config/state.js";
 import type { ApplyResult, SnapshotSource } from "./config/state.js";
@@ -62,6 +64,8 @@ export interface GatewayOptions {
   shutdownGrace?: number;
   /** ms to keep retrying a bind that finds its address in use (default 10 s, 0 = fail at once) */
   bindRetryWindow?: number;
+  /** how host-name targets are resolved (default: the system resolver; tests inject their own) */
+  resolve?: Resolve;
 }
 
 export type StartSource = SnapshotSource | "none";
@@ -99,6 +103,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     dataPlaneOptions(opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR], metrics.registry),
   );
   metrics.configVersion.set(-1);
+  // target health, active probes and DNS of upstream targets: one per data plane
+  const health = new NodeHealth(metrics, log, opts.resolve);
   const limits = opts.limits ?? {};
   const listen = opts.listen ?? { host: "127.0.0.1", port: 8000 };
   const controlAddr = opts.control ?? { host: "127.0.0.1", port: 8001 };
@@ -125,6 +131,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
           keyHashSecret: opts.keyHashSecret,
           upstreamDeny,
           localDeny,
+          health: health.registry,
         },
         config,
         meta,
@@ -135,6 +142,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         ? (s, canonical) => writeCache(opts.cacheDir as string, s, canonical)
         : undefined,
     onApplied: (s) => {
+      health.apply(s.balanced);
       metrics.configApplies.inc();
       metrics.configVersion.set(s.meta.version);
       // plugins release resources (connections, queues) of configs that are gone; never throws
@@ -251,6 +259,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       state,
       log,
       heartbeatMs: opts.heartbeatIntervalMs,
+      upstreamHealth: () => health.registry.report(),
       status: () => ({
         cache: opts.cacheDir === undefined ? null : { dir: opts.cacheDir, ...cacheStatus },
       }),
@@ -294,6 +303,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     },
     async close() {
       await agent?.stop();
+      health.stop();
       const grace = opts.shutdownGrace ?? 10_000;
       const s = proxy.server;
       // stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms

@@ -12,7 +12,6 @@ export {
   unmapIPv4,
 } from "./client-address.js";
 export type { TrustedProxies } from "./client-address.js";
-export { documentSchema, hostnameRe, upstreamDenySchema } from "./schema.js";
 export { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 export type { JwtAlgorithm } from "./jwt-algorithms.js";
 export { jwtKeyTypeProblem, jwtPublicKeyProblem, MIN_RSA_BITS } from "./jwt-keys.js";

@@ -20,9 +20,10 @@ test("an upstream gets Kong's defaults", () => {
   assert.equal(u.hashOnCookiePath, "/");
   assert.equal(u.slots, 10000);
   assert.deepEqual(u.healthchecks, DEFAULT_HEALTHCHECKS);
-  assert.deepEqual(u.healthchecks.active.unhealthy.http_statuses, [
-    429, 404, 500, 501, 502, 503, 504, 505,
-  ]);
+  assert.deepEqual(
+    u.healthchecks.active.unhealthy.http_statuses,
+    [429, 404, 500, 501, 502, 503, 504, 505],
+  );
   assert.deepEqual(u.healthchecks.passive.unhealthy.http_statuses, [429, 500, 503]);
 });
 

@@ -34,7 +34,13 @@ export type UpstreamOutcome =
   /** the upstream answered with this head (its body is the adapter's, see stream/readUpstreamBody) */
   | { kind: "response"; status: number; headers: NodeHeaders }
   /** the transport failed (or no upstream): the error flow, then a 502/503/504 unless a plugin answers */
-  | { kind: "failed"; failure: UpstreamFailureKind; error?: unknown }
+  | {
+      kind: "failed";
+      failure: UpstreamFailureKind;
+      error?: unknown;
+      /** shown when no plugin answers instead of the status's default (safe to show) */
+      message?: string;
+    }
   /** the client went away while proxying: only the log phase runs (status 499) */
   | { kind: "gone" };
 
@@ -66,7 +72,7 @@ export async function runPipeline(tx: Transaction, io: PipelineIO): Promise<void
   } else if (!tx.responded) {
     const out = await io.proxy(proxyRequest(tx));
     if (out.kind === "gone") return runLog(tx, io.logInfo(499));
-    if (out.kind === "failed") await upstreamFailed(tx, out.failure, out.error);
+    if (out.kind === "failed") await upstreamFailed(tx, out.failure, out.error, out.message);
     else {
       upstreamHead(tx, out.status, out.headers);
       proxied = true;
@@ -137,6 +143,7 @@ async function upstreamFailed(
   tx: Transaction,
   kind: UpstreamFailureKind,
   error: unknown,
+  message?: string,
 ): Promise<void> {
   const err = new UpstreamError(kind, error);
   tx.log.warn({ err: error, kind }, "upstream request failed");
@@ -144,7 +151,7 @@ async function upstreamFailed(
   tx.status = err.status;
   setPhase(tx, "error");
   tx.exitedInPhase = false;
-  await errorFlow(tx, err, undefined, err.status);
+  await errorFlow(tx, err, undefined, err.status, message);
   setPhase(tx, "idle");
 }
 
@@ -243,13 +250,15 @@ async function failed(
 /**
  * The error flow (hyper-middleware): catch handlers of the plugins after `thrower` (all of them for an
  * upstream failure) may answer with exit()/error(), or pass the error on (return, or throw another one).
- * Unrecovered: `status` with the default message (never the error's own text), through the error formatting.
+ * Unrecovered: `status` with the default message (never the error's own text; an upstream failure
+ * may bring its own public one), through the error formatting.
  */
 async function errorFlow(
   tx: Transaction,
   err: unknown,
   thrower: ChainEntry | undefined,
   status: number,
+  message = defaultMessage(status),
 ): Promise<void> {
   tx.unexpected = true;
   const catchers = tx.chain.catchers;
@@ -276,7 +285,7 @@ async function errorFlow(
     }
     if (tx.traceOn) addTrace(tx, c.name, phase, t0, "ok", true);
   }
-  produceError(tx, status, defaultMessage(status), undefined);
+  produceError(tx, status, message, undefined);
   tx.exitedInPhase = true;
 }
 

@@ -16,6 +16,7 @@ import type {
   PluginInfo,
   PulledConfig,
   RegisterMessage,
+  UpstreamHealthReport,
 } from "@gatehouse/config";
 import type { Logger } from "pino";
 import type { z } from "zod";
@@ -59,6 +60,8 @@ export interface AgentOptions extends ControlPlaneConnection {
   pushGraceMs?: number;
   /** extra status reported with registration and heartbeats */
   status?: () => Record<string, unknown>;
+  /** target health of every upstream (issue 12), reported with registration and heartbeats */
+  upstreamHealth?: () => UpstreamHealthReport;
 }
 
 /** A control plane answer parsed with its protocol schema; a wrong shape is a failed call. */
@@ -204,6 +207,7 @@ export class ControlPlaneAgent {
       id: this.opts.nodeId,
       applied_version: s?.meta.version ?? null,
       applied_hash: s?.meta.hash ?? null,
+      upstream_health: this.opts.upstreamHealth?.() ?? null,
       status: {
         ready: s !== null,
         source: s?.meta.source ?? null,

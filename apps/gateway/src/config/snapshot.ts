@@ -1,5 +1,11 @@
 import { DEFAULT_UPSTREAM_DENY, UpstreamDenyList } from "@gatehouse/config";
-import type { NormalizedConfig, NormalizedRoute, NormalizedService } from "@gatehouse/config";
+import type {
+  NormalizedConfig,
+  NormalizedHashing,
+  NormalizedRoute,
+  NormalizedService,
+  NormalizedUpstream,
+} from "@gatehouse/config";
 import { tryCompileChains } from "@gatehouse/plugin-kit";
 import type {
   Chain,
@@ -10,6 +16,9 @@ import type {
 } from "@gatehouse/plugin-kit";
 import { compileTrustedProxies, UpstreamGuard, UpstreamPool } from "../proxy/index.js";
 import type { TrustedProxies, Upstream, UpstreamPoolOptions } from "../proxy/index.js";
+import { HealthPolicy } from "../proxy/balancer/health.js";
+import type { HealthRegistry } from "../proxy/balancer/health.js";
+import type { BalancedUpstream } from "../proxy/balancer/node-health.js";
 import { buildCredentials } from "./credentials.js";
 import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
 import { credentialQueryNames } from "./credential-names.js";
@@ -29,6 +38,8 @@ export interface RouteEntry {
   upstream: Upstream | null;
   /** host header sent upstream when preserve_host is off */
   upstreamHost: string;
+  /** the upstream's hash settings when it balances by consistent-hashing on something */
+  hashing: NormalizedHashing | null;
   maxBodySize: number | null;
   /**
    * The chain is only a request-termination without trigger or echo: every request gets the same
@@ -64,6 +75,8 @@ export interface GatewaySnapshot extends CompiledSnapshot {
   trustedProxies: TrustedProxies;
   /** query arguments carrying credentials, redacted in the access log (null = none) */
   logRedaction: ReadonlySet<string> | null;
+  /** the upstream entities in use, for the health services (NodeHealth) */
+  balanced: BalancedUpstream[];
 }
 
 export interface CompileContext {
@@ -76,6 +89,23 @@ export interface CompileContext {
   upstreamDeny: readonly string[];
   /** this data plane's own listeners (and its control plane's port), updated once listening */
   localDeny: { current: UpstreamDenyList };
+  /** this data plane's target health (kept across configs) */
+  health?: HealthRegistry;
+}
+
+function hashingOf(u: NormalizedUpstream): NormalizedHashing {
+  return {
+    hashOn: u.hashOn,
+    hashFallback: u.hashFallback,
+    hashOnHeader: u.hashOnHeader,
+    hashFallbackHeader: u.hashFallbackHeader,
+    hashOnCookie: u.hashOnCookie,
+    hashOnCookiePath: u.hashOnCookiePath,
+    hashOnQueryArg: u.hashOnQueryArg,
+    hashFallbackQueryArg: u.hashFallbackQueryArg,
+    hashOnUriCapture: u.hashOnUriCapture,
+    hashFallbackUriCapture: u.hashFallbackUriCapture,
+  };
 }
 
 function hostHeader(service: NormalizedService): string {
@@ -123,25 +153,61 @@ export function compileSnapshot(
     ctx.localDeny,
     JSON.stringify(denyRules),
   );
-  const pool = new UpstreamPool({ ...ctx.poolOptions, previous: previous?.pool, guard });
+  const pool = new UpstreamPool({
+    ...ctx.poolOptions,
+    previous: previous?.pool,
+    guard,
+    ...(ctx.health ? { health: ctx.health } : {}),
+  });
   try {
     const upstreams = new Map<string, Upstream>();
+    const policies = new Map<string, HealthPolicy>();
+    const balanced = new Map<string, BalancedUpstream>();
     for (const s of config.services) {
-      const targets = s.upstream
-        ? s.upstream.targets.map((t) => ({ host: t.host, port: t.port, weight: t.weight }))
+      const u = s.upstream;
+      const targets = u
+        ? u.targets.map((t) => ({ host: t.host, port: t.port, weight: t.weight, target: t.target }))
         : [{ host: s.host, port: s.port, weight: 100 }];
-      upstreams.set(
-        s.id,
-        pool.upstream({
-          key: s.id,
-          protocol: s.protocol,
-          targets,
-          connectTimeout: s.connectTimeout,
-          readTimeout: s.readTimeout,
-          writeTimeout: s.writeTimeout,
-          retries: s.retries,
-        }),
-      );
+      let policy: HealthPolicy | undefined;
+      if (u) {
+        policy = policies.get(u.name) ?? new HealthPolicy(u.healthchecks);
+        policies.set(u.name, policy);
+      }
+      const upstream = pool.upstream({
+        key: s.id,
+        protocol: s.protocol,
+        targets,
+        connectTimeout: s.connectTimeout,
+        readTimeout: s.readTimeout,
+        writeTimeout: s.writeTimeout,
+        retries: s.retries,
+        ...(u && policy
+          ? {
+              balancing: {
+                name: u.name,
+                algorithm: u.algorithm,
+                slots: u.slots,
+                hashing: hashingOf(u),
+                policy,
+              },
+            }
+          : {}),
+      });
+      upstreams.set(s.id, upstream);
+      if (u && policy && !balanced.has(u.name)) {
+        balanced.set(u.name, {
+          name: u.name,
+          policy,
+          guard,
+          targets: upstream.targets.map((t, i) => ({
+            host: t.host,
+            port: t.port,
+            hostHeader: u.targets[i]?.host ?? t.host,
+            target: u.targets[i]?.target ?? t.id,
+            state: t.state,
+          })),
+        });
+      }
     }
     const entries: RouteEntry[] = config.routes.map((route) => {
       const service = route.service;
@@ -155,6 +221,11 @@ export function compileSnapshot(
         chain,
         upstream: service ? (upstreams.get(service.id) ?? null) : null,
         upstreamHost: service ? hostHeader(service) : "",
+        hashing:
+          service?.upstream?.algorithm === "consistent-hashing" &&
+          service.upstream.hashOn !== "none"
+            ? hashingOf(service.upstream)
+            : null,
         maxBodySize: route.maxBodySize,
         staticAnswer: answersStatically(chain, config),
         staticResponse: null,
@@ -175,6 +246,7 @@ export function compileSnapshot(
       credentials,
       trustedProxies,
       logRedaction: credentialQueryNames(config.plugins),
+      balanced: [...balanced.values()],
       retire: () => pool.close(),
     };
   } catch (err) {

@@ -20,6 +20,7 @@ import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
 import { forward, hopByHopStrip, pipeResponse, writeResponseHead } from "../proxy/index.js";
 import type { ForwardHandlers, ForwardedHeaders, ForwardError } from "../proxy/index.js";
 import type { RouteEntry } from "../config/snapshot.js";
+import { requestHashKey } from "../proxy/balancer/hash-key.js";
 import { RequestBodyError, readBody } from "./body.js";
 import { flatHeaders, nodeHeaders, sendError } from "./respond.js";
 
@@ -89,6 +90,10 @@ export class Exchange implements ForwardHandlers, PipelineIO {
   upstreamPath = "";
   host = "";
   fwd: ForwardedHeaders | undefined;
+  /** the request's path, query and route captures: consistent-hashing input (hash-key.ts) */
+  path = "";
+  rawQuery = "";
+  captures: Record<string, string> | null = null;
   private upstreamRes: IncomingMessage | undefined;
   private settle: ((outcome: UpstreamOutcome) => void) | undefined;
 
@@ -134,7 +139,14 @@ export class Exchange implements ForwardHandlers, PipelineIO {
       if (err.kind === "cancelled" && this.res.destroyed) {
         this.source = "error";
         settle(GONE);
-      } else settle({ kind: "failed", failure: kindOf(err), error: err });
+      } else {
+        settle({
+          kind: "failed",
+          failure: kindOf(err),
+          error: err,
+          ...(err.clientMessage ? { message: err.clientMessage } : {}),
+        });
+      }
       return;
     }
     this.source = "error";
@@ -148,7 +160,8 @@ export class Exchange implements ForwardHandlers, PipelineIO {
       },
       "upstream request failed",
     );
-    sendError(this.req, this.res, err.status, defaultMessage(err.status), this.traceHeaders());
+    const message = err.clientMessage ?? defaultMessage(err.status);
+    sendError(this.req, this.res, err.status, message, this.traceHeaders());
   }
 
   // ---- PipelineIO: the plugin path ----
@@ -178,11 +191,24 @@ export class Exchange implements ForwardHandlers, PipelineIO {
       headers.host = entry.route.preserveHost && this.host !== "" ? this.host : entry.upstreamHost;
     }
     const body = r.body ?? this.body;
+    const fwd = this.fwd as ForwardedHeaders;
+    const hashKey = requestHashKey(
+      entry.hashing,
+      req,
+      {
+        clientIp: fwd["x-real-ip"],
+        path: this.path,
+        rawQuery: this.rawQuery,
+        captures: this.captures,
+      },
+      this.tx?.consumer?.id ?? null,
+    );
     const out = {
       method: r.method,
       path: r.query === "" ? outPath : `${outPath}?${r.query}`,
       headers,
       ...(body ? { body } : {}),
+      ...(hashKey ? { hashKey } : {}),
     };
     return new Promise((resolve) => {
       this.settle = resolve;

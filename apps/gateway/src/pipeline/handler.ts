@@ -13,6 +13,7 @@ import {
   refuseBadFraming,
 } from "../proxy/index.js";
 import type { ForwardedHeaders, FramingError } from "../proxy/index.js";
+import { requestHashKey } from "../proxy/balancer/hash-key.js";
 import { normalizeTarget } from "../router/route-table.js";
 import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
@@ -174,12 +175,23 @@ export class Handler {
         "x-real-ip",
         fwd["x-real-ip"],
       );
-      forward(req, res, entry.upstream, { method, path: m.upstreamPath + search, rawHeaders }, ex);
+      const hk = { clientIp: fwd["x-real-ip"], path, rawQuery, captures: m.captures ?? null };
+      const hashKey = requestHashKey(entry.hashing, req, hk, null);
+      forward(
+        req,
+        res,
+        entry.upstream,
+        { method, path: m.upstreamPath + search, rawHeaders, ...(hashKey ? { hashKey } : {}) },
+        ex,
+      );
       return;
     }
     ex.upstreamPath = m.upstreamPath;
     ex.host = host;
     ex.fwd = fwd;
+    ex.path = path;
+    ex.rawQuery = rawQuery;
+    ex.captures = m.captures ?? null;
     this.withPlugins(ex, snap, entry, method, host, path, rawQuery).catch((err: unknown) =>
       ex.internalError(err),
     );

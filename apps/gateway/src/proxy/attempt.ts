@@ -72,6 +72,8 @@ export class Attempt {
   readonly host: string;
   readonly port: number;
   done = false;
+  /** counted out of the target's requests in flight */
+  released = false;
   proxyReq: ClientRequest | undefined;
   proxyRes: IncomingMessage | undefined;
   socket: Socket | undefined;
@@ -91,7 +93,9 @@ export class Attempt {
     readonly started: number,
   ) {
     this.protocol = fx.https ? "https:" : "http:";
-    this.host = target.host;
+    // a host-name target's resolved addresses in turn (balancer/dns.ts), else the name itself
+    this.host = target.state.address(target.host);
+    target.state.active++;
     this.port = target.port;
   }
 }
@@ -178,6 +182,10 @@ function onProxyWebError(err: Error, _req: unknown, _res: unknown, target: unkno
 
 /** The attempt is over: timers off, its listeners on the client request and proxyReq removed. */
 export function finishAttempt(a: Attempt): void {
+  if (!a.released) {
+    a.released = true;
+    a.target.state.active--;
+  }
   clearTimers(a);
   const proxyReq = a.proxyReq;
   if (proxyReq !== undefined) proxyReq.removeListener("finish", onProxyReqFinish);

@@ -73,10 +73,12 @@ export class ForwardError extends GatewayError {
   readonly kind: ForwardErrorKind;
   readonly status: ForwardErrorStatus;
   readonly code: string;
+  /** what the client is told instead of the status's default message (e.g. Kong's no-peer 503) */
+  readonly clientMessage: string | undefined;
 
   constructor(
     kind: ForwardErrorKind,
-    options?: { message?: string; code?: string; cause?: unknown },
+    options?: { message?: string; code?: string; cause?: unknown; clientMessage?: string },
   ) {
     const def = KINDS[kind];
     super(
@@ -87,6 +89,7 @@ export class ForwardError extends GatewayError {
     this.kind = kind;
     this.status = def.status;
     this.code = options?.code ?? def.code;
+    this.clientMessage = options?.clientMessage;
   }
 }
 

@@ -8,6 +8,7 @@
 // - response.ts  pipeResponse: the upstream body relayed to the client with backpressure
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Attempt, finishAttempt, ignoreError, launch } from "./attempt.js";
+import { ERR_NO_PEER } from "./balancer/balancing.js";
 import { ForwardError, classifyError, isConnectFailure } from "./errors.js";
 import {
   assertOutboundPath,
@@ -56,6 +57,7 @@ export class Forwarding {
     readonly mode: BodyMode,
     readonly body: Buffer | undefined,
     readonly handlers: ForwardHandlers,
+    readonly hashKey: string | undefined,
   ) {
     this.https = upstream.spec.protocol === "https";
   }
@@ -74,6 +76,7 @@ export class Forwarding {
     if (this.settled) return;
     this.settled = true;
     const latency = performance.now() - a.started;
+    this.upstream.passive?.response(a.target.state, proxyRes.statusCode ?? 0, latency);
     try {
       this.handlers.onResponse(proxyRes, {
         target: a.target.id,
@@ -99,14 +102,14 @@ export class Forwarding {
     let chosen = target;
     if (chosen === undefined) {
       const tried = this.tried;
-      chosen = this.upstream.pick(tried);
+      chosen = this.upstream.pick(tried, this.hashKey);
       if (chosen === undefined && tried !== undefined && tried.size > 0) {
         tried.clear();
-        chosen = this.upstream.pick(tried);
+        chosen = this.upstream.pick(tried, this.hashKey);
       }
     }
     if (chosen === undefined) {
-      this.fail(new ForwardError("unavailable"));
+      this.fail(noPeer(this.upstream));
       return;
     }
     // only needed once a retry happens; the first pick has nothing to exclude
@@ -133,6 +136,13 @@ export class Forwarding {
     )
       this.res.shouldKeepAlive = false;
   }
+}
+
+/** No target may take the request: for an upstream entity, Kong's 503 message. */
+function noPeer(upstream: Upstream): ForwardError {
+  return upstream.spec.balancing
+    ? new ForwardError("unavailable", { message: ERR_NO_PEER, clientMessage: ERR_NO_PEER })
+    : new ForwardError("unavailable");
 }
 
 /**
@@ -168,6 +178,7 @@ function abortAttempt(a: Attempt, err: ForwardError): void {
   finishAttempt(a);
   a.proxyReq?.destroy();
   fx.closeIfBodyUnread();
+  if (!fx.clientGone) fx.upstream.passive?.failure(a.target.state, err.kind);
   if (fx.clientGone) {
     fx.fail(new ForwardError("cancelled", { cause: err.kind === "cancelled" ? undefined : err }));
     return;
@@ -245,6 +256,7 @@ export function forward(
     mode,
     out.body,
     handlers,
+    out.hashKey,
   );
   (res as ServerResponse & ForwardingHolder)[kForwarding] = fx;
   res.on("close", onClientClose);
@@ -257,7 +269,7 @@ export function forward(
     return;
   }
   if (upstream.available === 0) {
-    process.nextTick(() => fx.fail(new ForwardError("unavailable")));
+    process.nextTick(() => fx.fail(noPeer(upstream)));
     return;
   }
   fx.start();

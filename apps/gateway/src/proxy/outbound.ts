@@ -17,6 +17,8 @@ export interface OutboundRequest {
   rawHeaders?: string[];
   /** a body a plugin buffered; else the client request stream is relayed */
   body?: Buffer;
+  /** the request's consistent-hashing input (balancer/hash-key.ts); none = round-robin */
+  hashKey?: string;
 }
 
 export type BodyMode = "none" | "buffer" | "stream";

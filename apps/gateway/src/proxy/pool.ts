@@ -3,8 +3,12 @@ import https from "node:https";
 import type { Duplex } from "node:stream";
 import { isIP } from "node:net";
 import type { TcpNetConnectOpts } from "node:net";
-import { SmoothWeightedRoundRobin } from "./balancer.js";
 import { UpstreamPoolError } from "./errors.js";
+import { createPicker } from "./balancer/algorithms.js";
+import type { Picker } from "./balancer/algorithms.js";
+import { PassiveHealth, balancingFingerprint } from "./balancer/balancing.js";
+import type { BalancingSpec } from "./balancer/balancing.js";
+import { HealthRegistry, TargetState } from "./balancer/health.js";
 import { guardConnection } from "./guard.js";
 import type { UpstreamGuard } from "./guard.js";
 
@@ -12,6 +16,8 @@ export interface TargetSpec {
   host: string;
   port: number;
   weight: number;
+  /** the target as configured (`host:port`), its health key; default host:port */
+  target?: string;
 }
 
 export interface UpstreamSpec {
@@ -28,6 +34,8 @@ export interface UpstreamSpec {
   retries: number;
   /** verify the upstream's TLS certificate (https only), default true */
   tlsVerify?: boolean;
+  /** an upstream entity's algorithm and health checks; none = round-robin, always healthy */
+  balancing?: BalancingSpec;
 }
 
 export interface UpstreamPoolOptions {
@@ -41,6 +49,8 @@ export interface UpstreamPoolOptions {
   previous?: UpstreamPool;
   /** addresses never connected to (checked on every new connection, after DNS resolution) */
   guard?: UpstreamGuard;
+  /** this data plane's target health (kept across generations); default: one of its own */
+  health?: HealthRegistry;
 }
 
 type AgentKind = http.Agent & { retired: boolean; readonly idleTimeout: number };
@@ -122,6 +132,8 @@ export interface Target {
   readonly port: number;
   readonly weight: number;
   readonly agent: http.Agent;
+  /** health, requests in flight, response times, resolved addresses */
+  readonly state: TargetState;
 }
 
 export class Upstream {
@@ -129,23 +141,33 @@ export class Upstream {
   readonly spec: UpstreamSpec;
   /** @internal */
   readonly targets: readonly Target[];
-  private readonly balancer: SmoothWeightedRoundRobin<Target>;
+  /** passive health checks (upstream entities only) */
+  readonly passive: PassiveHealth | undefined;
+  private readonly picker: Picker<Target>;
+  private readonly configured: number;
 
   /** @internal use UpstreamPool#upstream */
-  constructor(spec: UpstreamSpec, targets: readonly Target[]) {
+  constructor(spec: UpstreamSpec, targets: readonly Target[], health: HealthRegistry) {
     this.key = spec.key;
     this.spec = spec;
     this.targets = targets;
-    this.balancer = new SmoothWeightedRoundRobin(targets);
+    const b = spec.balancing;
+    this.picker = createPicker(b?.algorithm ?? "round-robin", targets, b?.slots ?? 10000);
+    this.passive = b ? new PassiveHealth(health, b.policy) : undefined;
+    this.configured = targets.filter((t) => t.weight > 0).length;
   }
 
-  /** Next target by weight, skipping `exclude`; undefined when none is left. */
-  pick(exclude?: ReadonlySet<Target>): Target | undefined {
-    return this.balancer.pick(exclude);
+  /**
+   * The next target by the upstream's algorithm (`key`: the request's hash input), skipping
+   * unhealthy targets, weight 0 and `exclude`; undefined when none is left.
+   */
+  pick(exclude?: ReadonlySet<Target>, key?: string): Target | undefined {
+    return this.picker.pick(exclude, key);
   }
 
+  /** targets with a weight above 0, healthy or not */
   get available(): number {
-    return this.balancer.size;
+    return this.configured;
   }
 
   /** Destroy idle keep-alive sockets of a target (one turned out dead, the others likely are too). */
@@ -194,7 +216,8 @@ function fingerprint(spec: UpstreamSpec): string {
   return JSON.stringify([
     spec.key,
     spec.protocol,
-    spec.targets.map((t) => [t.host, t.port, t.weight]),
+    spec.targets.map((t) => [t.host, t.port, t.weight, t.target]),
+    balancingFingerprint(spec.balancing),
     spec.connectTimeout,
     spec.readTimeout,
     spec.writeTimeout,
@@ -259,6 +282,7 @@ export class UpstreamPool {
   private readonly keepAliveMsecs: number;
   private readonly idleTimeout: number;
   private readonly guard: UpstreamGuard | undefined;
+  private readonly health: HealthRegistry;
   private closed = false;
 
   constructor(opts: UpstreamPoolOptions = {}) {
@@ -266,6 +290,7 @@ export class UpstreamPool {
     this.keepAliveMsecs = opts.keepAliveMsecs ?? 1000;
     this.idleTimeout = opts.idleTimeout ?? 4000;
     this.guard = opts.guard;
+    this.health = opts.health ?? opts.previous?.health ?? new HealthRegistry();
     if (!Number.isInteger(this.maxSockets) || this.maxSockets < 1) {
       throw new UpstreamPoolError(
         "GH_UPSTREAM_SPEC_INVALID",
@@ -298,14 +323,20 @@ export class UpstreamPool {
     }
     checkSpec(spec);
     const frozen: UpstreamSpec = { ...spec, targets: spec.targets.map((t) => ({ ...t })) };
-    const targets = frozen.targets.map((t) => ({
-      id: `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}`,
-      host: t.host,
-      port: t.port,
-      weight: t.weight,
-      agent: this.agentFor(frozen, t),
-    }));
-    const upstream = new Upstream(frozen, targets);
+    const targets = frozen.targets.map((t) => {
+      const id = `${t.host.includes(":") ? `[${t.host}]` : t.host}:${t.port}`;
+      return {
+        id,
+        host: t.host,
+        port: t.port,
+        weight: t.weight,
+        agent: this.agentFor(frozen, t),
+        state: frozen.balancing
+          ? this.health.state(frozen.balancing.name, t.target ?? id)
+          : new TargetState(spec.key, id),
+      };
+    });
+    const upstream = new Upstream(frozen, targets, this.health);
     this.upstreams.set(fp, upstream);
     return upstream;
   }

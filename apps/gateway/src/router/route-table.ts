@@ -21,6 +21,8 @@ export interface RoutedRequest<T> {
   entry: T;
   /** the path to send upstream (strip_path and service path applied), without query */
   upstreamPath: string;
+  /** the route's regex captures (numbered and named), when its path is a regex */
+  captures?: Record<string, string>;
 }
 
 export interface RouteTable<T> {
@@ -83,6 +85,7 @@ export function compileRoutes<T extends RoutableEntry>(
       return {
         entry: spec.entry,
         upstreamPath: upstreamPath(spec, m, path, spec.entry.service?.path ?? null),
+        ...(m.captures ? { captures: m.captures } : {}),
       };
     },
   };

@@ -1,0 +1,85 @@
+// The consistent-hashing input of a request (Kong's hash_on / hash_fallback): the value hash_on
+// names, else the fallback's, else none (the request is balanced round-robin).
+import type { HashOn, NormalizedHashing } from "@gatehouse/config";
+
+export interface HashInput {
+  consumerId: string | null;
+  clientIp: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** the path as the client sent it, without the query */
+  path: string;
+  query: URLSearchParams | null;
+  /** the route's named regex captures */
+  captures: Readonly<Record<string, string>> | null;
+}
+
+function cookie(header: string | string[] | undefined, name: string): string | undefined {
+  const raw = Array.isArray(header) ? header.join("; ") : header;
+  if (raw === undefined) return undefined;
+  for (const part of raw.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function valueOf(
+  on: HashOn,
+  field: string | null,
+  h: NormalizedHashing,
+  input: HashInput,
+): string | undefined {
+  switch (on) {
+    case "none":
+      return undefined;
+    case "consumer":
+      return input.consumerId ?? undefined;
+    case "ip":
+      return input.clientIp;
+    case "header": {
+      const v = field === null ? undefined : input.headers[field.toLowerCase()];
+      return Array.isArray(v) ? v.join(",") : v;
+    }
+    case "cookie":
+      return h.hashOnCookie === null ? undefined : cookie(input.headers.cookie, h.hashOnCookie);
+    case "path":
+      return input.path;
+    case "query_arg":
+      return field === null ? undefined : (input.query?.getAll(field).join(",") ?? undefined);
+    case "uri_capture":
+      return field === null ? undefined : input.captures?.[field];
+  }
+}
+
+const nonEmpty = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+
+export function hashKey(h: NormalizedHashing, input: HashInput): string | undefined {
+  const field = (on: HashOn, primary: boolean): string | null => {
+    if (on === "header") return primary ? h.hashOnHeader : h.hashFallbackHeader;
+    if (on === "query_arg") return primary ? h.hashOnQueryArg : h.hashFallbackQueryArg;
+    if (on === "uri_capture") return primary ? h.hashOnUriCapture : h.hashFallbackUriCapture;
+    return null;
+  };
+  return (
+    nonEmpty(valueOf(h.hashOn, field(h.hashOn, true), h, input)) ??
+    nonEmpty(valueOf(h.hashFallback, field(h.hashFallback, false), h, input))
+  );
+}
+
+/** The hash key of a proxied request, or undefined when the route's upstream hashes on nothing. */
+export function requestHashKey(
+  hashing: NormalizedHashing | null,
+  req: { headers: HashInput["headers"] },
+  r: { clientIp: string; path: string; rawQuery: string; captures: Record<string, string> | null },
+  consumerId: string | null,
+): string | undefined {
+  if (hashing === null) return undefined;
+  return hashKey(hashing, {
+    consumerId,
+    clientIp: r.clientIp,
+    headers: req.headers,
+    path: r.path,
+    query: r.rawQuery === "" ? null : new URLSearchParams(r.rawQuery),
+    captures: r.captures,
+  });
+}
