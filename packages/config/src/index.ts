@@ -35,7 +35,7 @@ export type {
   HealthchecksInput,
   UpstreamAlgorithm,
 } from "./upstream-schema.js";
-export { checkUpstreamFields, normalizeUpstream } from "./upstreams.js";
+export { checkUpstreamFields, hashingOf, normalizeUpstream } from "./upstreams.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

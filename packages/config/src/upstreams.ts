@@ -1,7 +1,7 @@
 import { stableId } from "./ids.js";
 import type { UpstreamDoc } from "./schema.js";
 import { healthchecksWithDefaults } from "./upstream-schema.js";
-import type { ConfigError, NormalizedUpstream } from "./types.js";
+import type { ConfigError, NormalizedHashing, NormalizedUpstream } from "./types.js";
 import { parseServiceUrl, parseTarget } from "./validate.js";
 
 type Raw = Record<string, unknown>;
@@ -104,6 +104,22 @@ export function checkUpstreamFields(u: Raw, base: string): ConfigError[] {
 }
 
 const orNull = (v: string | null | undefined): string | null => v ?? null;
+
+/** An upstream's hash settings alone (the data plane's hash input; the admin's columns). */
+export function hashingOf(u: NormalizedHashing): NormalizedHashing {
+  return {
+    hashOn: u.hashOn,
+    hashFallback: u.hashFallback,
+    hashOnHeader: u.hashOnHeader,
+    hashFallbackHeader: u.hashFallbackHeader,
+    hashOnCookie: u.hashOnCookie,
+    hashOnCookiePath: u.hashOnCookiePath,
+    hashOnQueryArg: u.hashOnQueryArg,
+    hashFallbackQueryArg: u.hashFallbackQueryArg,
+    hashOnUriCapture: u.hashOnUriCapture,
+    hashFallbackUriCapture: u.hashFallbackUriCapture,
+  };
+}
 
 /** An upstream of a valid document, Kong's defaults filled in. */
 export function normalizeUpstream(u: UpstreamDoc): NormalizedUpstream {

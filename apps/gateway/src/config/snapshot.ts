@@ -1,10 +1,9 @@
-import { DEFAULT_UPSTREAM_DENY, UpstreamDenyList } from "@gatehouse/config";
+import { DEFAULT_UPSTREAM_DENY, UpstreamDenyList, hashingOf } from "@gatehouse/config";
 import type {
   NormalizedConfig,
   NormalizedHashing,
   NormalizedRoute,
   NormalizedService,
-  NormalizedUpstream,
 } from "@gatehouse/config";
 import { tryCompileChains } from "@gatehouse/plugin-kit";
 import type {
@@ -91,21 +90,6 @@ export interface CompileContext {
   localDeny: { current: UpstreamDenyList };
   /** this data plane's target health (kept across configs) */
   health?: HealthRegistry;
-}
-
-function hashingOf(u: NormalizedUpstream): NormalizedHashing {
-  return {
-    hashOn: u.hashOn,
-    hashFallback: u.hashFallback,
-    hashOnHeader: u.hashOnHeader,
-    hashFallbackHeader: u.hashFallbackHeader,
-    hashOnCookie: u.hashOnCookie,
-    hashOnCookiePath: u.hashOnCookiePath,
-    hashOnQueryArg: u.hashOnQueryArg,
-    hashFallbackQueryArg: u.hashFallbackQueryArg,
-    hashOnUriCapture: u.hashOnUriCapture,
-    hashFallbackUriCapture: u.hashFallbackUriCapture,
-  };
 }
 
 function hostHeader(service: NormalizedService): string {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { NormalizedUpstream } from "@gatehouse/config";
-import { healthchecksWithDefaults } from "@gatehouse/config";
+import { hashingOf, healthchecksWithDefaults } from "@gatehouse/config";
 import type { HealthchecksInput } from "@gatehouse/config";
 import type { Upstream } from "@gatehouse/db/client";
 import { BASE_SORT, idOrColumn, idRef, timestamps } from "@/server/entities/common";
@@ -32,16 +32,7 @@ export function upstreamRow(u: NormalizedUpstream) {
   return {
     name: u.name,
     algorithm: u.algorithm,
-    hashOn: u.hashOn,
-    hashFallback: u.hashFallback,
-    hashOnHeader: u.hashOnHeader,
-    hashFallbackHeader: u.hashFallbackHeader,
-    hashOnCookie: u.hashOnCookie,
-    hashOnCookiePath: u.hashOnCookiePath,
-    hashOnQueryArg: u.hashOnQueryArg,
-    hashFallbackQueryArg: u.hashFallbackQueryArg,
-    hashOnUriCapture: u.hashOnUriCapture,
-    hashFallbackUriCapture: u.hashFallbackUriCapture,
+    ...hashingOf(u),
     slots: u.slots,
     healthchecks: u.healthchecks,
     hostHeader: u.hostHeader,
