@@ -31,7 +31,8 @@ before(async () => {
   }
   cp = await startControlPlane();
   api = client(cp);
-  dp = await startDataPlane(cp);
+  // no version is committed yet: the data plane becomes ready with the first change below
+  dp = await startDataPlane(cp, { waitReady: false });
 });
 after(async () => {
   await dp?.stop();
@@ -128,11 +129,22 @@ test("changes are audited; the health endpoint lists every target; OpenAPI descr
     audit.body.data.some((e: { action: string }) => e.action === "create"),
     "the upstream's creation is audited",
   );
-  const health = await waitFor("the health of the targets", async () => {
+  // the data plane reports its targets' health with its heartbeat (no checks configured)
+  const health = await waitFor("the data plane's report", async () => {
     const r = await api("GET", "/api/v1/upstreams/pool.internal/health");
-    return r.status === 200 && r.body.data.length === 2 ? r : undefined;
+    const data = r.body.data as { health: string; data_planes: { id: string }[] }[];
+    return r.status === 200 && data.length === 2 && data.every((t) => t.health !== "UNKNOWN")
+      ? r
+      : undefined;
   });
   assert.deepEqual(health.body.upstream.name, "pool.internal");
+  for (const t of health.body.data as { health: string; data_planes: { id: string }[] }[]) {
+    assert.equal(t.health, "HEALTHCHECKS_OFF");
+    assert.deepEqual(
+      t.data_planes.map((p) => p.id),
+      [dp.id],
+    );
+  }
   const openapi = await api("GET", "/api/v1/openapi.json");
   for (const path of [
     "/upstreams",
@@ -141,6 +153,6 @@ test("changes are audited; the health endpoint lists every target; OpenAPI descr
     "/upstreams/{upstream}/targets/{target}",
     "/upstreams/{upstream}/health",
   ]) {
-    assert.ok(openapi.body.paths[path], path);
+    assert.ok(openapi.body.paths[`/api/v1${path}`], path);
   }
 });
