@@ -40,6 +40,8 @@ export interface ExportedRoute {
   strip_path: boolean;
   preserve_host: boolean;
   regex_priority: number;
+  /** only when not Kong's default 426 (documents from before it was stored keep their hash) */
+  https_redirect_status_code?: 301 | 302 | 307 | 308;
   tags: string[];
   plugins?: ExportedPlugin[];
 }
@@ -55,6 +57,11 @@ export interface ExportedService {
   read_timeout: number;
   write_timeout: number;
   retries: number;
+  /** the TLS fields only when set (documents from before they existed keep their hash) */
+  tls_verify?: boolean;
+  tls_verify_depth?: number;
+  ca_certificates?: string[];
+  client_certificate?: { id: string };
   tags: string[];
   routes?: ExportedRoute[];
   plugins?: ExportedPlugin[];
@@ -112,12 +119,33 @@ export interface ExportedConsumer {
   plugins?: ExportedPlugin[];
 }
 
+export interface ExportedCertificate {
+  id: string;
+  cert: string;
+  /** the private key in clear (masked by the admin unless an admin asks for secrets) */
+  key: string;
+  cert_alt?: string;
+  key_alt?: string;
+  tags: string[];
+  snis: { id: string; name: string; tags: string[] }[];
+}
+
+export interface ExportedCaCertificate {
+  id: string;
+  cert: string;
+  cert_digest: string;
+  tags: string[];
+}
+
 export interface ExportedDocument {
   _format_version: "3.0";
   services: ExportedService[];
   routes: ExportedRoute[];
   consumers: ExportedConsumer[];
   upstreams: ExportedUpstream[];
+  /** only when there are any (documents from before they existed keep their hash) */
+  certificates?: ExportedCertificate[];
+  ca_certificates?: ExportedCaCertificate[];
   plugins: ExportedPlugin[];
   /** the admin's upstream deny list (Setting "upstream_deny"); absent = the data planes' default */
   upstream_deny?: string[];

@@ -18,6 +18,7 @@ export { jwtKeyTypeProblem, jwtPublicKeyProblem, MIN_RSA_BITS } from "./jwt-keys
 export {
   documentSchema,
   hostnameRe,
+  sniSchema,
   targetSchema,
   upstreamDenySchema,
   upstreamSchema,
@@ -36,6 +37,14 @@ export type {
   UpstreamAlgorithm,
 } from "./upstream-schema.js";
 export { checkUpstreamFields, hashingOf, normalizeUpstream } from "./upstreams.js";
+export * from "./tls.js";
+export {
+  ERR_ALT_PAIR,
+  ERR_ALT_SAME_TYPE,
+  ERR_CA_DIGEST,
+  caCertificateId,
+  certificateId,
+} from "./certificates.js";
 export * from "./routes.js";
 export * from "./normalize-path.js";
 export * from "./protocol.js";

@@ -11,6 +11,10 @@ import {
   routePath,
 } from "./routes.js";
 import type { RuleResult } from "./routes.js";
+import { ERR_SNI_NAME, sniName } from "./tls.js";
+import { hostnameRe } from "./hostname.js";
+
+export { hostnameRe };
 
 /**
  * The declarative document, Kong decK shape. Field names are decK's (snake_case);
@@ -38,6 +42,8 @@ export const MAX_LENGTH = {
   secret: 4096,
   /** PEM public keys */
   pem: 16384,
+  /** PEM certificates (a leaf and its chain) and private keys */
+  certificate: 65536,
 } as const;
 
 const capped = (max: number) =>
@@ -78,9 +84,7 @@ const portSchema = z
 
 const protocolSchema = z.enum(["http", "https"]);
 
-/** A hostname: labels of letters, digits, "_" and "-" (decK's rule for hosts and upstream names). */
-export const hostnameRe =
-  /^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})?)*\.?$/;
+const ROUTE_HOST_MAX = 253;
 const ipv6Re = /^\[?[0-9A-Fa-f:.]+\]?$/;
 
 export const hostSchema = z
@@ -155,6 +159,8 @@ export const nestedRouteSchema = z.strictObject(routeFields);
 export const topRouteSchema = z.strictObject({ ...routeFields, service: refSchema.optional() });
 export type RouteDoc = z.infer<typeof topRouteSchema>;
 
+const pemSchema = capped(MAX_LENGTH.certificate);
+
 export const serviceSchema = z.strictObject({
   id: idSchema.optional(),
   name: nameSchema,
@@ -177,6 +183,22 @@ export const serviceSchema = z.strictObject({
     .max(32767, "must be at most 32767")
     .optional(),
   enabled: z.boolean().optional(),
+  /** Kong's: verify the upstream's certificate (https); default on */
+  tls_verify: z.boolean().optional(),
+  tls_verify_depth: z
+    .number()
+    .int("must be an integer")
+    .min(0, "must be between 0 and 64")
+    .max(64, "must be between 0 and 64")
+    .optional(),
+  /** ids of `ca_certificates` the upstream's certificate is verified against (else the system's) */
+  ca_certificates: z.array(idSchema).optional(),
+  /** the certificate (and key) presented to the upstream: mutual TLS */
+  client_certificate: z
+    .union([idSchema, z.strictObject({ id: idSchema })], {
+      error: 'must be a certificate id or { "id": ... }',
+    })
+    .optional(),
   tags: tagsSchema,
   routes: z.array(nestedRouteSchema).optional(),
   plugins: z.array(pluginSchema).optional(),
@@ -257,6 +279,43 @@ export const upstreamSchema = z.strictObject({
 });
 export type UpstreamDoc = z.infer<typeof upstreamSchema>;
 
+/** An SNI (Kong's `snis`): a hostname or `*.example.com`, pointing at its certificate. */
+const sniNameSchema = z
+  .string()
+  .max(ROUTE_HOST_MAX, `must be at most ${ROUTE_HOST_MAX} characters`)
+  .refine((n) => sniName(n) !== null, ERR_SNI_NAME);
+export const sniSchema = z.union([
+  sniNameSchema,
+  z.strictObject({ id: idSchema.optional(), name: sniNameSchema, tags: tagsSchema }),
+]);
+
+/** decK's `certificates[]`: a certificate, its key, an optional ECDSA/RSA alternative, its SNIs. */
+export const certificateSchema = z.strictObject({
+  id: idSchema.optional(),
+  cert: pemSchema,
+  key: pemSchema,
+  cert_alt: pemSchema.optional(),
+  key_alt: pemSchema.optional(),
+  tags: tagsSchema,
+  snis: z.array(sniSchema).optional(),
+});
+export type CertificateDoc = z.infer<typeof certificateSchema>;
+
+/** Kong's `ca_certificates[]`: a CA the upstreams' certificates are verified against. */
+export const caCertificateSchema = z.strictObject({
+  id: idSchema.optional(),
+  cert: pemSchema,
+  cert_digest: z
+    .string()
+    .regex(
+      /^[0-9a-f]{64}$/,
+      "must be the lower-case hex SHA-256 of the certificate (64 characters)",
+    )
+    .optional(),
+  tags: tagsSchema,
+});
+export type CaCertificateDoc = z.infer<typeof caCertificateSchema>;
+
 /** `upstream_deny`: the rules (see upstream-deny.ts), each checked with its reason. */
 export const upstreamDenySchema = z
   .array(
@@ -279,6 +338,8 @@ export const documentSchema = z.strictObject({
   routes: z.array(topRouteSchema).optional(),
   consumers: z.array(consumerSchema).optional(),
   upstreams: z.array(upstreamSchema).optional(),
+  certificates: z.array(certificateSchema).optional(),
+  ca_certificates: z.array(caCertificateSchema).optional(),
   plugins: z.array(pluginSchema).optional(),
   /** Gatehouse extension: addresses the data plane never connects to (see upstream-deny.ts) */
   upstream_deny: upstreamDenySchema.optional(),

@@ -71,6 +71,13 @@ export interface NormalizedService {
   tags: string[];
   /** the upstreams[] entry whose name equals `host`, else null (host is a plain hostname) */
   upstream: NormalizedUpstream | null;
+  /** Kong's `tls_verify`: null = not set (https upstreams are verified) */
+  tlsVerify: boolean | null;
+  tlsVerifyDepth: number | null;
+  /** the `ca_certificates` (ids) the upstream's certificate is verified against; [] = the system's */
+  caCertificates: string[];
+  /** id of the certificate presented to the upstream (mutual TLS), else null */
+  clientCertificate: string | null;
 }
 
 export interface NormalizedRoute {
@@ -88,6 +95,8 @@ export interface NormalizedRoute {
   preserveHost: boolean;
   regexPriority: number;
   pathHandling: "v0" | "v1";
+  /** Kong's: what a request on a protocol the route does not take gets (426, or a redirect) */
+  httpsRedirectStatusCode: 426 | 301 | 302 | 307 | 308;
   /** Gatehouse extension: maximum request body in bytes (413 above); null = unlimited */
   maxBodySize: number | null;
   tags: string[];
@@ -139,6 +148,27 @@ export interface NormalizedConsumer {
   acls: NormalizedAcl[];
 }
 
+export interface NormalizedCertificate {
+  id: string;
+  /** PEM: the leaf, then its chain */
+  cert: string;
+  /** PEM private key (in clear: what the data plane serves with) */
+  key: string;
+  certAlt: string | null;
+  keyAlt: string | null;
+  /** lower-cased SNI names: hostnames and `*.example.com` wildcards */
+  snis: string[];
+  tags: string[];
+}
+
+export interface NormalizedCaCertificate {
+  id: string;
+  cert: string;
+  /** SHA-256 of the DER, lower-case hex */
+  certDigest: string;
+  tags: string[];
+}
+
 export interface NormalizedPlugin {
   id: string;
   name: string;
@@ -160,6 +190,8 @@ export interface NormalizedConfig {
   routes: NormalizedRoute[];
   consumers: NormalizedConsumer[];
   upstreams: NormalizedUpstream[];
+  certificates: NormalizedCertificate[];
+  caCertificates: NormalizedCaCertificate[];
   plugins: NormalizedPlugin[];
   /** `upstream_deny` as written; null = not set (the data plane uses DEFAULT_UPSTREAM_DENY) */
   upstreamDeny: string[] | null;

@@ -5,6 +5,12 @@ import { jwtPublicKeyProblem } from "./jwt-keys.js";
 import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
 import { checkUpstreamFields, checkUpstreamSharing, normalizeUpstream } from "./upstreams.js";
 import {
+  checkCertificates,
+  normalizeCaCertificates,
+  normalizeCertificates,
+  serviceTls,
+} from "./certificates.js";
+import {
   documentSchema,
   documentSchemaRoutesChecked,
   MAX_LENGTH,
@@ -290,6 +296,7 @@ function crossCheck(
     });
   });
   errors.push(...checkUpstreamSharing(doc));
+  errors.push(...checkCertificates(doc));
 
   arr(doc.plugins).forEach((p, i) => {
     pluginSites.push({ raw: p, path: `plugins[${i}]`, parent: null, parentKey: null });
@@ -400,6 +407,7 @@ function normalize(
       retries: s.retries ?? 5,
       tags: s.tags ?? [],
       upstream: upstreamByName.get(host) ?? null,
+      ...serviceTls(s),
     };
   };
 
@@ -426,6 +434,7 @@ function normalize(
       preserveHost: r.preserve_host ?? false,
       regexPriority: r.regex_priority ?? 0,
       pathHandling: r.path_handling ?? "v0",
+      httpsRedirectStatusCode: r.https_redirect_status_code ?? 426,
       maxBodySize: r.max_body_size ?? null,
       tags: r.tags ?? [],
       source: path,
@@ -561,6 +570,8 @@ function normalize(
     routes,
     consumers,
     upstreams,
+    certificates: normalizeCertificates(doc.certificates),
+    caCertificates: normalizeCaCertificates(doc.ca_certificates),
     plugins,
     upstreamDeny: doc.upstream_deny ?? null,
   };

@@ -12,6 +12,12 @@ import type {
 import { decryptSecret } from "./auth.js";
 import { exportUpstreams } from "./export-upstreams.js";
 export { ownUpstreamName } from "./export-upstreams.js";
+import {
+  exportCaCertificates,
+  exportCertificates,
+  routeRedirectField,
+  serviceTlsFields,
+} from "./export-tls.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 
 /** Columns hold what the admin validated on write (the schema's enums), as plain strings. */
@@ -19,9 +25,10 @@ type JwtAlgorithm = NonNullable<ExportedConsumer["jwt_secrets"]>[number]["algori
 
 export interface ExportOptions {
   /**
-   * Server secret that encrypted the jwt HS256 secrets (`JwtCredential.secretEncrypted`). When
-   * given, `jwt_secrets[].secret` carries the decrypted secret (needed by data planes); when not,
-   * it is left out (a file for humans).
+   * Server secret that encrypted the jwt HS256 secrets (`JwtCredential.secretEncrypted`) and the
+   * certificates' private keys. When given, `jwt_secrets[].secret` and `certificates[].key` carry
+   * the decrypted secrets (needed by data planes); when not, they are left out (a file for humans;
+   * certificates are then left out altogether).
    */
   secretKey?: string | Buffer;
 }
@@ -40,6 +47,9 @@ export type ExportClient = Pick<
   | "jwtCredential"
   | "aclGroup"
   | "setting"
+  | "certificate"
+  | "sni"
+  | "caCertificate"
 > &
   Partial<Pick<PrismaClient, "$transaction">>;
 
@@ -85,6 +95,9 @@ export async function exportDeclarative(
     prisma.aclGroup.findMany(),
     prisma.setting.findMany({ where: { key: UPSTREAM_DENY_SETTING } }),
     prisma.upstream.findMany(),
+    prisma.certificate.findMany(),
+    prisma.sni.findMany(),
+    prisma.caCertificate.findMany(),
   ] as const;
   let rows;
   if (prisma.$transaction) {
@@ -102,6 +115,9 @@ export async function exportDeclarative(
       await queries[8],
       await queries[9],
       await queries[10],
+      await queries[11],
+      await queries[12],
+      await queries[13],
     ] as const;
   }
   const [
@@ -117,6 +133,7 @@ export async function exportDeclarative(
     deny,
     upstreamRows,
   ] = rows;
+  const [certificates, snis, caCertificates] = [rows[11], rows[12], rows[13]];
   const keyAuthByConsumer = groupBy(keyAuth, (row) => row.consumerId);
   const basicAuthByConsumer = groupBy(basicAuth, (row) => row.consumerId);
   const jwtByConsumer = groupBy(jwt, (row) => row.consumerId);
@@ -182,6 +199,7 @@ export async function exportDeclarative(
       strip_path: route.stripPath,
       preserve_host: route.preserveHost,
       regex_priority: route.regexPriority,
+      ...routeRedirectField(route),
       tags: route.tags,
       ...(routePlugins ? { plugins: routePlugins } : {}),
     };
@@ -215,6 +233,7 @@ export async function exportDeclarative(
       read_timeout: service.readTimeout,
       write_timeout: service.writeTimeout,
       retries: service.retries,
+      ...serviceTlsFields(service),
       tags: service.tags,
       ...(serviceRoutes ? { routes: serviceRoutes } : {}),
       ...(servicePlugins ? { plugins: servicePlugins } : {}),
@@ -286,6 +305,8 @@ export async function exportDeclarative(
     routes: topRoutes,
     consumers: consumerEntries,
     upstreams,
+    ...exportCertificates(certificates, snis, options.secretKey),
+    ...exportCaCertificates(caCertificates),
     plugins: globalPlugins,
     ...upstreamDenyOf(deny[0]?.value),
   };

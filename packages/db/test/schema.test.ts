@@ -99,6 +99,10 @@ test("unique and foreign keys carry Prisma's names", async () => {
     "AclGroup_consumerId_fkey",
     "ApiToken_userId_fkey",
     "Session_userId_fkey",
+    "Sni_name_key",
+    "Sni_certificateId_fkey",
+    "CaCertificate_certDigest_key",
+    "Service_clientCertificateId_fkey",
   ]) {
     assert.ok(names.has(expected), `missing ${expected}`);
   }

@@ -29,6 +29,7 @@ import {
   Route,
   Send,
   Server,
+  ShieldCheck,
   Sun,
   Users,
   UserCog,
@@ -54,6 +55,7 @@ const items: NavItem[] = [
   { label: "Upstreams", href: "/upstreams", icon: <Network size={18} aria-hidden /> },
   { label: "Routes", href: "/routes", icon: <Route size={18} aria-hidden /> },
   { label: "Consumers", href: "/consumers", icon: <Users size={18} aria-hidden /> },
+  { label: "Certificates", href: "/certificates", icon: <ShieldCheck size={18} aria-hidden /> },
   { label: "Plugins", href: "/plugins", icon: <Puzzle size={18} aria-hidden /> },
   { label: "Data planes", href: "/data-planes", icon: <Server size={18} aria-hidden /> },
   {

@@ -46,6 +46,8 @@ export interface EntityListProps<T> {
   /** What the entity is, in a sentence: the empty state explains it to a newcomer. */
   description?: string;
   pageSize?: number;
+  /** false for entities without a name to search (default true) */
+  searchable?: boolean;
 }
 
 /**
@@ -89,17 +91,19 @@ export function EntityList<T extends { id: string; tags?: string[] }>(props: Ent
     <>
       <Group justify="space-between" align="end" mb="md" wrap="wrap">
         <Group align="end" wrap="wrap">
-          <TextInput
-            label="Search by name"
-            placeholder={`Part of the ${props.noun}'s name`}
-            leftSection={<Search size={16} aria-hidden />}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              resetPaging();
-            }}
-            w={260}
-          />
+          {props.searchable === false ? null : (
+            <TextInput
+              label="Search by name"
+              placeholder={`Part of the ${props.noun}'s name`}
+              leftSection={<Search size={16} aria-hidden />}
+              value={search}
+              onChange={(e) => {
+                setSearch(e.currentTarget.value);
+                resetPaging();
+              }}
+              w={260}
+            />
+          )}
           <TagsInput
             label="Filter by tags"
             placeholder="Type a tag, press Enter"

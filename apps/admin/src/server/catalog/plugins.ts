@@ -150,9 +150,12 @@ export const CREDENTIAL_SECRET_FIELDS = {
   jwt_secrets: ["secret"],
 } as const;
 
+/** The certificates' private keys. */
+export const CERTIFICATE_SECRET_FIELDS = ["key", "key_alt"] as const;
+
 /**
  * A copy of a declarative document with every secret masked: plugin secret fields, jwt secrets,
- * key-auth key hashes and basic-auth password hashes.
+ * key-auth key hashes, basic-auth password hashes and certificates' private keys.
  */
 export function maskDocumentSecrets<T>(doc: T): T {
   const copy = structuredClone(doc);
@@ -163,6 +166,11 @@ export function maskDocumentSecrets<T>(doc: T): T {
           if (typeof credential[field] === "string") credential[field] = SECRET_MASK;
         }
       }
+    }
+  }
+  for (const certificate of entries((copy as Doc | null)?.certificates)) {
+    for (const field of CERTIFICATE_SECRET_FIELDS) {
+      if (typeof certificate[field] === "string") certificate[field] = SECRET_MASK;
     }
   }
   for (const plugin of documentPlugins(copy)) {

@@ -13,6 +13,7 @@ import { jwtSecretKey } from "@/server/entities/credentials";
 import type { ConfigDiff } from "@/server/declarative/diff";
 import { diffDocuments } from "@/server/declarative/diff";
 import type { ImportOptions } from "@/server/declarative/import";
+import { restoreMaskedCertificateKeys } from "@/server/declarative/import-tls";
 import {
   importDocument,
   restoreMaskedCredentials,
@@ -37,7 +38,9 @@ export async function validateConfig(doc: unknown): Promise<{
   consumers: number;
   plugins: number;
 }> {
-  const config = validateDocument(await restoreMaskedCredentials(db(), doc));
+  const config = validateDocument(
+    await restoreMaskedCertificateKeys(db(), await restoreMaskedCredentials(db(), doc)),
+  );
   return {
     services: config.services.length,
     routes: config.routes.length,

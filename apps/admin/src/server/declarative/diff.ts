@@ -12,6 +12,9 @@ export const ENTITY_TYPES = [
   "jwt_secrets",
   "acls",
   "plugins",
+  "certificates",
+  "snis",
+  "ca_certificates",
 ] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
@@ -82,6 +85,11 @@ export function flatten(doc: unknown): Flat {
     plugins(c.plugins, { consumer });
   }
   plugins(root.plugins, {});
+  for (const c of list(root.certificates)) {
+    put("certificates", c, null, {}, ["snis"]);
+    for (const s of list(c.snis)) put("snis", s, nameOf(s.name), { certificate: c.id });
+  }
+  for (const c of list(root.ca_certificates)) put("ca_certificates", c, null);
   return flat;
 }
 

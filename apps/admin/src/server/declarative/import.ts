@@ -13,6 +13,11 @@ import {
 import type { AuditEntry, Tx } from "@/server/changes/types";
 import { desiredUpstreams } from "@/server/declarative/import-upstreams";
 import { encryptJwtSecret, jwtSecretKey, keyHashSecret } from "@/server/entities/credentials";
+import {
+  restoreMaskedCertificateKeys,
+  serviceTlsRow,
+  tlsTables,
+} from "@/server/declarative/import-tls";
 import { routeRow } from "@/server/entities/routes";
 import { serviceRow } from "@/server/entities/services";
 import type { FieldError } from "@/server/http/errors";
@@ -66,7 +71,6 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 const UNSUPPORTED_ROUTE_FIELDS = [
   "path_handling",
-  "https_redirect_status_code",
   "request_buffering",
   "response_buffering",
   "max_body_size",
@@ -108,6 +112,8 @@ function adminChecks(doc: Obj, config: NormalizedConfig, options: ImportOptions)
       check((c.tags as string[]) ?? [], `consumers[${i}]`),
     );
     config.plugins.forEach((p) => check(p.tags, p.source));
+    config.certificates.forEach((c, i) => check(c.tags, `certificates[${i}]`));
+    config.caCertificates.forEach((c, i) => check(c.tags, `ca_certificates[${i}]`));
   }
   return errors;
 }
@@ -220,7 +226,7 @@ export async function importDocument(
   doc: unknown,
   options: ImportOptions,
 ): Promise<AuditEntry[]> {
-  doc = await restoreMaskedCredentials(tx, doc);
+  doc = await restoreMaskedCertificateKeys(tx, await restoreMaskedCredentials(tx, doc));
   const config = validateDocument(doc, options);
   const [curServices, curRoutes, curTargets, curConsumers, curKeys, curBasics, curPlugins] =
     await Promise.all([
@@ -235,6 +241,16 @@ export async function importDocument(
   const curJwts = await tx.jwtCredential.findMany();
   const curAcls = await tx.aclGroup.findMany();
   const curUpstreams = await tx.upstream.findMany();
+  const [curCertificates, curSnis, curCaCertificates] = await Promise.all([
+    tx.certificate.findMany(),
+    tx.sni.findMany(),
+    tx.caCertificate.findMany(),
+  ]);
+  const tls = tlsTables(doc, config, {
+    certificates: curCertificates,
+    snis: curSnis,
+    caCertificates: curCaCertificates,
+  });
 
   const index = <T, K>(rows: T[], key: (row: T) => K | null) => {
     const map = new Map<K, T>();
@@ -268,7 +284,7 @@ export async function importDocument(
   const services = new Map<string, Obj>();
   for (const s of config.services) {
     const id = serviceIds.get(s.id) as string;
-    services.set(id, { id, ...serviceRow(s, desired.ownHost.get(s.id)) });
+    services.set(id, { id, ...serviceRow(s, desired.ownHost.get(s.id)), ...serviceTlsRow(s, tls) });
   }
 
   const routeIds = new Map<string, string>();
@@ -399,6 +415,13 @@ export async function importDocument(
     throw validationError(maskErrors, "the configuration cannot be imported");
 
   const tables: Table[] = [
+    { type: "certificate", delegate: (t) => t.certificate as never, desired: tls.certificates },
+    { type: "sni", delegate: (t) => t.sni as never, desired: tls.snis },
+    {
+      type: "ca_certificate",
+      delegate: (t) => t.caCertificate as never,
+      desired: tls.caCertificates,
+    },
     { type: "service", delegate: (t) => t.service as never, desired: services },
     { type: "consumer", delegate: (t) => t.consumer as never, desired: consumers },
     { type: "route", delegate: (t) => t.route as never, desired: routes },
@@ -415,6 +438,9 @@ export async function importDocument(
     { type: "plugin", delegate: (t) => t.plugin as never, desired: plugins },
   ];
   const current: Record<string, Row[]> = {
+    certificate: curCertificates as unknown as Row[],
+    sni: curSnis as unknown as Row[],
+    ca_certificate: curCaCertificates as unknown as Row[],
     service: curServices as unknown as Row[],
     consumer: curConsumers as unknown as Row[],
     route: curRoutes as unknown as Row[],
@@ -496,6 +522,8 @@ function publicView(type: string, row: Obj): Obj {
     keyHash: _k,
     passwordHash: _p,
     secretEncrypted: _s,
+    keyEncrypted: _ke,
+    keyAltEncrypted: _ka,
     createdAt: _c,
     updatedAt: _u,
     ...rest

@@ -129,12 +129,16 @@ export function jwtSecretKey(): string | undefined {
     : undefined;
 }
 
-function requireJwtSecretKey(): string {
+/**
+ * The key of `jwtSecretKey`, for every secret stored encrypted (jwt secrets, certificates' private
+ * keys); a 503 naming `what` when the operator secret is not configured.
+ */
+export function requireSecretKey(what = "jwt secrets"): string {
   const key = jwtSecretKey();
   if (!key) {
     throw new ApiError(
       "unavailable",
-      "GATEHOUSE_KEY_HASH_SECRET is not set on the admin: jwt secrets cannot be stored",
+      `GATEHOUSE_KEY_HASH_SECRET is not set on the admin: ${what} cannot be stored`,
     );
   }
   return key;
@@ -142,7 +146,7 @@ function requireJwtSecretKey(): string {
 
 /** Encrypts a jwt HS secret for storage. */
 export function encryptJwtSecret(secret: string): string {
-  return encryptSecret(secret, requireJwtSecretKey());
+  return encryptSecret(secret, requireSecretKey());
 }
 
 /**

@@ -29,6 +29,7 @@ export interface Scope {
   upstreamId?: string;
   routeId?: string;
   consumerId?: string;
+  certificateId?: string;
 }
 
 export interface Prepared {

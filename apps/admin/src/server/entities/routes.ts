@@ -20,6 +20,7 @@ export const ROUTE_FIELDS = [
   "strip_path",
   "preserve_host",
   "regex_priority",
+  "https_redirect_status_code",
   "tags",
 ] as const;
 
@@ -36,13 +37,13 @@ export function routeRow(r: NormalizedConfig["routes"][number], serviceId: strin
     stripPath: r.stripPath,
     preserveHost: r.preserveHost,
     regexPriority: r.regexPriority,
+    httpsRedirectStatusCode: r.httpsRedirectStatusCode,
     tags: r.tags,
   };
 }
 
 const UNSUPPORTED = [
   "path_handling",
-  "https_redirect_status_code",
   "request_buffering",
   "response_buffering",
   "max_body_size",
@@ -61,6 +62,7 @@ function routeDoc(row: Route): Record<string, unknown> {
     strip_path: row.stripPath,
     preserve_host: row.preserveHost,
     regex_priority: row.regexPriority,
+    https_redirect_status_code: row.httpsRedirectStatusCode,
     tags: row.tags,
   };
 }
@@ -108,6 +110,7 @@ export const routes: Resource<Route> = {
     strip_path: row.stripPath,
     preserve_host: row.preserveHost,
     regex_priority: row.regexPriority,
+    https_redirect_status_code: row.httpsRedirectStatusCode,
     tags: row.tags,
     ...timestamps(row),
   }),

@@ -1,7 +1,8 @@
 import "server-only";
 import type { NormalizedConfig } from "@gatehouse/config";
 import type { Service } from "@gatehouse/db/client";
-import { BASE_SORT, idOrColumn, timestamps } from "@/server/entities/common";
+import { BASE_SORT, idOrColumn, idRef, timestamps } from "@/server/entities/common";
+import { serviceTlsDocument } from "@/server/entities/service-tls";
 import type { Resource } from "@/server/entities/resource";
 import { cleanInput, merge, validateEntity } from "@/server/entities/validate";
 
@@ -16,6 +17,10 @@ export const SERVICE_FIELDS = [
   "read_timeout",
   "write_timeout",
   "retries",
+  "tls_verify",
+  "tls_verify_depth",
+  "ca_certificates",
+  "client_certificate",
   "tags",
 ] as const;
 
@@ -35,6 +40,10 @@ export function serviceRow(s: NormalizedConfig["services"][number], ownHost?: st
     readTimeout: s.readTimeout,
     writeTimeout: s.writeTimeout,
     retries: s.retries,
+    tlsVerify: s.tlsVerify,
+    tlsVerifyDepth: s.tlsVerifyDepth,
+    caCertificates: s.caCertificates,
+    clientCertificateId: s.clientCertificate,
     tags: s.tags,
   };
 }
@@ -51,6 +60,10 @@ function serviceDoc(row: Service): Record<string, unknown> {
     read_timeout: row.readTimeout,
     write_timeout: row.writeTimeout,
     retries: row.retries,
+    ...(row.tlsVerify !== null ? { tls_verify: row.tlsVerify } : {}),
+    ...(row.tlsVerifyDepth !== null ? { tls_verify_depth: row.tlsVerifyDepth } : {}),
+    ...(row.caCertificates.length > 0 ? { ca_certificates: row.caCertificates } : {}),
+    ...(row.clientCertificateId !== null ? { client_certificate: row.clientCertificateId } : {}),
     tags: row.tags,
   };
 }
@@ -75,10 +88,14 @@ export const services: Resource<Service> = {
     read_timeout: row.readTimeout,
     write_timeout: row.writeTimeout,
     retries: row.retries,
+    tls_verify: row.tlsVerify,
+    tls_verify_depth: row.tlsVerifyDepth,
+    ca_certificates: row.caCertificates,
+    client_certificate: idRef(row.clientCertificateId),
     tags: row.tags,
     ...timestamps(row),
   }),
-  async prepare(_tx, input, current) {
+  async prepare(tx, input, current) {
     const cleaned = cleanInput(input, current ? SERVICE_FIELDS : [...SERVICE_FIELDS, "id"], [
       "enabled",
       "routes",
@@ -91,7 +108,11 @@ export const services: Resource<Service> = {
     }
     const candidate = merge(base, cleaned);
     // Setting url together with parts is an error the validator reports; keep parts from the body.
-    const config = validateEntity({ services: [candidate] }, "services[0]", cleaned.errors);
+    const config = validateEntity(
+      { ...(await serviceTlsDocument(tx, candidate)), services: [candidate] },
+      "services[0]",
+      cleaned.errors,
+    );
     const s = config.services[0];
     if (!s) throw new Error("validated service missing");
     return {

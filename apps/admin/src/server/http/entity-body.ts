@@ -14,6 +14,9 @@ const INPUT_SCHEMA: Record<string, string> = {
   basicauth_credential: "BasicAuthInput",
   jwt_secret: "JwtInput",
   acl: "AclInput",
+  certificate: "CertificateInput",
+  sni: "SniInput",
+  ca_certificate: "CaCertificateInput",
 };
 
 const isForm = (req: Request) =>

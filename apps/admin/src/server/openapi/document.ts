@@ -40,7 +40,7 @@ const INCLUDE_SECRETS = {
   name: "include_secrets",
   description:
     "true: secrets in clear — plugin secret fields, jwt `secret`, key-auth `key_hash`, basic-auth " +
-    "`password_hash` (admins only: 403 for anyone else). Otherwise each is `********`; importing " +
+    "`password_hash`, certificates' `key` / `key_alt` (admins only: 403 for anyone else). Otherwise each is `********`; importing " +
     "such a document back keeps the stored values.",
 };
 
@@ -203,6 +203,31 @@ export const OPERATIONS: Operation[] = [
     "jwt credential",
   ),
   ...crud("/consumers/{consumer}/acls", "acl", "Credentials", "AclInput", "Acl", "acl group"),
+  ...crud(
+    "/certificates",
+    "certificate",
+    "Certificates",
+    "CertificateInput",
+    "Certificate",
+    "certificate",
+  ),
+  ...crud(
+    "/certificates/{certificate}/snis",
+    "sni",
+    "Certificates",
+    "SniInput",
+    "Sni",
+    "SNI of a certificate",
+  ),
+  ...crud("/snis", "sni", "Certificates", "SniInput", "Sni", "SNI"),
+  ...crud(
+    "/ca_certificates",
+    "ca_certificate",
+    "Certificates",
+    "CaCertificateInput",
+    "CaCertificate",
+    "CA certificate",
+  ),
   {
     method: "get",
     path: "/tags",

@@ -33,6 +33,8 @@ const keyauth = consumer.shape.keyauth_credentials.unwrap().element;
 const basicauth = consumer.shape.basicauth_credentials.unwrap().element;
 const jwt = consumer.shape.jwt_secrets.unwrap().element;
 const acl = consumer.shape.acls.unwrap().element;
+const certificate = doc.certificates.unwrap().element;
+const caCertificate = doc.ca_certificates.unwrap().element;
 
 const readOnly = {
   id: z.string(),
@@ -61,6 +63,10 @@ export const Service = z.object({
   read_timeout: z.int(),
   write_timeout: z.int(),
   retries: z.int(),
+  tls_verify: z.boolean().nullable().describe("null: not set (https upstreams are verified)"),
+  tls_verify_depth: z.int().nullable(),
+  ca_certificates: z.array(z.string()).describe("ids of CA certificates"),
+  client_certificate: ref.describe("The certificate presented to the upstream (mutual TLS)."),
   tags: z.array(z.string()),
 });
 
@@ -69,7 +75,6 @@ export const RouteInput = route
     id: true,
     plugins: true,
     path_handling: true,
-    https_redirect_status_code: true,
     request_buffering: true,
     response_buffering: true,
     max_body_size: true,
@@ -87,6 +92,9 @@ export const Route = z.object({
   strip_path: z.boolean(),
   preserve_host: z.boolean(),
   regex_priority: z.int(),
+  https_redirect_status_code: z
+    .int()
+    .describe("What a request on a protocol the route does not take gets: 426, or a redirect."),
   tags: z.array(z.string()),
 });
 
@@ -230,6 +238,57 @@ export const Acl = z.object({
   tags: z.array(z.string()),
 });
 
+const MASKED = 'Always "********": private keys are never read back (export with include_secrets).';
+const certificateDetails = z
+  .object({
+    subject: z.string(),
+    issuer: z.string(),
+    sans: z.array(z.string()),
+    not_before: z.iso.datetime(),
+    not_after: z.iso.datetime(),
+    key_type: z.string(),
+    fingerprint: z.string().describe("SHA-256 of the DER, hex"),
+  })
+  .nullable()
+  .describe("Read from the (leaf) certificate.");
+
+export const CertificateInput = certificate.omit({ id: true, snis: true }).extend({
+  key: certificate.shape.key.describe('PEM private key; "********" keeps the stored one.'),
+  ...version,
+});
+export const Certificate = z.object({
+  ...readOnly,
+  cert: z.string(),
+  key: z.literal("********").describe(MASKED),
+  cert_alt: z.string().nullable(),
+  key_alt: z.literal("********").nullable().describe(MASKED),
+  tags: z.array(z.string()),
+  details: certificateDetails,
+});
+
+export const SniInput = z
+  .object({
+    name: z.string().describe('A hostname or a wildcard like "*.example.com".'),
+    certificate: z.union([z.string(), z.object({ id: z.string() })]).optional(),
+    tags: z.array(z.string()).optional(),
+  })
+  .extend(version);
+export const Sni = z.object({
+  ...readOnly,
+  name: z.string(),
+  certificate: ref,
+  tags: z.array(z.string()),
+});
+
+export const CaCertificateInput = caCertificate.omit({ id: true }).extend(version);
+export const CaCertificate = z.object({
+  ...readOnly,
+  cert: z.string(),
+  cert_digest: z.string(),
+  tags: z.array(z.string()),
+  details: certificateDetails,
+});
+
 export const FieldError = z.object({ path: z.string(), message: z.string() });
 export const ErrorBody = z.object({
   code: z.enum([
@@ -270,6 +329,9 @@ export const ConfigDiff = z.object({
   jwt_secrets: diffGroup,
   acls: diffGroup,
   plugins: diffGroup,
+  certificates: diffGroup,
+  snis: diffGroup,
+  ca_certificates: diffGroup,
 });
 export const ConfigVersion = z.object({
   version: z.int(),

@@ -15,6 +15,9 @@ const TAGGED: [entityName: string, table: string][] = [
   ["basicauth_credentials", "BasicAuthCredential"],
   ["jwt_secrets", "JwtCredential"],
   ["acls", "AclGroup"],
+  ["certificates", "Certificate"],
+  ["snis", "Sni"],
+  ["ca_certificates", "CaCertificate"],
 ];
 
 export interface TagRow {

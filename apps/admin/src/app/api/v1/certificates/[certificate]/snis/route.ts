@@ -1,0 +1,10 @@
+import { certificates, snis } from "@/server/entities/certificates";
+import { collectionHandlers } from "@/server/http/crud-handlers";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(snis, {
+  param: "certificate",
+  resource: certificates,
+  field: "certificateId",
+});

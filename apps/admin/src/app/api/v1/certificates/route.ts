@@ -1,0 +1,6 @@
+import { certificates } from "@/server/entities/certificates";
+import { collectionHandlers } from "@/server/http/crud-handlers";
+
+export const dynamic = "force-dynamic";
+
+export const { GET, POST } = collectionHandlers(certificates);
