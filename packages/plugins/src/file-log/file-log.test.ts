@@ -7,7 +7,7 @@ import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import { fileLogWriter } from "./handler.js";
 import { fileLog } from "../index.js";
-import { jsonLines, tempDir, uri } from "../../test/file-log-helpers.js";
+import { jsonLines, tempDir, uri } from "../testing.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(fileLog, raw);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { KitLogger } from "@gatehouse/plugin-kit";
 import { FileLogWriter } from "./writer.js";
-import { tempDir } from "../../test/file-log-helpers.js";
+import { tempDir } from "../testing.js";
 
 function recorder(): { log: KitLogger; records: { level: string; msg: string }[] } {
   const records: { level: string; msg: string }[] = [];

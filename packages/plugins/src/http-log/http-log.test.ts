@@ -4,7 +4,7 @@ import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import { httpLog } from "../index.js";
-import { collector } from "../../test/log-helpers.js";
+import { collector } from "../testing.js";
 
 const errors = (raw: unknown) => {
   const r = validatePluginConfig(httpLog, raw);

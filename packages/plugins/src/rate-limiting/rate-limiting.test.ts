@@ -7,7 +7,7 @@ import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { rateLimiting } from "../index.js";
 import { LocalCounters } from "./local.js";
 import { windowOf } from "./windows.js";
-import { steadyMinute } from "../../test/rate-limiting-helpers.js";
+import { steadyMinute } from "../testing.js";
 
 test.beforeEach(() => steadyMinute());
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { test } from "node:test";
-import { requestSizeLimiting } from "../src/index.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { requestSizeLimiting } from "@gatehouse/plugins";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("request-size-limiting through a gateway: a chunked body is refused with the plugin's 413 as soon as it passes the limit", async (t) => {
   const up = await echoUpstream(t);

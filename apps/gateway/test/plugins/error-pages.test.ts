@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { errorPages, keyAuth } from "../src/index.js";
-import { doc, echoUpstream, freePort, gateway } from "./rate-limiting-helpers.js";
+import { errorPages, keyAuth } from "@gatehouse/plugins";
+import { freePort } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("error-pages through a gateway: a refused upstream → problem+json when Accept asks", async (t) => {
   const dead = `http://127.0.0.1:${await freePort()}`;

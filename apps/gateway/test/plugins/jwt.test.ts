@@ -3,11 +3,11 @@ import { generateKeyPairSync } from "node:crypto";
 import { request } from "node:http";
 import { test } from "node:test";
 import { SignJWT } from "jose";
-import type { Echo } from "./auth-e2e.helpers.js";
-import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+import type { Echo } from "./helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
 
 test("jwt through a gateway: 401 + WWW-Authenticate without a token, upstream with HS256 / RS256", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const secret = "a-long-enough-hs256-secret-value!";
   const url = await gatewayWith(
@@ -56,7 +56,7 @@ test("jwt through a gateway: 401 + WWW-Authenticate without a token, upstream wi
 });
 
 test("jwt through a gateway: a token whose parts are not JSON answers 401 'Bad token; invalid JSON' as Kong 3.9", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const url = await gatewayWith(t, oneRoute(up, [{ name: "jwt" }]));
   const res = await call(`${url}/api`, { headers: { authorization: "Bearer not.json.atall" } });
   assert.equal(res.status, 401);
@@ -64,7 +64,7 @@ test("jwt through a gateway: a token whose parts are not JSON answers 401 'Bad t
 });
 
 test("jwt through a gateway: a duplicated Authorization header uses the first occurrence, as Kong", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const secret = "a-long-enough-hs256-secret-value!";
   const url = await gatewayWith(
     t,

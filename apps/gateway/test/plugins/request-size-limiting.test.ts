@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { test } from "node:test";
-import { requestSizeLimiting } from "../src/index.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { requestSizeLimiting } from "@gatehouse/plugins";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 /** POSTs `chunks` (chunked when no length is given) and returns status + body. */
 function send(url: string, chunks: string[], headers: Record<string, string> = {}) {

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { test } from "node:test";
-import { httpLog, keyAuth, requestSizeLimiting } from "../src/index.js";
-import { collector } from "./log-helpers.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { httpLog, keyAuth, requestSizeLimiting } from "@gatehouse/plugins";
+import { collector } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("http-log through a gateway: started_at within the request's wall-clock window, sizes as sent", async (t) => {
   const up = await echoUpstream(t);

@@ -6,8 +6,8 @@ import { mkdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
-import { fileLogGateway, tempDir, waitForLines } from "./file-log-helpers.js";
-import { doc, echoUpstream } from "./rate-limiting-helpers.js";
+import { tempDir, waitForLines } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, fileLogGateway } from "./helpers.js";
 
 const OUTSIDE = (dirs: string) =>
   `is outside the data plane's log directories (${dirs}; --file-log-dir)`;

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { rateLimiting } from "../src/index.js";
-import { redisClientCount } from "../src/rate-limiting/redis.js";
-import {
-  doc,
-  echoUpstream,
-  gateway,
-  gatewayProcess,
-  redisForTest,
-  startRedis,
-  steadyMinute,
-} from "./rate-limiting-helpers.js";
+import { rateLimiting } from "@gatehouse/plugins";
+import { redisForTest, startRedis, steadyMinute } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, gateway, gatewayProcess } from "./helpers.js";
 
 // close this process's Redis clients (the in-process gateways share them) so the test process can exit
 test.after(() => rateLimiting.dispose?.());
@@ -86,27 +78,4 @@ test("policy redis: a Redis that never answered fails fast (no request waits for
   const t0 = performance.now();
   for (let i = 0; i < 3; i++) assert.equal((await fetch(`${gw.url}/api`)).status, 200);
   assert.ok(performance.now() - t0 < 1500, "requests waited for Redis");
-});
-
-test("retain closes the Redis clients of configs that are gone; dispose closes all", async (t) => {
-  const redis = await redisForTest(t);
-  const up = await echoUpstream(t);
-  const gw = await gateway(
-    t,
-    doc(up.url, [
-      {
-        name: "rate-limiting",
-        config: redisConf(redis, { redis: { host: redis.host, port: redis.port, timeout: 777 } }),
-      },
-    ]),
-    [rateLimiting],
-  );
-  assert.equal((await fetch(`${gw.url}/api`)).status, 200);
-  assert.ok(redisClientCount() >= 1);
-  await rateLimiting.retain?.([]);
-  assert.equal(redisClientCount(), 0);
-  assert.equal((await fetch(`${gw.url}/api`)).status, 200); // reconnects on demand
-  assert.equal(redisClientCount(), 1);
-  await rateLimiting.dispose?.();
-  assert.equal(redisClientCount(), 0);
 });

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { hashPassword } from "@gatehouse/secrets";
-import type { Echo } from "./auth-e2e.helpers.js";
-import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+import type { Echo } from "./helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
 
 const basic = (user: string, pw: string) =>
   `Basic ${Buffer.from(`${user}:${pw}`).toString("base64")}`;
 
 test("basic-auth through a gateway: 401 + WWW-Authenticate without credentials, upstream with them", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const hash = await hashPassword("builder", { N: 1024, r: 8, p: 1 });
   const url = await gatewayWith(
     t,
@@ -47,7 +47,7 @@ test("basic-auth through a gateway: 401 + WWW-Authenticate without credentials, 
 });
 
 test("key-auth, basic-auth and jwt with a missing anonymous consumer answer 500 naming it, as Kong", async (t) => {
-  const upstream = await echoUpstream(t);
+  const upstream = (await echoUpstream(t)).url;
   const routes = ["key-auth", "basic-auth", "jwt"].map((name) => ({
     name,
     paths: [`/${name}`],

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
 
 test("bot-detection through a gateway: bots get 403, browsers reach the upstream", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const url = await gatewayWith(
     t,
     oneRoute(up, [{ name: "bot-detection", config: { deny: ["^curl/"] } }]),

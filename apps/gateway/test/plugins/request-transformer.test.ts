@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { requestTransformer } from "../src/index.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { requestTransformer } from "@gatehouse/plugins";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("request-transformer through a gateway: uri, method, headers, querystring and JSON body", async (t) => {
   const up = await echoUpstream(t);

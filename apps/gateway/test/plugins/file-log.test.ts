@@ -2,14 +2,8 @@ import assert from "node:assert/strict";
 import { rename } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
-import {
-  fileLogGateway as gateway,
-  jsonLines,
-  tempDir,
-  uri,
-  waitForLines,
-} from "./file-log-helpers.js";
-import { doc, echoUpstream } from "./rate-limiting-helpers.js";
+import { jsonLines, tempDir, uri, waitForLines } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, fileLogGateway as gateway } from "./helpers.js";
 
 test("file-log through a gateway: one JSON line per request with route, status, client_ip, latencies", async (t) => {
   const up = await echoUpstream(t);

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Agent, get } from "node:http";
 import { test } from "node:test";
-import { correlationId } from "../src/index.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { correlationId } from "@gatehouse/plugins";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 /** GET through `agent`, resolving with the echoed X-Request-ID. */
 function requestId(url: string, agent: Agent): Promise<string> {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { correlationId, requestTermination } from "../src/index.js";
-import { doc, echoUpstream, gateway } from "./rate-limiting-helpers.js";
+import { correlationId, requestTermination } from "@gatehouse/plugins";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("correlation-id through a gateway: upstream and client see the same id, also on a plugin exit", async (t) => {
   const up = await echoUpstream(t);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Echo } from "./auth-e2e.helpers.js";
-import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+import type { Echo } from "./helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
 
 const consumers = [
   {
@@ -21,7 +21,7 @@ const basic = (user: string, pw: string) =>
   `Basic ${Buffer.from(`${user}:${pw}`).toString("base64")}`;
 
 test("acl after key-auth through a gateway: allowed group reaches the upstream, others get 403", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const url = await gatewayWith(
     t,
     oneRoute(up, [{ name: "key-auth" }, { name: "acl", config: { allow: ["admins"] } }], consumers),
@@ -36,7 +36,7 @@ test("acl after key-auth through a gateway: allowed group reaches the upstream, 
 });
 
 test("acl deny after basic-auth through a gateway", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const url = await gatewayWith(
     t,
     oneRoute(up, [{ name: "basic-auth" }, { name: "acl", config: { deny: ["users"] } }], consumers),
@@ -48,7 +48,7 @@ test("acl deny after basic-auth through a gateway", async (t) => {
 });
 
 test("an anonymous consumer without groups passes acl deny with an empty X-Consumer-Groups, as Kong", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const url = await gatewayWith(
     t,
     oneRoute(

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { call, echoUpstream, gatewayWith, oneRoute } from "./auth-e2e.helpers.js";
+import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
 
 test("cors through a gateway: preflight answered by the gateway, simple requests get ACAO", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const conf = {
     origins: ["https://app.example", "https://.*\\.example\\.org"],
     credentials: true,
@@ -39,7 +39,7 @@ test("cors through a gateway: preflight answered by the gateway, simple requests
 });
 
 test("cors through a gateway: a Kong export's methods: null allows every method; an empty Origin is not echoed", async (t) => {
-  const up = await echoUpstream(t);
+  const up = (await echoUpstream(t)).url;
   const conf = { methods: null, credentials: true };
   const url = await gatewayWith(t, oneRoute(up, [{ name: "cors", config: conf }]));
   const pre = await call(`${url}/api`, {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { keyAuth, rateLimiting } from "../src/index.js";
-import { doc, echoUpstream, gateway, steadyMinute } from "./rate-limiting-helpers.js";
+import { keyAuth, rateLimiting } from "@gatehouse/plugins";
+import { steadyMinute } from "@gatehouse/plugins/testing";
+import { doc, echoUpstream, gateway } from "./helpers.js";
 
 test("rate-limiting (local) through a gateway: per consumer after key-auth, exact headers, 429", async (t) => {
   const up = await echoUpstream(t);

@@ -4,8 +4,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
-import { responseTransformer } from "../src/index.js";
-import { doc, gateway } from "./rate-limiting-helpers.js";
+import { responseTransformer } from "@gatehouse/plugins";
+import { doc, gateway } from "./helpers.js";
 
 /**
  * An upstream that sends a JSON head and a first chunk, then holds the body open until `finish()`
