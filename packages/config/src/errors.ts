@@ -40,6 +40,23 @@ const EXPECTED: Record<string, string> = {
   record: "an object",
 };
 
+/** `must be at most 5`, `must have at least 1 item`, `must be at most 64 characters long`. */
+function sizeReason(issue: z.core.$ZodIssueTooBig | z.core.$ZodIssueTooSmall): string {
+  const big = issue.code === "too_big";
+  const bound = Number(big ? issue.maximum : issue.minimum);
+  const exclusive = issue.inclusive === false;
+  const word = big ? (exclusive ? "less than" : "at most") : exclusive ? "more than" : "at least";
+  switch (issue.origin) {
+    case "array":
+    case "set":
+      return `must have ${word} ${bound} item${bound === 1 ? "" : "s"}`;
+    case "string":
+      return `must be ${word} ${bound} character${bound === 1 ? "" : "s"} long`;
+    default:
+      return `must be ${word} ${bound}`;
+  }
+}
+
 /** Zod issues → `{ path, message }` with short, user-facing reasons. */
 export function fromZodIssues(issues: readonly z.core.$ZodIssue[], base = ""): ConfigError[] {
   const out: ConfigError[] = [];
@@ -82,6 +99,20 @@ export function fromZodIssues(issues: readonly z.core.$ZodIssue[], base = ""): C
             path,
             message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`,
           });
+        break;
+      case "too_big":
+      case "too_small":
+        // zod's own text starts "Too big" / "Too small"; a schema's message is kept
+        out.push({
+          path,
+          message: issue.message.startsWith("Too ") ? sizeReason(issue) : issue.message,
+        });
+        break;
+      case "invalid_format":
+        if (!issue.message.startsWith("Invalid")) out.push({ path, message: issue.message });
+        else if (issue.format === "regex" && "pattern" in issue)
+          out.push({ path, message: `must match ${String(issue.pattern)}` });
+        else out.push({ path, message: `must be a valid ${issue.format}` });
         break;
       default:
         out.push({ path, message: issue.message });

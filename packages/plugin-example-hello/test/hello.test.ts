@@ -33,5 +33,5 @@ test("rejections name the field and the reason", () => {
   assert.deepEqual(errors({ greeting: "a\r\nb" }), [
     { path: "config.greeting", message: "must not contain control characters" },
   ]);
-  assert.equal(errors({ other: 1 })[0]?.path, "config");
+  assert.equal(errors({ other: 1 })[0]?.path, "config.other");
 });

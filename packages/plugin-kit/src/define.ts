@@ -1,3 +1,5 @@
+import { formatPath, fromZodIssues, joinPath } from "@gatehouse/config";
+import type { ConfigError } from "@gatehouse/config";
 import { z } from "zod";
 import type { Phase } from "./phases.js";
 import { PHASES } from "./phases.js";
@@ -140,33 +142,37 @@ export function definePlugin<S extends z.ZodType>(
   });
 }
 
-export interface ConfigError {
-  path: string;
-  message: string;
-}
+export type { ConfigError };
 
 export type ValidationResult<C> = { ok: true; config: C } | { ok: false; errors: ConfigError[] };
 
-export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
-  let out = prefix;
-  for (const seg of path) {
-    if (typeof seg === "number") out += `[${seg}]`;
-    else out += out === "" ? String(seg) : `.${String(seg)}`;
-  }
-  return out;
+/** Whether zod's issue carries the schema's own message (Kong's wording), not zod's default text. */
+function ownMessage(issue: z.core.$ZodIssue): boolean {
+  const fallback = z.config().localeError?.(issue as never);
+  const text = typeof fallback === "string" ? fallback : fallback?.message;
+  return text !== undefined && issue.message !== text;
 }
 
-/** Validates a raw plugin config (missing → {}), applying defaults. Paths are `<prefix>.field`. */
+/**
+ * Validates a raw plugin config (missing → {}), applying defaults. Errors are `{ path, message }`
+ * with paths `<prefix>.field` / `<prefix>.list[0]`: the schema's own message where it gives one,
+ * else @gatehouse/config's readable reason (`is required`, `unknown field`, `must be a string, got
+ * number`...), never zod's raw text.
+ */
 export function validatePluginConfig<C>(
   def: PluginDefinition<C>,
   raw: unknown,
   prefix = "config",
 ): ValidationResult<C> {
-  const r = def.configSchema.safeParse(raw ?? {});
+  const r = def.configSchema.safeParse(raw ?? {}, { reportInput: true });
   if (r.success) return { ok: true, config: r.data };
   return {
     ok: false,
-    errors: r.error.issues.map((i) => ({ path: formatPath(prefix, i.path), message: i.message })),
+    errors: r.error.issues.flatMap((i) =>
+      ownMessage(i)
+        ? [{ path: joinPath(prefix, formatPath(i.path)), message: i.message }]
+        : fromZodIssues([i], prefix),
+    ),
   };
 }
 

@@ -23,7 +23,6 @@ export {
   configJsonSchema,
   fieldTitle,
   catalogOf,
-  formatPath,
 } from "./define.js";
 export type {
   PluginInstanceSpec,

@@ -142,7 +142,7 @@ test("compile errors name the instance and field", () => {
   );
   assert.equal(r.ok, false);
   assert.deepEqual(!r.ok && r.errors, [
-    { path: "plugins[0].config.v", message: "Invalid input: expected string, received number" },
+    { path: "plugins[0].config.v", message: "must be a string, got number" },
     { path: "plugins[1].name", message: 'unknown plugin "nope"' },
     { path: "plugins[3]", message: 'plugin "u" is already configured for this scope (plugins[2])' },
   ]);

@@ -77,7 +77,7 @@ test("rejects a bad header name, an unknown generator, bad echo_downstream, unkn
       { path: "config.header_name", message: "'Bad:Name' is not a valid header name" },
       { path: "config.generator", message: "expected one of: uuid, uuid#counter, tracker" },
       { path: "config.echo_downstream", message: "expected a boolean" },
-      { path: "config", message: 'Unrecognized key: "x"' },
+      { path: "config.x", message: "unknown field" },
     ],
   );
 });

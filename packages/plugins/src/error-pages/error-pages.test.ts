@@ -212,7 +212,7 @@ test("rejections name the field and the reason", () => {
   assert.deepEqual(errors({ templates: { xml: "x".repeat(65537) } }), [
     { path: "config.templates.xml", message: "must be at most 65536 characters" },
   ]);
-  assert.deepEqual(errors({ templates: { yaml: "x" } })[0]?.path, "config.templates");
+  assert.deepEqual(errors({ templates: { yaml: "x" } })[0]?.path, "config.templates.yaml");
   assert.deepEqual(errors({ overrides: [{ status: 404 }, { status: 404 }] }), [
     { path: "config.overrides[1].status", message: "duplicate override for status 404" },
   ]);
@@ -227,5 +227,5 @@ test("rejections name the field and the reason", () => {
   ]);
   assert.equal(errors({ replace_exit_bodies: "yes" })[0]?.path, "config.replace_exit_bodies");
   assert.equal(errors({ replace_upstream_errors: 1 })[0]?.path, "config.replace_upstream_errors");
-  assert.equal(errors({ colour: "red" })[0]?.path, "config");
+  assert.equal(errors({ colour: "red" })[0]?.path, "config.colour");
 });

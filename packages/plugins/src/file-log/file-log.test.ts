@@ -63,7 +63,7 @@ test("rejections name the field and the reason", () => {
     { path: "config.custom_fields_by_lua", message: "not supported in Gatehouse (no Lua runtime)" },
   ]);
   assert.deepEqual(errors({ ...ok, colour: 1 }), [
-    { path: "config", message: 'Unrecognized key: "colour"' },
+    { path: "config.colour", message: "unknown field" },
   ]);
 });
 

@@ -179,7 +179,7 @@ test("rejections name the field and the reason", () => {
     { path: "config.keepalive", message: "expected an integer" },
   ]);
   assert.deepEqual(errors({ ...ok, headers: { "Bad Name": "x" } }), [
-    { path: "config.headers.Bad Name", message: "'Bad Name' is not a valid header name" },
+    { path: 'config.headers["Bad Name"]', message: "'Bad Name' is not a valid header name" },
   ]);
   assert.deepEqual(errors({ ...ok, headers: { "X-A": "a\nb" } }), [
     { path: "config.headers.X-A", message: "must not contain CR, LF or other control characters" },
@@ -208,6 +208,6 @@ test("rejections name the field and the reason", () => {
   assert.deepEqual(errors({ ...ok, custom_fields_by_lua: { a: "return 1" } }), [
     { path: "config.custom_fields_by_lua", message: "not supported in Gatehouse (no Lua runtime)" },
   ]);
-  assert.equal(errors({ ...ok, queue: { max_bytes: 1 } })[0]?.path, "config.queue");
-  assert.equal(errors({ ...ok, colour: 1 })[0]?.path, "config");
+  assert.equal(errors({ ...ok, queue: { max_bytes: 1 } })[0]?.path, "config.queue.max_bytes");
+  assert.equal(errors({ ...ok, colour: 1 })[0]?.path, "config.colour");
 });

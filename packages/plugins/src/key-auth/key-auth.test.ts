@@ -209,7 +209,7 @@ test("config rejections: empty key_names, invalid key name, wrong types", () => 
   assert.deepEqual(errors({ hide_credentials: "yes" }), [
     {
       path: "config.hide_credentials",
-      message: "Invalid input: expected boolean, received string",
+      message: "must be a boolean, got string",
     },
   ]);
   assert.deepEqual(errors({ realm: 'a"b' }), [

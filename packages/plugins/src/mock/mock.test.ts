@@ -99,9 +99,7 @@ test("delay: waits before answering", async () => {
 });
 
 test("rejections name the field and the reason", () => {
-  assert.deepEqual(errors({}), [
-    { path: "config.rules", message: "Invalid input: expected array, received undefined" },
-  ]);
+  assert.deepEqual(errors({}), [{ path: "config.rules", message: "is required" }]);
   assert.deepEqual(errors({ rules: [] }), [
     { path: "config.rules", message: "at least one rule is required" },
   ]);
@@ -134,7 +132,10 @@ test("rejections name the field and the reason", () => {
     { path: "config.rules[0].delay", message: "value should be between 0 and 10000" },
   ]);
   assert.deepEqual(one({ headers: { "Bad Name": "v" } }), [
-    { path: "config.rules[0].headers.Bad Name", message: "'Bad Name' is not a valid header name" },
+    {
+      path: 'config.rules[0].headers["Bad Name"]',
+      message: "'Bad Name' is not a valid header name",
+    },
   ]);
   assert.deepEqual(one({ headers: { "X-A": "a\r\nb" } }), [
     {
@@ -142,7 +143,7 @@ test("rejections name the field and the reason", () => {
       message: "must not contain CR, LF or other control characters",
     },
   ]);
-  assert.equal(one({ colour: "red" })[0]?.path, "config.rules[0]");
+  assert.equal(one({ colour: "red" })[0]?.path, "config.rules[0].colour");
   assert.equal(
     errors({ rules: [{ path: "/x" }], fallthrough: "no" })[0]?.path,
     "config.fallthrough",

@@ -292,7 +292,7 @@ test("rejects unknown limit_by / policy, bad header_name, path without '/', bad 
       { path: "config.fault_tolerant", message: "expected a boolean" },
       { path: "config.hide_client_headers", message: "expected a boolean" },
       { path: "config.error_code", message: "value should be between 400 and 599" },
-      { path: "config.error_message", message: "Invalid input: expected string, received number" },
+      { path: "config.error_message", message: "must be a string, got number" },
     ],
   );
 });
@@ -311,8 +311,8 @@ test("rejects bad redis fields and unknown fields", () => {
       { path: "config.redis.timeout", message: "value should be between 0 and 2147483646" },
       { path: "config.redis.database", message: "expected an integer" },
       { path: "config.redis.ssl", message: "expected a boolean" },
-      { path: "config.redis", message: 'Unrecognized key: "extra"' },
-      { path: "config", message: 'Unrecognized key: "nope"' },
+      { path: "config.redis.extra", message: "unknown field" },
+      { path: "config.nope", message: "unknown field" },
     ],
   );
 });
