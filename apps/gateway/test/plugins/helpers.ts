@@ -107,7 +107,7 @@ export async function gatewayProcess(t: TestContext, config: unknown): Promise<{
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`gateway did not start:\n${out}\n${err}`)),
-      20_000,
+      60_000,
     );
     child.once("exit", (code) => {
       clearTimeout(timer);
