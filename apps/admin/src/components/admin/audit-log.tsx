@@ -148,7 +148,9 @@ export function AuditLog() {
                   {open === e.id ? "Hide" : "Before / after"}
                 </Button>
                 {open === e.id ? (
-                  <Code block>{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</Code>
+                  <Code block tabIndex={0}>
+                    {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+                  </Code>
                 ) : null}
               </Table.Td>
             </Table.Tr>

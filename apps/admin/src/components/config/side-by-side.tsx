@@ -55,7 +55,7 @@ export function SideBySide({
       <figcaption>
         <strong>{label}</strong>
       </figcaption>
-      <pre className="code-block" aria-label={label}>
+      <pre className="code-block" aria-label={label} tabIndex={0}>
         {lines.map((line, i) => (
           <div key={i} className={cls(line.kind)}>
             {line.kind === "removed" ? "- " : line.kind === "added" ? "+ " : "  "}

@@ -76,6 +76,8 @@ const DEMOTED: Components = {
   h1: ({ children }) => <h2>{children}</h2>,
   h2: ({ children }) => <h3>{children}</h3>,
   h3: ({ children }) => <h4>{children}</h4>,
+  // a code block wider than the page scrolls: reachable by keyboard
+  pre: ({ children }) => <pre tabIndex={0}>{children}</pre>,
 };
 
 /** A plugin's page: README, config reference, examples, its instances, and "Enable". */
@@ -149,7 +151,12 @@ export function PluginDetail({ plugin, icon }: { plugin: PluginInfo; icon: React
         <Tabs.Panel value="examples">
           {plugin.examples.length === 0 ? <Text c="dimmed">No examples.</Text> : null}
           {plugin.examples.map((e, i) => (
-            <pre key={i} className="code-block" aria-label={`Example ${i + 1} (${e.lang})`}>
+            <pre
+              key={i}
+              className="code-block"
+              aria-label={`Example ${i + 1} (${e.lang})`}
+              tabIndex={0}
+            >
               {e.code}
             </pre>
           ))}

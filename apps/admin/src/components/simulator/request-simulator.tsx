@@ -383,7 +383,12 @@ function SimulationResult({ result }: { result: SimulateResult }) {
               admin enables the setting simulator_show_body.
             </Text>
           ) : (
-            <Code block aria-label="Response body" style={{ maxHeight: 400, overflow: "auto" }}>
+            <Code
+              block
+              aria-label="Response body"
+              tabIndex={0}
+              style={{ maxHeight: 400, overflow: "auto" }}
+            >
               {result.body || "(empty)"}
             </Code>
           )}

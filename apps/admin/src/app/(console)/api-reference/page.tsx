@@ -124,7 +124,7 @@ export default async function ApiReferencePage() {
             <summary>
               <code>{name}</code>
             </summary>
-            <pre>{JSON.stringify(schema, null, 2)}</pre>
+            <pre tabIndex={0}>{JSON.stringify(schema, null, 2)}</pre>
           </details>
         ))}
       </section>
