@@ -93,6 +93,8 @@ test("every console page renders under the CSP with no violation and Mantine's s
     ["/audit", "Audit log"],
     ["/users", "Users"],
     ["/tokens", "API tokens"],
+    ["/settings", "Settings"],
+    ["/account", "Your account"],
     ["/api-reference", "Gatehouse admin API"],
   ];
   for (const [path, heading] of pages) {

@@ -29,6 +29,7 @@ import {
   Route,
   Send,
   Server,
+  Settings,
   ShieldCheck,
   Sun,
   Users,
@@ -41,11 +42,14 @@ import type { ReactNode } from "react";
 import type { CurrentUser } from "@/components/user-context";
 import { UserProvider } from "@/components/user-context";
 
+/** One entry of the main navigation; a new page adds one line to `items` (in reading order). */
 interface NavItem {
   label: string;
   href: string;
   icon: ReactNode;
+  /** shown to admins only */
   adminOnly?: boolean;
+  /** shown to editors and admins */
   editorOnly?: boolean;
 }
 
@@ -78,6 +82,12 @@ const items: NavItem[] = [
     adminOnly: true,
   },
   { label: "Users", href: "/users", icon: <UserCog size={18} aria-hidden />, adminOnly: true },
+  {
+    label: "Settings",
+    href: "/settings",
+    icon: <Settings size={18} aria-hidden />,
+    adminOnly: true,
+  },
   { label: "API reference", href: "/api-reference", icon: <BookOpen size={18} aria-hidden /> },
   { label: "Your account", href: "/account", icon: <UserRound size={18} aria-hidden /> },
 ];

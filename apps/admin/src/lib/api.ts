@@ -104,3 +104,13 @@ export function toErrorSchema(errors: FieldError[], prefix = ""): Record<string,
   }
   return root;
 }
+
+/** The messages of the field errors at exactly `path`, joined (undefined when none): an input's `error`. */
+export function errorAt(errors: FieldError[], path: string): string | undefined {
+  return (
+    errors
+      .filter((e) => e.path === path)
+      .map((e) => e.message)
+      .join("; ") || undefined
+  );
+}

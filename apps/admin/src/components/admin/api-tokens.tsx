@@ -18,7 +18,7 @@ import { useCallback, useState } from "react";
 import { ConfirmButton } from "@/components/entity/confirm-button";
 import type { FieldError } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
-import { api } from "@/lib/api";
+import { api, errorAt } from "@/lib/api";
 
 interface Token {
   id: string;
@@ -48,11 +48,7 @@ export function ApiTokens() {
   }, []);
   useLoad(load);
 
-  const errorOf = (path: string) =>
-    errors
-      .filter((e) => e.path === path)
-      .map((e) => e.message)
-      .join("; ") || undefined;
+  const errorOf = (path: string) => errorAt(errors, path);
 
   return (
     <>

@@ -5,13 +5,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useState } from "react";
 import type { FieldError } from "@/lib/api";
-import { api } from "@/lib/api";
-
-const errorOf = (errors: FieldError[], path: string) =>
-  errors
-    .filter((e) => e.path === path)
-    .map((e) => e.message)
-    .join("; ") || undefined;
+import { api, errorAt } from "@/lib/api";
 
 /** Change your own password: the current one, then the new one twice. */
 export function ChangeOwnPassword() {
@@ -56,7 +50,7 @@ export function ChangeOwnPassword() {
             label="Current password"
             value={current}
             onChange={(e) => setCurrent(e.currentTarget.value)}
-            error={errorOf(errors, "current_password")}
+            error={errorAt(errors, "current_password")}
             autoComplete="current-password"
             required
           />
@@ -65,7 +59,7 @@ export function ChangeOwnPassword() {
             description="At least 12 characters."
             value={next}
             onChange={(e) => setNext(e.currentTarget.value)}
-            error={errorOf(errors, "new_password")}
+            error={errorAt(errors, "new_password")}
             autoComplete="new-password"
             required
           />
@@ -73,7 +67,7 @@ export function ChangeOwnPassword() {
             label="Repeat the new password"
             value={repeat}
             onChange={(e) => setRepeat(e.currentTarget.value)}
-            error={errorOf(errors, "repeat")}
+            error={errorAt(errors, "repeat")}
             autoComplete="new-password"
             required
           />
@@ -136,7 +130,7 @@ export function ResetPasswordButton({ user }: { user: { id: string; username: st
               description="At least 12 characters. Tell it to them over a safe channel."
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
-              error={errorOf(errors, "password")}
+              error={errorAt(errors, "password")}
               autoComplete="new-password"
               data-autofocus
               required

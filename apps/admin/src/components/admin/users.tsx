@@ -18,7 +18,7 @@ import { ResetPasswordButton } from "@/components/admin/passwords";
 import { ConfirmButton } from "@/components/entity/confirm-button";
 import type { FieldError } from "@/lib/api";
 import { useLoad } from "@/lib/use-load";
-import { api } from "@/lib/api";
+import { api, errorAt } from "@/lib/api";
 
 interface User {
   id: string;
@@ -43,11 +43,7 @@ export function UsersAdmin() {
     else setMessage(r.message);
   }, []);
   useLoad(load);
-  const errorOf = (path: string) =>
-    errors
-      .filter((e) => e.path === path)
-      .map((e) => e.message)
-      .join("; ") || undefined;
+  const errorOf = (path: string) => errorAt(errors, path);
 
   return (
     <>
