@@ -2,11 +2,10 @@
 // `npm test`: lint + format check + typecheck, build, unit and integration tests against
 // real PostgreSQL (DATABASE_URL, else an embedded one), then the Playwright e2e suite
 // against the whole stack. Exits non-zero when any step fails.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "./lib/processes.mjs";
-import { freePorts, root, startStack } from "./lib/stack.mjs";
+import { ensureDatabaseServer, startE2eStack } from "./lib/e2e-stack.mjs";
+import { root } from "./lib/stack.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.TURBO_TELEMETRY_DISABLED = "1";
@@ -76,17 +75,8 @@ const built = await step("build", () =>
 );
 
 // One PostgreSQL server for every test: yours (DATABASE_URL) or an embedded one in a temp dir.
-// Each test suite creates its own database on it.
-if (built && !process.env.DATABASE_URL) {
-  const dir = mkdtempSync(join(tmpdir(), "gatehouse-test-pg-"));
-  console.log(`\nDATABASE_URL is not set: starting an embedded PostgreSQL in ${dir}`);
-  const { startEmbeddedPostgres } = await import("@gatehouse/db/embedded");
-  const pg = await startEmbeddedPostgres({ dataDir: dir });
-  process.env.DATABASE_URL = pg.url;
-  cleanups.push(async () => {
-    await pg.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+if (built) {
+  await ensureDatabaseServer({ log: (line) => console.log(`\n${line}`), cleanups });
 }
 
 if (built) {
@@ -100,37 +90,13 @@ if (built) {
   );
 
   await step("e2e (Playwright)", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "gatehouse-e2e-"));
-    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const { createTestDatabase } = await import("@gatehouse/db/testing");
-    const db = await createTestDatabase();
-    cleanups.push(() => db.drop());
-    // free ports (asked from the OS) unless given: runs beside `npm start` or another checkout
-    const free = await freePorts(4);
-    const e2ePort = (name, i) => process.env[`GATEHOUSE_E2E_${name}_PORT`] || String(free[i]);
-    Object.assign(process.env, {
-      DATABASE_URL: db.url,
-      GATEHOUSE_DATA_DIR: dataDir,
-      GATEHOUSE_ADMIN_PORT: e2ePort("ADMIN", 0),
-      GATEHOUSE_PROXY_PORT: e2ePort("PROXY", 1),
-      GATEHOUSE_CONTROL_PORT: e2ePort("CONTROL", 2),
-      GATEHOUSE_ECHO_PORT: e2ePort("ECHO", 3),
-      // The example third-party plugin too: the marketplace e2e fills its form like the built-ins'.
-      GATEHOUSE_PLUGINS: process.env.GATEHOUSE_PLUGINS || "bundled,gatehouse-plugin-hello",
+    const { env } = await startE2eStack({
+      log: (line) => console.log(`[stack] ${line}`),
+      cleanups,
     });
-    const stack = await startStack({ log: (line) => console.log(`[stack] ${line}`) });
-    cleanups.push(() => stack.stop());
     return run(node, [join(root, "node_modules/@playwright/test/cli.js"), "test"], {
       cwd: join(root, "e2e"),
-      env: {
-        ...process.env,
-        GATEHOUSE_ADMIN_URL: stack.urls.admin,
-        GATEHOUSE_PROXY_URL: stack.urls.proxy,
-        GATEHOUSE_CONTROL_URL: stack.urls.control,
-        GATEHOUSE_CLUSTER_TOKEN: stack.clusterToken,
-        GATEHOUSE_ADMIN_USER: stack.seed.admin?.username ?? "",
-        GATEHOUSE_ADMIN_PASSWORD: stack.seed.admin?.password ?? "",
-      },
+      env: { ...process.env, ...env },
     });
   });
 }

@@ -1,11 +1,18 @@
+import { join } from "node:path";
 import { request } from "@playwright/test";
 import { adminUrl } from "./env.js";
 
 export type Role = "admin" | "editor" | "viewer";
 
-/** Where each role's signed-in session is saved for the tests (git-ignored). */
+/**
+ * Where each role's signed-in session is saved for the tests: e2e/.auth (git-ignored), or
+ * GATEHOUSE_E2E_AUTH_DIR (`npm run screenshots` signs in to a stack of its own there).
+ */
 export function storageStateOf(role: Role): string {
-  return new URL(`../.auth/${role}.json`, import.meta.url).pathname;
+  const dir = process.env.GATEHOUSE_E2E_AUTH_DIR;
+  return dir
+    ? join(dir, `${role}.json`)
+    : new URL(`../.auth/${role}.json`, import.meta.url).pathname;
 }
 
 /** The admin's session (the default of every test). */
