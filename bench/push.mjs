@@ -148,6 +148,8 @@ export async function benchPush(opts = {}) {
           gatewayMain,
           "--listen",
           "127.0.0.1:0",
+          "--listen-tls",
+          "127.0.0.1:0",
           "--control",
           `127.0.0.1:${control}`,
           "--cache-dir",

@@ -244,6 +244,8 @@ try {
     file,
     "--listen",
     `127.0.0.1:${port}`,
+    "--listen-tls",
+    "127.0.0.1:0",
     "--control",
     `127.0.0.1:${control}`,
     "--cache-dir",

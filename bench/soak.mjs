@@ -173,6 +173,8 @@ export async function benchSoak(opts = {}) {
         gatewayMain,
         "--listen",
         `127.0.0.1:${proxyPort}`,
+        "--listen-tls",
+        "127.0.0.1:0",
         "--control",
         `127.0.0.1:${controlPort}`,
         "--cache-dir",

@@ -65,6 +65,7 @@ const lines = [
   "Gatehouse is running.",
   `  Admin UI + API   ${urls.admin}`,
   `  Gateway (proxy)  ${urls.proxy}     try: curl ${urls.proxy}/hello  or  curl ${urls.proxy}/echo`,
+  `  Gateway (TLS)    ${urls.proxyTls}    the certificates of the Certificates page, by SNI`,
   `  Gateway control  ${urls.control}  (Bearer token in ${join(stack.dataDir, "cluster-token")})`,
 ];
 if (seed.admin) {

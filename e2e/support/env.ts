@@ -3,3 +3,6 @@ export const adminUrl = process.env.GATEHOUSE_ADMIN_URL || "http://127.0.0.1:300
 
 /** The data plane (gateway proxy) the stack started: tests prove every change with a real request here. */
 export const proxyUrl = process.env.GATEHOUSE_PROXY_URL || "http://127.0.0.1:8000";
+
+/** The data plane's TLS listener (certificates by SNI). */
+export const proxyTlsUrl = process.env.GATEHOUSE_PROXY_TLS_URL || "https://127.0.0.1:8443";

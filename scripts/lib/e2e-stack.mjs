@@ -37,7 +37,7 @@ export async function startE2eStack({ log, cleanups }) {
   const db = await createTestDatabase();
   cleanups.push(() => db.drop());
   // free ports (asked from the OS) unless given: runs beside `npm start` or another checkout
-  const free = await freePorts(4);
+  const free = await freePorts(5);
   const e2ePort = (name, i) => process.env[`GATEHOUSE_E2E_${name}_PORT`] || String(free[i]);
   Object.assign(process.env, {
     DATABASE_URL: db.url,
@@ -46,6 +46,7 @@ export async function startE2eStack({ log, cleanups }) {
     GATEHOUSE_PROXY_PORT: e2ePort("PROXY", 1),
     GATEHOUSE_CONTROL_PORT: e2ePort("CONTROL", 2),
     GATEHOUSE_ECHO_PORT: e2ePort("ECHO", 3),
+    GATEHOUSE_PROXY_TLS_PORT: e2ePort("PROXY_TLS", 4),
     // The example third-party plugin too: the marketplace e2e fills its form like the built-ins'.
     GATEHOUSE_PLUGINS: process.env.GATEHOUSE_PLUGINS || "bundled,gatehouse-plugin-hello",
   });
@@ -56,6 +57,7 @@ export async function startE2eStack({ log, cleanups }) {
     env: {
       GATEHOUSE_ADMIN_URL: stack.urls.admin,
       GATEHOUSE_PROXY_URL: stack.urls.proxy,
+      GATEHOUSE_PROXY_TLS_URL: stack.urls.proxyTls,
       GATEHOUSE_CONTROL_URL: stack.urls.control,
       GATEHOUSE_CLUSTER_TOKEN: stack.clusterToken,
       GATEHOUSE_ADMIN_USER: stack.seed.admin?.username ?? "",

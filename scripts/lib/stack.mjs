@@ -45,14 +45,16 @@ function persistentSecret(file) {
 const PORTS = {
   admin: { env: "GATEHOUSE_ADMIN_PORT", fallback: 3000, what: "admin UI + API" },
   proxy: { env: "GATEHOUSE_PROXY_PORT", fallback: 8000, what: "gateway proxy" },
+  proxyTls: { env: "GATEHOUSE_PROXY_TLS_PORT", fallback: 8443, what: "gateway TLS proxy" },
   control: { env: "GATEHOUSE_CONTROL_PORT", fallback: 8001, what: "gateway control endpoint" },
   echo: { env: "GATEHOUSE_ECHO_PORT", fallback: 8002, what: "demo echo upstream" },
 };
 
 /**
- * Ports from GATEHOUSE_ADMIN_PORT (3000), GATEHOUSE_PROXY_PORT (8000), GATEHOUSE_CONTROL_PORT (8001)
- * and GATEHOUSE_ECHO_PORT (8002). Throws on a value that is not a port.
- * @returns {{ admin: number, proxy: number, control: number, echo: number }}
+ * Ports from GATEHOUSE_ADMIN_PORT (3000), GATEHOUSE_PROXY_PORT (8000), GATEHOUSE_PROXY_TLS_PORT
+ * (8443), GATEHOUSE_CONTROL_PORT (8001) and GATEHOUSE_ECHO_PORT (8002). Throws on a value that is
+ * not a port.
+ * @returns {{ admin: number, proxy: number, proxyTls: number, control: number, echo: number }}
  */
 export function stackPorts() {
   return /** @type {any} */ (
@@ -258,6 +260,8 @@ export async function startStack(opts = {}) {
               : []),
             "--listen",
             `127.0.0.1:${ports.proxy}`,
+            "--listen-tls",
+            `127.0.0.1:${ports.proxyTls}`,
             "--control",
             `127.0.0.1:${ports.control}`,
             "--cache-dir",
@@ -289,6 +293,7 @@ export async function startStack(opts = {}) {
     const urls = {
       admin: `http://127.0.0.1:${ports.admin}`,
       proxy: `http://127.0.0.1:${ports.proxy}`,
+      proxyTls: `https://127.0.0.1:${ports.proxyTls}`,
       control: `http://127.0.0.1:${ports.control}`,
       echo: echoUrl,
     };

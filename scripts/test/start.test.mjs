@@ -17,7 +17,7 @@ const STACK_TIMEOUT = 240_000;
 
 /** The real start script on free ports and its own data dir; output collected and awaitable. */
 async function startScript(t, env = {}) {
-  const [admin, proxy, control, echo] = await freePorts(4);
+  const [admin, proxy, control, echo, proxyTls] = await freePorts(5);
   const dataDir = mkdtempSync(join(tmpdir(), "gh-start-"));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
   const bootstrap = randomBytes(18).toString("base64url");
@@ -28,6 +28,7 @@ async function startScript(t, env = {}) {
     GATEHOUSE_PROXY_PORT: String(proxy),
     GATEHOUSE_CONTROL_PORT: String(control),
     GATEHOUSE_ECHO_PORT: String(echo),
+    GATEHOUSE_PROXY_TLS_PORT: String(proxyTls),
     GATEHOUSE_BOOTSTRAP_TOKEN: bootstrap,
     ...env,
   };

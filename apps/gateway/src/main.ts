@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Gatehouse data plane.
- *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--control HOST:PORT] [--cache-dir DIR] [--log-level LEVEL]
+ *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--listen-tls HOST:PORT] [--control HOST:PORT]
+ *                     [--cache-dir DIR] [--log-level LEVEL]
  *                     [--upstream-deny RULES]... [--file-log-dir DIR]...
  * Env: see env.ts (every variable, checked at start; a flag takes precedence over its variable).
  */
@@ -18,6 +19,7 @@ import { buildGateway } from "./server.js";
 interface CliOptions {
   config?: string;
   listen: string;
+  listenTls: string;
   control: string;
   cacheDir: string;
   logLevel: string;
@@ -67,6 +69,11 @@ async function main(): Promise<void> {
     .description("Gatehouse data plane: proxy on --listen, control endpoint on --control")
     .option("--config <file>", "declarative config file (YAML or JSON, decK shape); DB-less mode")
     .option("--listen <host:port>", "proxy listener", "127.0.0.1:8000")
+    .option(
+      "--listen-tls <host:port>",
+      "TLS proxy listener: the config's certificates, chosen per connection by SNI",
+      "127.0.0.1:8443",
+    )
     .option("--control <host:port>", "control endpoint listener", "127.0.0.1:8001")
     .option("--cache-dir <dir>", "where the last applied snapshot is kept", ".data/gateway")
     .addOption(
@@ -104,16 +111,23 @@ async function main(): Promise<void> {
     .parse();
   const o = program.opts<CliOptions>();
   let listen: { host: string; port: number };
+  let listenTls: { host: string; port: number };
   let control: { host: string; port: number };
   try {
     listen = parseHostPort(o.listen, "--listen");
+    listenTls = parseHostPort(o.listenTls, "--listen-tls");
     control = parseHostPort(o.control, "--control");
   } catch (err) {
     fail((err as Error).message);
   }
-  if (listen.host === control.host && listen.port === control.port && listen.port !== 0) {
-    fail("--control must differ from --listen: the control endpoint is never on the proxy port");
+  const same = (a: typeof listen, b: typeof listen) =>
+    a.host === b.host && a.port === b.port && a.port !== 0;
+  if (same(listen, control) || same(listenTls, control)) {
+    fail(
+      "--control must differ from --listen and --listen-tls: the control endpoint is never on a proxy port",
+    );
   }
+  if (same(listen, listenTls)) fail("--listen-tls must differ from --listen");
   const badRule = checkUpstreamDeny(o.upstreamDeny)[0];
   if (badRule !== undefined) fail(`--upstream-deny: ${badRule.message}`);
   let env: GatewayEnv;
@@ -144,6 +158,7 @@ async function main(): Promise<void> {
       : env.GATEHOUSE_MAX_CONNECTIONS_PER_IP;
   const gateway = buildGateway({
     listen,
+    listenTls,
     control,
     cacheDir: o.cacheDir,
     clusterToken: env.GATEHOUSE_CLUSTER_TOKEN,

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Server as HttpsServer } from "node:https";
 import { formatErrors, parseDeclarative, UpstreamDenyList } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
 import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
@@ -29,6 +30,8 @@ import type { ApplyResult, SnapshotSource } from "./config/state.js";
 export interface GatewayOptions {
   /** proxy listener; port 0 = any free port */
   listen?: { host: string; port: number };
+  /** TLS proxy listener (certificates by SNI from the config); undefined = none */
+  listenTls?: { host: string; port: number };
   control?: { host: string; port: number };
   /** directory of the last applied snapshot; undefined = no cache */
   cacheDir?: string;
@@ -86,8 +89,27 @@ export interface Gateway {
   loadInitial(opts: {
     file?: { text: string; name: string };
   }): Promise<{ source: StartSource; errors?: ConfigError[] }>;
-  listen(): Promise<{ proxy: string; control: string }>;
+  /** the TLS listener (when `listenTls` is set) */
+  proxyTls: FastifyInstance | undefined;
+  listen(): Promise<{ proxy: string; control: string; proxyTls?: string }>;
   close(): Promise<void>;
+}
+
+/**
+ * Stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms;
+ * keep-alive clients get `Connection: close` on their next answer and reconnect to a successor.
+ */
+async function drain(listener: FastifyInstance, grace: number): Promise<void> {
+  const s = listener.server;
+  const closing = listener.close();
+  s.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
+    res.shouldKeepAlive = false;
+  });
+  s.closeIdleConnections();
+  const timer = setTimeout(() => s.closeAllConnections(), grace);
+  timer.unref();
+  await closing;
+  clearTimeout(timer);
 }
 
 /** Version of a config loaded from a file: below anything the control plane pushes (≥ 1). */
@@ -111,7 +133,10 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const startedAt = new Date();
   const upstreamDeny = opts.upstreamDeny ?? [];
   new UpstreamDenyList(upstreamDeny); // throws on an invalid rule, before anything starts
-  const ownListeners = () => [listen, controlAddr];
+  const listenTls = opts.listenTls;
+  const ownListeners = () => [listen, controlAddr, ...(listenTls ? [listenTls] : [])];
+  /** the TLS listener's server, once built (the snapshot's apply sets its default certificate) */
+  const tlsListener: { server?: HttpsServer } = {};
   const localDeny = {
     current: new UpstreamDenyList(localDenyRules(ownListeners(), opts.controlPlaneUrl)),
   };
@@ -143,6 +168,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         : undefined,
     onApplied: (s) => {
       health.apply(s.balanced);
+      // a client that sends no SNI gets the server's own context: the default certificate
+      tlsListener.server?.setSecureContext(s.tls.defaultPem ?? {});
       metrics.configApplies.inc();
       metrics.configVersion.set(s.meta.version);
       // plugins release resources (connections, queues) of configs that are gone; never throws
@@ -153,6 +180,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   });
 
   let proxyPort = listen.port;
+  let tlsPort = listenTls?.port ?? 443;
   const handler = new Handler({
     state,
     metrics,
@@ -160,6 +188,9 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     debugToken: opts.debugToken || undefined,
     get port() {
       return proxyPort;
+    },
+    get tlsPort() {
+      return tlsPort;
     },
   });
 
@@ -170,6 +201,17 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     trustedProxies: opts.trustedProxies ?? [],
     handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
   });
+  const proxyTls = listenTls
+    ? buildProxyServer({
+        log,
+        metrics,
+        limits,
+        trustedProxies: opts.trustedProxies ?? [],
+        handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
+        tls: { contexts: () => state.current?.tls ?? null },
+      })
+    : undefined;
+  tlsListener.server = proxyTls?.server as HttpsServer | undefined;
 
   const control = buildControl({
     state,
@@ -269,6 +311,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
 
   return {
     proxy,
+    proxyTls,
     control,
     state,
     metrics,
@@ -286,12 +329,26 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       const proxyUrl = await bindRetrying(() => proxy.listen(listen), retry);
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
+      let proxyTlsUrl: string | undefined;
+      let tlsAddr: ReturnType<typeof proxy.server.address> = null;
+      if (proxyTls && listenTls) {
+        await bindRetrying(() => proxyTls.listen(listenTls), retry);
+        tlsAddr = proxyTls.server.address();
+        if (tlsAddr !== null && typeof tlsAddr === "object") tlsPort = tlsAddr.port;
+        const host = listenTls.host.includes(":") ? `[${listenTls.host}]` : listenTls.host;
+        proxyTlsUrl = `https://${host}:${tlsPort}`;
+      }
       const caddr = control.server.address();
       const bound = (a: typeof addr, host: string) =>
         a !== null && typeof a === "object" ? { host, port: a.port } : { host, port: 0 };
       localDeny.current = new UpstreamDenyList(
         localDenyRules(
-          [...ownListeners(), bound(addr, listen.host), bound(caddr, controlAddr.host)],
+          [
+            ...ownListeners(),
+            bound(addr, listen.host),
+            bound(caddr, controlAddr.host),
+            ...(listenTls ? [bound(tlsAddr, listenTls.host)] : []),
+          ],
           opts.controlPlaneUrl,
         ),
       );
@@ -299,26 +356,19 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
         proxyPort,
       );
-      return { proxy: proxyUrl, control: controlUrl };
+      return {
+        proxy: proxyUrl,
+        control: controlUrl,
+        ...(proxyTlsUrl !== undefined ? { proxyTls: proxyTlsUrl } : {}),
+      };
     },
     async close() {
       await agent?.stop();
       health.stop();
       const grace = opts.shutdownGrace ?? 10_000;
-      const s = proxy.server;
-      // stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms
-      const closing = proxy.close();
-      // both ports are free at once for a successor; keep-alive clients get `Connection: close`
-      // on their next answer and reconnect to it
+      // both proxy ports and the control port are free at once for a successor
       const controlClosing = control.close();
-      s.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
-        res.shouldKeepAlive = false;
-      });
-      s.closeIdleConnections();
-      const timer = setTimeout(() => s.closeAllConnections(), grace);
-      timer.unref();
-      await closing;
-      clearTimeout(timer);
+      await Promise.all([proxy, ...(proxyTls ? [proxyTls] : [])].map((p) => drain(p, grace)));
       await controlClosing;
       state.current?.pool.destroy();
       // flush log queues, close plugin connections; never throws

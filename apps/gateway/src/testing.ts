@@ -7,6 +7,8 @@ export interface StartedGateway {
   gateway: Gateway;
   /** proxy base URL, e.g. http://127.0.0.1:41234 */
   url: string;
+  /** TLS proxy base URL, e.g. https://127.0.0.1:41235 */
+  tlsUrl: string;
   /** control base URL */
   controlUrl: string;
   /** the cluster token to use with the control endpoint */
@@ -20,7 +22,7 @@ export interface StartedGateway {
  */
 export async function startGateway(
   config: unknown,
-  opts: Omit<GatewayOptions, "listen" | "control"> = {},
+  opts: Omit<GatewayOptions, "listen" | "control" | "listenTls"> = {},
 ): Promise<StartedGateway> {
   const token = opts.clusterToken ?? "test-cluster-token";
   const gateway = buildGateway({
@@ -29,18 +31,20 @@ export async function startGateway(
     ...opts,
     clusterToken: token,
     listen: { host: "127.0.0.1", port: 0 },
+    listenTls: { host: "127.0.0.1", port: 0 },
     control: { host: "127.0.0.1", port: 0 },
   });
   if (config !== undefined) {
     const r = await gateway.loadDocument(config, 0, "file");
     if (!r.ok) throw new Error(`startGateway: invalid config:\n${formatErrors(r.errors)}`);
   }
-  await gateway.listen();
+  const urls = await gateway.listen();
   const p = gateway.proxy.server.address() as AddressInfo;
   const c = gateway.control.server.address() as AddressInfo;
   return {
     gateway,
     url: `http://127.0.0.1:${p.port}`,
+    tlsUrl: urls.proxyTls ?? "",
     controlUrl: `http://127.0.0.1:${c.port}`,
     token,
     close: () => gateway.close(),

@@ -64,6 +64,8 @@ async function echoSetup(t: TestContext) {
     file,
     "--listen",
     `127.0.0.1:${port}`,
+    "--listen-tls",
+    "127.0.0.1:0",
     "--control",
     `127.0.0.1:${cport}`,
     "--cache-dir",
@@ -93,6 +95,8 @@ test("an invalid file is refused at start: non-zero exit, every error as path: r
     "--config",
     file,
     "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
     "127.0.0.1:0",
     "--control",
     "127.0.0.1:0",
@@ -142,6 +146,8 @@ test("--max-connections / GATEHOUSE_MAX_CONNECTIONS_PER_IP: bad values refused n
     [
       "--listen",
       `127.0.0.1:${port}`,
+      "--listen-tls",
+      "127.0.0.1:0",
       "--control",
       `127.0.0.1:${cport}`,
       "--cache-dir",
@@ -182,6 +188,8 @@ test("a DB-less file merging two services onto one upstream is refused at start 
     "--config",
     file,
     "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
     "127.0.0.1:0",
     "--control",
     "127.0.0.1:0",
@@ -263,7 +271,14 @@ test("descriptor exhaustion (ulimit -n 256, 300 half-open clients from one addre
 });
 
 test("DB-less --upstream-deny: a bad rule is refused naming the option; a good one is enforced", async (t) => {
-  const bad = run(["--upstream-deny", "10.0.0.0/8,nope", "--listen", "127.0.0.1:0"]);
+  const bad = run([
+    "--upstream-deny",
+    "10.0.0.0/8,nope",
+    "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
+    "127.0.0.1:0",
+  ]);
   assert.equal(await bad.exited, 2);
   assert.match(
     bad.err(),
@@ -290,7 +305,16 @@ test("DB-less file-log outside --file-log-dir is refused at start naming config.
       plugins: [{ name: "file-log", config: { path: "/etc/gatehouse-escape.log" } }],
     }),
   );
-  const p = run(["--config", file, "--file-log-dir", join(dir, "logs"), "--listen", "127.0.0.1:0"]);
+  const p = run([
+    "--config",
+    file,
+    "--file-log-dir",
+    join(dir, "logs"),
+    "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
+    "127.0.0.1:0",
+  ]);
   assert.equal(await p.exited, 1);
   assert.match(
     p.err(),

@@ -73,6 +73,8 @@ test("the CLI loads GATEHOUSE_PLUGINS, reports it in /v1/status, refuses configs
       file,
       "--listen",
       "127.0.0.1:0",
+      "--listen-tls",
+      "127.0.0.1:0",
       "--control",
       "127.0.0.1:0",
       "--cache-dir",

@@ -75,6 +75,8 @@ test("a gateway restarted right after SIGTERM under keep-alive traffic binds its
     file,
     "--listen",
     `127.0.0.1:${port}`,
+    "--listen-tls",
+    "127.0.0.1:0",
     "--control",
     `127.0.0.1:${cport}`,
     "--cache-dir",

@@ -199,6 +199,8 @@ export async function startDataPlane(
           gatewayMain,
           "--listen",
           "127.0.0.1:0",
+          "--listen-tls",
+          "127.0.0.1:0",
           "--control",
           "127.0.0.1:0",
           "--cache-dir",

@@ -24,6 +24,8 @@ import { credentialQueryNames } from "./credential-names.js";
 import { compileRoutes } from "../router/route-table.js";
 import type { RouteTable } from "../router/route-table.js";
 import { ConfigCompileError } from "./state.js";
+import { TlsContexts } from "../net/tls-contexts.js";
+import type { UpstreamTls } from "../proxy/upstream-tls.js";
 import type { CompiledSnapshot, SnapshotMeta } from "./state.js";
 
 /** Everything the request path needs for one route, precompiled. */
@@ -76,6 +78,8 @@ export interface GatewaySnapshot extends CompiledSnapshot {
   logRedaction: ReadonlySet<string> | null;
   /** the upstream entities in use, for the health services (NodeHealth) */
   balanced: BalancedUpstream[];
+  /** the certificates of the TLS listener, by SNI */
+  tls: TlsContexts;
 }
 
 export interface CompileContext {
@@ -97,6 +101,20 @@ function hostHeader(service: NormalizedService): string {
   if (service.upstream !== null) return service.upstream.hostHeader ?? service.host;
   if (service.port === defaultPort) return service.host;
   return `${service.host}:${service.port}`;
+}
+
+/** A service's TLS material towards its upstream, from the config's (CA) certificates. */
+function upstreamTls(service: NormalizedService, config: NormalizedConfig): UpstreamTls {
+  const client = config.certificates.find((c) => c.id === service.clientCertificate);
+  const cas = service.caCertificates.map(
+    (id) => config.caCertificates.find((c) => c.id === id)?.cert ?? "",
+  );
+  return {
+    ca: cas.length > 0 ? cas : null,
+    cert: client?.cert ?? null,
+    key: client?.key ?? null,
+    verifyDepth: service.tlsVerifyDepth,
+  };
 }
 
 /** Compile a validated config completely (chains, upstream pool, router) before any swap. */
@@ -165,6 +183,8 @@ export function compileSnapshot(
         readTimeout: s.readTimeout,
         writeTimeout: s.writeTimeout,
         retries: s.retries,
+        tlsVerify: s.tlsVerify ?? true,
+        ...(s.protocol === "https" ? { tls: upstreamTls(s, config) } : {}),
         ...(u && policy
           ? {
               balancing: {
@@ -231,6 +251,7 @@ export function compileSnapshot(
       trustedProxies,
       logRedaction: credentialQueryNames(config.plugins),
       balanced: [...balanced.values()],
+      tls: new TlsContexts(config.certificates),
       retire: () => pool.close(),
     };
   } catch (err) {

@@ -5,6 +5,8 @@
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import Fastify, { LogController } from "fastify";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
@@ -13,6 +15,8 @@ import type { GatewayMetrics } from "../metrics.js";
 import { compileTrustedProxies } from "../proxy/index.js";
 import type { TrustedProxies } from "../proxy/index.js";
 import { CONNECT_ALLOW, clientErrorHandler, socketAnswer } from "./client-errors.js";
+import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
+import type { TlsListenerOptions } from "./tls-server.js";
 import {
   DEFAULT_CLOSE_GRACE_MS,
   defaultMaxConnections,
@@ -46,6 +50,8 @@ export interface ProxyServerOptions {
   trustedProxies: string[];
   /** every proxied request */
   handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** a TLS listener: the certificates of the running snapshot, chosen per connection by SNI */
+  tls?: TlsListenerOptions;
 }
 
 export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
@@ -71,18 +77,21 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
     logController: new LogController({ disableRequestLogging: true }),
     forceCloseConnections: false,
     serverFactory: (fastifyHandler) => {
-      const s = createServer(
-        {
-          maxHeaderSize: limits.maxHeaderSize ?? 16 * 1024,
-          requestTimeout: limits.requestTimeout ?? 60_000,
-          headersTimeout: limits.headersTimeout ?? 20_000,
-          keepAliveTimeout: limits.keepAliveTimeout ?? 5_000,
-          connectionsCheckingInterval: 1_000,
-        },
-        // Proxied traffic goes straight to the pipeline (raw req/res, streaming bodies); Fastify
-        // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
-        opts.handle,
-      );
+      const httpOptions = {
+        maxHeaderSize: limits.maxHeaderSize ?? 16 * 1024,
+        requestTimeout: limits.requestTimeout ?? 60_000,
+        headersTimeout: limits.headersTimeout ?? 20_000,
+        keepAliveTimeout: limits.keepAliveTimeout ?? 5_000,
+        connectionsCheckingInterval: 1_000,
+      };
+      // Proxied traffic goes straight to the pipeline (raw req/res, streaming bodies); Fastify
+      // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
+      const s: Server = opts.tls
+        ? createHttpsServer(
+            { ...httpOptions, ...tlsServerOptions(opts.tls, opts.log) },
+            opts.handle,
+          )
+        : createServer(httpOptions, opts.handle);
       void fastifyHandler;
       limitConnections(s, {
         maxConnections,
@@ -90,8 +99,12 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
         exempt: (address) => exempt.contains(address),
         onRefused: (reason) => metrics.connectionsRefused.inc({ reason }),
       });
-      metrics.openConnections = () =>
-        new Promise((resolve) => s.getConnections((err, n) => resolve(err ? 0 : n)));
+      const others = opts.tls ? metrics.openConnections : () => Promise.resolve(0);
+      metrics.openConnections = async () =>
+        (await others()) +
+        (await new Promise<number>((resolve) =>
+          s.getConnections((err, n) => resolve(err ? 0 : n)),
+        ));
       server = s;
       return s;
     },
@@ -99,6 +112,12 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
   proxy.addHook("onReady", async () => {
     server?.removeAllListeners("clientError");
     server?.on("clientError", onClientError);
+    if (opts.tls) {
+      const tls = opts.tls;
+      server?.on("tlsClientError", (err: Error, socket: TLSSocket) => {
+        logHandshakeError(tls, opts.log, err, socket);
+      });
+    }
     // CONNECT (authority-form): a gateway is no forward proxy; without a listener Node just closes
     server?.on("connect", (_req: IncomingMessage, socket: Duplex) =>
       endThenDestroy(

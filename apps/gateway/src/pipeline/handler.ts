@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TLSSocket } from "node:tls";
 import { DEBUG_HEADER } from "@gatehouse/config";
 import type { KitLogger } from "@gatehouse/plugin-kit";
 import type { RequestInfo } from "@gatehouse/plugin-kit/runtime";
@@ -15,6 +16,7 @@ import {
 import type { ForwardedHeaders, FramingError } from "../proxy/index.js";
 import { requestHashKey } from "../proxy/balancer/hash-key.js";
 import { normalizeTarget } from "../router/route-table.js";
+import { protocolRefusal } from "./protocols.js";
 import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
 import { readBody } from "./body.js";
@@ -49,6 +51,8 @@ export interface HandlerOptions {
   debugToken: string | undefined;
   /** port of the proxy listener (X-Forwarded-Port) */
   port: number;
+  /** port of the TLS listener (X-Forwarded-Port of its requests, the https redirects' port) */
+  tlsPort: number;
 }
 
 function onFinished(this: ServerResponse): void {
@@ -70,6 +74,13 @@ export class Handler {
       metrics: opts.metrics,
       noneMetrics: opts.metrics.forRoute("none"),
     };
+  }
+
+  /** The listener a request came in on: its scheme and port. */
+  private listenerOf(req: IncomingMessage): { scheme: "http" | "https"; port: number } {
+    return (req.socket as TLSSocket).encrypted === true
+      ? { scheme: "https", port: this.opts.tlsPort }
+      : { scheme: "http", port: this.opts.port };
   }
 
   /** The request listener. */
@@ -123,6 +134,19 @@ export class Handler {
         ex.traceRoute = entry.label;
       }
     }
+    const { scheme, port } = this.listenerOf(req);
+    const refusal = protocolRefusal(
+      entry.route,
+      scheme,
+      { host, url: req.url ?? "/" },
+      this.opts.tlsPort,
+    );
+    if (refusal !== null) {
+      ex.source = "error";
+      const message = refusal.status === 404 ? NO_ROUTE_MESSAGE : refusal.message;
+      sendError(req, res, refusal.status, message, refusal.headers);
+      return;
+    }
     const limit = entry.maxBodySize;
     if (limit !== null) {
       const cl = req.headers["content-length"];
@@ -143,8 +167,8 @@ export class Handler {
     }
     const fwd = forwardedHeaders(req, {
       trustedProxies: snap.trustedProxies,
-      scheme: "http",
-      port: this.opts.port,
+      scheme,
+      port,
     });
     const search = rawQuery === "" ? "" : `?${rawQuery}`;
     if (entry.chain.isEmpty && (limit === null || req.headers["transfer-encoding"] === undefined)) {
@@ -213,11 +237,12 @@ export class Handler {
       ex.body = await readBody(req, limit); // bounded: counts a chunked body against the route's limit
     }
     let bodyPromise: Promise<Buffer> | undefined;
+    const listener = this.listenerOf(req);
     const info: RequestInfo = {
       method,
-      scheme: "http",
+      scheme: listener.scheme,
       host: host.includes(":") ? host.replace(/:\d+$/, "") : host,
-      port: this.opts.port,
+      port: listener.port,
       path,
       rawQuery,
       headers: req.headers,

@@ -10,6 +10,8 @@ import { PassiveHealth, balancingFingerprint } from "./balancer/balancing.js";
 import type { BalancingSpec } from "./balancer/balancing.js";
 import { HealthRegistry, TargetState } from "./balancer/health.js";
 import { guardConnection } from "./guard.js";
+import { upstreamTlsKey, upstreamTlsOptions } from "./upstream-tls.js";
+import type { UpstreamTls } from "./upstream-tls.js";
 import type { UpstreamGuard } from "./guard.js";
 
 export interface TargetSpec {
@@ -36,6 +38,8 @@ export interface UpstreamSpec {
   tlsVerify?: boolean;
   /** an upstream entity's algorithm and health checks; none = round-robin, always healthy */
   balancing?: BalancingSpec;
+  /** CA certificates, client certificate, verify depth (https only) */
+  tls?: UpstreamTls;
 }
 
 export interface UpstreamPoolOptions {
@@ -223,6 +227,7 @@ function fingerprint(spec: UpstreamSpec): string {
     spec.writeTimeout,
     spec.retries,
     spec.tlsVerify !== false,
+    upstreamTlsKey(spec.tls),
   ]);
 }
 
@@ -380,6 +385,7 @@ export class UpstreamPool {
       target.host,
       target.port,
       verify,
+      upstreamTlsKey(spec.tls),
       this.maxSockets,
       this.keepAliveMsecs,
       this.idleTimeout,
@@ -399,6 +405,7 @@ export class UpstreamPool {
             ...common,
             rejectUnauthorized: verify,
             ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
+            ...upstreamTlsOptions(spec.tls),
           },
           this.idleTimeout,
           this.guard,

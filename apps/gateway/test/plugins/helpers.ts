@@ -87,7 +87,16 @@ export async function gatewayProcess(t: TestContext, config: unknown): Promise<{
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, "gatehouse.json");
   await writeFile(file, JSON.stringify(config));
-  const args = ["--config", file, "--listen", "127.0.0.1:0", "--control", "127.0.0.1:0"];
+  const args = [
+    "--config",
+    file,
+    "--listen",
+    "127.0.0.1:0",
+    "--listen-tls",
+    "127.0.0.1:0",
+    "--control",
+    "127.0.0.1:0",
+  ];
   const child = spawn(
     process.execPath,
     [GATEWAY_MAIN, ...args, "--cache-dir", dir, "--log-level", "info"],

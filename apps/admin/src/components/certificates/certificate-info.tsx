@@ -1,6 +1,7 @@
 "use client";
 
 import { Badge, Code, Group, Table } from "@mantine/core";
+import { useState } from "react";
 
 /** What the API reads from a certificate (`details`). */
 export interface CertificateDetails {
@@ -20,7 +21,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** "Expired" / "Expires in N days" within the warning window, else nothing. */
 export function ExpiryBadge({ notAfter }: { notAfter: string }) {
-  const left = Date.parse(notAfter) - Date.now();
+  // the time of the first render: a badge does not change while the page is open
+  const [now] = useState(() => Date.now());
+  const left = Date.parse(notAfter) - now;
   if (left <= 0) {
     return (
       <Badge color="red" variant="filled" size="sm">
