@@ -31,6 +31,7 @@ test("a certificate uploaded in the UI with an SNI is what the data plane presen
   seed,
   uniqueName,
 }) => {
+  test.slow(); // a create, an SNI and the push to the data plane on a loaded machine
   const { route } = await seed.serviceWithRoute("tls");
   const host = `${uniqueName("tls")}.e2e.test`;
   const pair = makeCertificate({ cn: host, sans: [host], days: 10 });
@@ -46,7 +47,7 @@ test("a certificate uploaded in the UI with an SNI is what the data plane presen
     /BEGIN PRIVATE KEY/,
   );
   await page.getByRole("button", { name: "Create certificate" }).click();
-  await expect(page).toHaveURL(/\/certificates\/[0-9a-f-]{36}$/);
+  await expect(page).toHaveURL(/\/certificates\/[0-9a-f-]{36}$/, { timeout: 30_000 });
   seed.track(`/api/v1/certificates/${page.url().split("/").pop()}`);
   const details = page.getByRole("table", { name: "Certificate details" });
   await expect(details).toContainText(`CN=${host}`);
