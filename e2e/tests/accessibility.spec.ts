@@ -5,6 +5,7 @@
 //
 // No rule is disabled. Should one ever have to be, name it in `disabledRules` with the reason.
 import AxeBuilder from "@axe-core/playwright";
+import { makeCertificate } from "@gatehouse/config/testing";
 import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures/index.js";
 import type { Seeded } from "../fixtures/seed.js";
@@ -16,6 +17,8 @@ const disabledRules: Record<string, string> = {};
 
 interface World extends Seeded {
   consumer: { id: string; username: string };
+  certificate: { id: string };
+  upstream: { id: string };
 }
 
 interface Visit {
@@ -52,6 +55,13 @@ const visits: Visit[] = [
   { name: "consumer list", path: () => "/consumers" },
   { name: "new consumer", path: () => "/consumers/new" },
   { name: "consumer detail", path: (w) => `/consumers/${w.consumer.id}` },
+  { name: "certificate list", path: () => "/certificates" },
+  { name: "new certificate", path: () => "/certificates/new" },
+  // expiring within 30 days: the warning badge is part of what is checked
+  { name: "certificate detail", path: (w) => `/certificates/${w.certificate.id}` },
+  { name: "upstream list", path: () => "/upstreams" },
+  { name: "new upstream", path: () => "/upstreams/new" },
+  { name: "upstream detail", path: (w) => `/upstreams/${w.upstream.id}` },
   { name: "marketplace", path: () => "/plugins" },
   { name: "plugin overview", path: () => "/plugins/rate-limiting" },
   {
@@ -169,7 +179,18 @@ test.beforeAll(async ({ playwright }) => {
   });
   created.push(`/api/v1/consumers/${consumer.id}`);
   await post(`/api/v1/consumers/${consumer.id}/key-auth`, { key: `${name}-key` });
-  world = { service, route: { ...route, path: `/${name}` }, consumer };
+  const host = `${name}.a11y.test`;
+  const pair = makeCertificate({ cn: host, sans: [host], days: 10 });
+  const certificate = await post<{ id: string }>("/api/v1/certificates", {
+    cert: pair.cert,
+    key: pair.key,
+    snis: [host],
+  });
+  created.push(`/api/v1/certificates/${certificate.id}`);
+  const upstream = await post<{ id: string }>("/api/v1/upstreams", { name: `${name}.upstream` });
+  created.push(`/api/v1/upstreams/${upstream.id}`);
+  await post(`/api/v1/upstreams/${upstream.id}/targets`, { target: "127.0.0.1:9", weight: 100 });
+  world = { service, route: { ...route, path: `/${name}` }, consumer, certificate, upstream };
   await api.dispose();
 });
 
