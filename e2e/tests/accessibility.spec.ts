@@ -184,9 +184,9 @@ test.beforeAll(async ({ playwright }) => {
   const certificate = await post<{ id: string }>("/api/v1/certificates", {
     cert: pair.cert,
     key: pair.key,
-    snis: [host],
   });
   created.push(`/api/v1/certificates/${certificate.id}`);
+  await post(`/api/v1/certificates/${certificate.id}/snis`, { name: host });
   const upstream = await post<{ id: string }>("/api/v1/upstreams", { name: `${name}.upstream` });
   created.push(`/api/v1/upstreams/${upstream.id}`);
   await post(`/api/v1/upstreams/${upstream.id}/targets`, { target: "127.0.0.1:9", weight: 100 });

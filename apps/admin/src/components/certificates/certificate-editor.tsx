@@ -71,9 +71,8 @@ function PemInput(props: {
               variant="light"
               w="fit-content"
               leftSection={<Upload size={14} aria-hidden />}
-              aria-label={`Upload ${props.label}`}
             >
-              Upload a file
+              Upload {props.label}
             </Button>
           )}
         </FileButton>
@@ -149,7 +148,7 @@ export function CertificateEditor({ id }: { id: string | null }) {
         {message}
       </Alert>
     ) : (
-      <Loader aria-label="Loading" />
+      <Loader role="status" aria-label="Loading" />
     );
   }
 

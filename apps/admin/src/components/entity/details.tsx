@@ -61,7 +61,7 @@ export function RouteDetail({ id, serviceId }: { id: string | null; serviceId?: 
     () => routeDefinition([...(names ?? [])].map(([sid, name]) => ({ id: sid, name }))),
     [names],
   );
-  if (!names) return <Loader aria-label="Loading" />;
+  if (!names) return <Loader role="status" aria-label="Loading" />;
   // "Add route" on a service page: the new route starts on that service.
   const service = serviceId
     ? (names.get(serviceId) ?? [...names.values()].find((n) => n === serviceId))

@@ -112,7 +112,7 @@ export function EntityEditor({
       </Alert>
     );
   }
-  if (id && !entity) return <Loader aria-label="Loading" />;
+  if (id && !entity) return <Loader role="status" aria-label="Loading" />;
 
   const formId = `${def.noun.replace(/\W/g, "-")}-form`;
   return (
