@@ -93,12 +93,13 @@ export function TrafficCharts({ traffic }: { traffic: Traffic }) {
           </Text>
         ) : (
           <BarChart
-            h={200}
+            // a bar and its label for every route: recharts drops labels that do not fit
+            h={Math.max(200, traffic.p95.length * 28)}
             data={traffic.p95}
             dataKey="route"
             series={[{ name: "ms", color: "violet.6" }]}
             orientation="vertical"
-            yAxisProps={{ width: 170 }}
+            yAxisProps={{ width: 170, interval: 0 }}
           />
         )}
       </Card>
