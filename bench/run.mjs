@@ -227,7 +227,7 @@ if (!existsSync(gatewayMain)) {
   console.error("apps/gateway is not built: run `npm run build` first.");
   process.exit(2);
 }
-const token = "bench-token";
+const token = "bench-cluster-token-0123456789";
 const gwEnv = { ...process.env, GATEHOUSE_CLUSTER_TOKEN: token, NODE_ENV: "production" };
 
 try {
