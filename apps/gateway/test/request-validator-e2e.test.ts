@@ -74,6 +74,53 @@ test("request-validator through a real gateway: Kong's 400s, the upstream only s
   assert.equal(seen.length, 1);
 });
 
+test("request-validator version draft2020-12: JSON Schema 2020-12 bodies ($defs, prefixItems) validated through a real gateway", async (t) => {
+  let calls = 0;
+  const up = await upstream(t, (req, res) => {
+    calls++;
+    req.resume();
+    req.on("end", () => res.end("ok"));
+  });
+  const schema = JSON.stringify({
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    $defs: { sku: { type: "string", pattern: "^[A-Z]{3}-\\d+$" } },
+    properties: { items: { type: "array", prefixItems: [{ $ref: "#/$defs/sku" }] } },
+    required: ["items"],
+  });
+  const gw = await gateway(
+    t,
+    doc([
+      {
+        name: "orders",
+        url: up,
+        routes: [
+          {
+            paths: ["/orders"],
+            plugins: [
+              {
+                name: "request-validator",
+                config: { version: "draft2020-12", body_schema: schema, verbose_response: true },
+              },
+            ],
+          },
+        ],
+      },
+    ]),
+  );
+  const post = (body: unknown) =>
+    send(`${gw.url}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  assert.equal((await post({ items: ["ABC-1", 2] })).status, 200);
+  const bad = await post({ items: ["abc"] });
+  assert.equal(bad.status, 400);
+  assert.deepEqual(bad.json(), { message: 'body/items/0 must match pattern "^[A-Z]{3}-\\d+$"' });
+  assert.equal(calls, 1);
+});
+
 test("request-validator: a data plane refuses version kong (Lua-format body_schema), naming the field", async () => {
   await assert.rejects(
     startGateway(

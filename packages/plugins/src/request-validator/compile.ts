@@ -1,18 +1,29 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
+import Ajv2020Module from "ajv/dist/2020.js";
 import Ajv04Module from "ajv-draft-04";
 import addFormatsModule from "ajv-formats";
 
 // CommonJS modules whose module.exports is also their default export
 const Ajv04 = Ajv04Module as unknown as typeof Ajv04Module.default;
+const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
+/** The JSON Schema dialects a schema text may be written in. */
+export type Draft = "draft4" | "draft2020-12";
+
+export const DRAFT_NAMES: Record<Draft, string> = {
+  draft4: "draft 4",
+  "draft2020-12": "draft 2020-12",
+};
+
 /**
- * JSON Schema draft 4 validators (ajv-draft-04, formats from ajv-formats), compiled once per schema
- * text and kept while a config uses it. Each schema gets its own Ajv instance, so two configs may use
- * the same `id` for different schemas.
+ * JSON Schema validators (draft 4: ajv-draft-04; draft 2020-12: ajv's Ajv2020; formats from
+ * ajv-formats), compiled once per (draft, schema text) and kept while a config uses it. Each schema
+ * gets its own Ajv instance, so two configs may use the same `$id` for different schemas.
  */
-function newAjv(): InstanceType<typeof Ajv04> {
-  const ajv = new Ajv04({ allErrors: true, strict: false });
+function newAjv(draft: Draft) {
+  const options = { allErrors: true, strict: false };
+  const ajv = draft === "draft4" ? new Ajv04(options) : new Ajv2020(options);
   addFormats(ajv);
   return ajv;
 }
@@ -21,9 +32,15 @@ const compiled = new Map<string, ValidateFunction>();
 
 export type Compiled = { ok: true; validate: ValidateFunction } | { ok: false; message: string };
 
-/** Parses and compiles a draft 4 schema given as JSON text (Kong's fields are strings). */
-export function compileSchema(text: string): Compiled {
-  const hit = compiled.get(text);
+/** The cache key of a schema text in a dialect (what `retainSchemas` is given). */
+export function schemaKey(text: string, draft: Draft): string {
+  return `${draft}\n${text}`;
+}
+
+/** Parses and compiles a schema given as JSON text (Kong's fields are strings) in the given dialect. */
+export function compileSchema(text: string, draft: Draft): Compiled {
+  const key = schemaKey(text, draft);
+  const hit = compiled.get(key);
   if (hit !== undefined) return { ok: true, validate: hit };
   let schema: unknown;
   try {
@@ -34,17 +51,20 @@ export function compileSchema(text: string): Compiled {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema))
     return { ok: false, message: "expected a JSON Schema object" };
   try {
-    const validate = newAjv().compile(schema);
-    compiled.set(text, validate);
+    const validate = newAjv(draft).compile(schema);
+    compiled.set(key, validate);
     return { ok: true, validate };
   } catch (err) {
-    return { ok: false, message: `not a valid draft 4 JSON Schema: ${(err as Error).message}` };
+    return {
+      ok: false,
+      message: `not a valid ${DRAFT_NAMES[draft]} JSON Schema: ${(err as Error).message}`,
+    };
   }
 }
 
-/** Drops compiled schemas no running config uses (bounded memory across config changes). */
-export function retainSchemas(texts: ReadonlySet<string>): void {
-  for (const t of compiled.keys()) if (!texts.has(t)) compiled.delete(t);
+/** Drops compiled schemas no running config uses (keys from `schemaKey`; bounded memory across config changes). */
+export function retainSchemas(keys: ReadonlySet<string>): void {
+  for (const k of compiled.keys()) if (!keys.has(k)) compiled.delete(k);
 }
 
 /** ajv's errors as one line naming each failing path: `/items/0/name must be string; ...`. */

@@ -2,11 +2,11 @@ import type { Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { parseMime } from "../shared/mime.js";
 import { readme } from "../shared/readme.js";
-import { compileSchema, describeErrors, retainSchemas } from "./compile.js";
+import { compileSchema, describeErrors, retainSchemas, schemaKey } from "./compile.js";
 import type { ParamSpec, Style } from "./params.js";
 import { headerValue, queryValue, typed } from "./params.js";
 import type { ParameterConfig, RequestValidatorConfig } from "./schema.js";
-import { requestValidatorSchema } from "./schema.js";
+import { bodyDraft, parameterDraft, requestValidatorSchema } from "./schema.js";
 
 export const ERR_BODY = "request body doesn't conform to schema";
 export const ERR_PARAM = "request param doesn't conform to schema";
@@ -62,7 +62,7 @@ function paramValue(kit: Kit, p: ParameterConfig, schema: Record<string, unknown
 
 function checkParameters(kit: Kit, conf: RequestValidatorConfig): string | undefined {
   for (const p of conf.parameter_schema ?? []) {
-    const c = p.schema != null ? compileSchema(p.schema) : undefined;
+    const c = p.schema != null ? compileSchema(p.schema, parameterDraft(conf)) : undefined;
     const schema = c?.ok ? (c.validate.schema as Record<string, unknown>) : undefined;
     const value = paramValue(kit, p, schema);
     if (value === undefined) {
@@ -88,7 +88,7 @@ async function access(kit: Kit, conf: RequestValidatorConfig): Promise<void> {
     return;
   }
   if (!isJson(ct as string)) return; // Kong validates JSON bodies only
-  const c = compileSchema(conf.body_schema);
+  const c = compileSchema(conf.body_schema, bodyDraft(conf));
   if (!c.ok) return; // refused when the config was applied
   const raw = await kit.request.getRawBody();
   let body: unknown;
@@ -103,8 +103,9 @@ async function access(kit: Kit, conf: RequestValidatorConfig): Promise<void> {
 
 function schemasOf(c: RequestValidatorConfig): string[] {
   const out: string[] = [];
-  if (c.body_schema != null) out.push(c.body_schema);
-  for (const p of c.parameter_schema ?? []) if (p.schema != null) out.push(p.schema);
+  if (c.body_schema != null) out.push(schemaKey(c.body_schema, bodyDraft(c)));
+  for (const p of c.parameter_schema ?? [])
+    if (p.schema != null) out.push(schemaKey(p.schema, parameterDraft(c)));
   return out;
 }
 
@@ -115,13 +116,13 @@ export const requestValidator = definePlugin({
   configSchema: requestValidatorSchema,
   phases: { access },
   // validators are compiled when the config is validated and applied (compileSchema caches them by
-  // schema text), never per request; schemas no running config uses are dropped
+  // draft and schema text), never per request; schemas no running config uses are dropped
   retain: (configs) => retainSchemas(new Set(configs.flatMap(schemasOf))),
   meta: {
     title: "Request Validator",
     category: "security",
     summary:
-      "Validates request bodies, query arguments and headers against JSON Schema draft 4 (compiled once per config) with Kong's 400 messages.",
+      "Validates request bodies, query arguments and headers against JSON Schema draft 4 or 2020-12 (compiled once per config) with Kong's 400 messages.",
     icon: "shield-check",
     readme: readme(new URL("./README.md", import.meta.url)),
   },

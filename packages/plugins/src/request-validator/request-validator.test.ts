@@ -46,6 +46,56 @@ test("configs: Kong's at-least-one rule, version kong refused naming the field, 
   );
 });
 
+test("version draft2020-12: 2020-12 keywords (prefixItems, $defs, dependentRequired) validate; draft 4 rules do not apply", async () => {
+  const schema = JSON.stringify({
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    type: "object",
+    $defs: { pos: { type: "integer", exclusiveMinimum: 0 } },
+    properties: {
+      point: { type: "array", prefixItems: [{ $ref: "#/$defs/pos" }, { type: "string" }] },
+      card: { type: "string" },
+    },
+    dependentRequired: { card: ["billing"] },
+  });
+  const conf = { body_schema: schema, version: "draft2020-12", verbose_response: true };
+  assert.deepEqual(errors(conf), []);
+  assert.equal((await run(conf, json({ point: [1, "a"] }))).response.status, 200);
+  const bad = await run(conf, json({ point: [0, 5], card: "x" }));
+  assert.equal(bad.response.status, 400);
+  assert.deepEqual(bad.response.json(), {
+    message:
+      "body/point/0 must be > 0; body/point/1 must be string; body must have property billing when property card is present",
+  });
+  // draft 4 refuses a schema declaring 2020-12, and does not know prefixItems: without $schema the body passes
+  assert.match(
+    errors({ ...conf, version: "draft4" })[0] ?? "",
+    /^config\.body_schema: not a valid draft 4 JSON Schema: no schema with key or ref/,
+  );
+  const plain = JSON.stringify({ ...JSON.parse(schema), $schema: undefined });
+  const asDraft4 = { ...conf, body_schema: plain, version: "draft4" };
+  assert.equal((await run(asDraft4, json({ point: [0, 5] }))).response.status, 200);
+  // a schema valid in draft 4 only (boolean exclusiveMinimum) is refused in 2020-12, naming the field
+  const d4 = JSON.stringify({ type: "integer", minimum: 0, exclusiveMinimum: true });
+  assert.match(
+    errors({ body_schema: d4, version: "draft2020-12" })[0] ?? "",
+    /^config\.body_schema: not a valid draft 2020-12 JSON Schema/,
+  );
+  assert.match(
+    errors({
+      version: "draft2020-12",
+      parameter_schema: [
+        { in: "query", name: "a", required: true, style: "form", explode: false, schema: d4 },
+      ],
+    })[0] ?? "",
+    /^config\.parameter_schema\[0\]\.schema: not a valid draft 2020-12 JSON Schema/,
+  );
+  assert.deepEqual(errors({ body_schema: d4, version: "draft4" }), []);
+  assert.match(
+    errors({ body_schema: d4, version: "draft7" })[0] ?? "",
+    /^config\.version: expected one of: kong, draft4, draft2020-12/,
+  );
+});
+
 test("body: a conforming body passes; otherwise 400 with Kong's message, or the failing paths when verbose", async () => {
   const conf = { body_schema: BODY, version: "draft4" };
   assert.equal((await run(conf, json({ name: "a" }))).response.status, 200);

@@ -1,5 +1,9 @@
 import { z } from "zod";
+import type { Draft } from "./compile.js";
 import { compileSchema } from "./compile.js";
+
+/** Kong 3.9's versions plus Gatehouse's draft2020-12. */
+export const VERSIONS = ["kong", "draft4", "draft2020-12"] as const;
 
 export const STYLES = [
   "form",
@@ -14,19 +18,24 @@ export const STYLES = [
 export const ERR_ONE_OF =
   "at least one of these fields must be non-empty: 'config.body_schema', 'config.parameter_schema'";
 export const ERR_KONG_VERSION =
-  'version "kong" (Kong\'s Lua-format body_schema) is not supported: set version "draft4" and give body_schema as a JSON Schema draft 4';
+  'version "kong" (Kong\'s Lua-format body_schema) is not supported: set version "draft4" (or "draft2020-12") and give body_schema as a JSON Schema of that draft';
 export const ERR_PATH =
   '"path" parameters are not supported yet (the route\'s named captures are not passed to plugins)';
 export const ERR_STYLE_TRIO = "style, explode and schema must be set together";
 
-/** A JSON Schema given as text, as Kong's fields are (checked by compiling it). */
+/**
+ * The dialect a config's schemas are compiled in: body_schema follows `version`; parameter schemas are
+ * draft 4 as in Kong, unless `version` is draft2020-12 (then every schema of the instance is 2020-12).
+ */
+export function bodyDraft(c: { version: (typeof VERSIONS)[number] }): Draft {
+  return c.version === "draft2020-12" ? "draft2020-12" : "draft4";
+}
+export const parameterDraft = bodyDraft;
+
+/** A JSON Schema given as text, as Kong's fields are (compiled in the config's refinement, by version). */
 const schemaText = (description: string, example: string) =>
   z
     .string()
-    .superRefine((s, ctx) => {
-      const c = compileSchema(s);
-      if (!c.ok) ctx.addIssue({ code: "custom", message: c.message });
-    })
     .nullish()
     .describe(description)
     .meta({ examples: [example], contentMediaType: "application/json" });
@@ -55,7 +64,7 @@ const parameter = z
         "Whether arrays and objects are given as separate values; set with style and schema.",
       ),
     schema: schemaText(
-      "JSON Schema draft 4 of the value, with a top-level type (used to deserialize it); set with style and explode.",
+      "JSON Schema of the value (draft 4, or draft 2020-12 with version draft2020-12), with a top-level type (used to deserialize it); set with style and explode.",
       '{"type":"integer","minimum":1}',
     ),
   })
@@ -69,7 +78,7 @@ const parameter = z
 export const requestValidatorSchema = z
   .object({
     body_schema: schemaText(
-      "JSON Schema draft 4 (as JSON text) the request body must conform to; with version draft4.",
+      "JSON Schema (as JSON text) the request body must conform to: draft 4 with version draft4, draft 2020-12 with version draft2020-12.",
       '{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}',
     ),
     allowed_content_types: z
@@ -79,10 +88,10 @@ export const requestValidatorSchema = z
         "Content types a request with a body may have (checked when body_schema is set), e.g. application/json; charset=UTF-8.",
       ),
     version: z
-      .enum(["kong", "draft4"], { error: "expected one of: kong, draft4" })
+      .enum(VERSIONS, { error: `expected one of: ${VERSIONS.join(", ")}` })
       .default("kong")
       .describe(
-        "Schema format of body_schema: draft4 (JSON Schema draft 4); Kong's Lua-format kong is refused.",
+        "Schema format of body_schema: draft4 (JSON Schema draft 4) or draft2020-12 (JSON Schema draft 2020-12, a Gatehouse extension); Kong's Lua-format kong is refused.",
       ),
     parameter_schema: z
       .array(parameter)
@@ -108,6 +117,15 @@ export const requestValidatorSchema = z
       ctx.addIssue({ code: "custom", path: [], message: ERR_ONE_OF });
     if (body && c.version === "kong")
       ctx.addIssue({ code: "custom", path: ["version"], message: ERR_KONG_VERSION });
+    const check = (text: string | null | undefined, draft: Draft, path: (string | number)[]) => {
+      if (text == null) return;
+      const r = compileSchema(text, draft);
+      if (!r.ok) ctx.addIssue({ code: "custom", path, message: r.message });
+    };
+    check(c.body_schema, bodyDraft(c), ["body_schema"]);
+    (c.parameter_schema ?? []).forEach((p, i) =>
+      check(p.schema, parameterDraft(c), ["parameter_schema", i, "schema"]),
+    );
   });
 
 export type RequestValidatorConfig = z.output<typeof requestValidatorSchema>;
