@@ -1,3 +1,4 @@
+import { KONG_SHA1_HEX, kongBasicAuthHash } from "@gatehouse/secrets";
 import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
@@ -248,6 +249,20 @@ function crossCheck(
       unique(basicUsers, str(b.username), `${p}.username`, "basic-auth username");
       if ((b.password === undefined) === (b.password_hash === undefined)) {
         err(p, 'must set exactly one of "password" or "password_hash"');
+      } else if (doc._transform === false && b.password !== undefined) {
+        // decK `_transform: false`: `password` is what Kong stored, SHA1(password .. consumer id) in hex
+        if (typeof b.password !== "string" || !KONG_SHA1_HEX.test(b.password)) {
+          err(
+            `${p}.password`,
+            "with _transform: false, must be Kong's stored hash (40 hex characters, SHA1 of password and consumer id)",
+          );
+        }
+        if (!str(c.id)) {
+          err(
+            `${base}.id`,
+            "is required with _transform: false: Kong salts basic-auth password hashes with the consumer id",
+          );
+        }
       }
     });
     const groups = new Map<string, string>();
@@ -487,8 +502,9 @@ function normalize(
       basicauthCredentials: (c.basicauth_credentials ?? []).map((b) => ({
         id: b.id ?? stableId(`basicauth:${b.username}`),
         username: b.username,
-        password: b.password ?? null,
-        passwordHash: b.password_hash ?? null,
+        ...(doc._transform === false && b.password !== undefined && c.id !== undefined
+          ? { password: null, passwordHash: kongBasicAuthHash(c.id, b.password) }
+          : { password: b.password ?? null, passwordHash: b.password_hash ?? null }),
         tags: b.tags ?? [],
       })),
       jwtSecrets: (c.jwt_secrets ?? []).map((s) => ({

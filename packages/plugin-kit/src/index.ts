@@ -71,3 +71,12 @@ export {
 } from "./error-format.js";
 export type { ErrorFormat } from "./error-format.js";
 export { REDACTED, LOG_CREDENTIAL_NAMES, credentialNamesOf, redactQuery } from "./redact.js";
+export {
+  withoutFormArg,
+  multipartBoundary,
+  parseMultipart,
+  multipartArgs,
+  withoutMultipartField,
+  encodeMultipart,
+} from "./form-body.js";
+export type { MultipartPart } from "./form-body.js";

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 /** kit.request (Kong's kong.request + kong.service.request): the client request as the upstream will see it. */
 import {
   ANY,
@@ -17,6 +18,7 @@ import { checkHeaderTable } from "./headers.js";
 import type { ConnectionInfo, Transaction } from "./transaction.js";
 import { requestHeaders } from "./transaction.js";
 import type { RequestBody, RequestKit } from "./types.js";
+import { encodeMultipart, multipartArgs, multipartBoundary, parseMultipart } from "./form-body.js";
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
@@ -51,13 +53,22 @@ function parseForm(text: string, max = Infinity): Record<string, string | string
   return out;
 }
 
-function mimeOf(contentType: string | undefined): "json" | "form" | undefined {
+type BodyMime = NonNullable<RequestBody["mime"]>;
+
+function mimeOf(contentType: string | undefined): BodyMime | undefined {
   if (!contentType) return undefined;
   const ct = contentType.toLowerCase();
   if (ct.startsWith("application/json") || /^application\/[^;]*\+json/.test(ct)) return "json";
   if (ct.startsWith("application/x-www-form-urlencoded")) return "form";
+  if (multipartBoundary(contentType) !== undefined) return "multipart";
   return undefined;
 }
+
+const MIME_TYPES: Record<BodyMime, string> = {
+  json: "application/json",
+  form: "application/x-www-form-urlencoded",
+  multipart: "multipart/form-data",
+};
 
 export class RequestKitImpl implements RequestKit {
   private queryCache: Record<string, string | string[]> | undefined;
@@ -228,8 +239,13 @@ export class RequestKitImpl implements RequestKit {
   }
 
   private async parseBody(): Promise<RequestBody> {
-    const mime = mimeOf(requestHeaders(this.tx).get("content-type"));
+    const contentType = requestHeaders(this.tx).get("content-type");
+    const mime = mimeOf(contentType);
     if (!mime) return { mime: undefined, args: {} };
+    if (mime === "multipart") {
+      const parts = parseMultipart(await this.readBody(), multipartBoundary(contentType) ?? "");
+      return { mime, args: multipartArgs(parts) };
+    }
     const raw = (await this.readBody()).toString("utf8");
     if (mime === "form") return { mime, args: parseForm(raw) };
     try {
@@ -246,18 +262,29 @@ export class RequestKitImpl implements RequestKit {
     }
   }
 
-  setBody(args: Record<string, unknown>, mime?: "json" | "form"): void {
+  setBody(args: Record<string, unknown>, mime?: BodyMime): void {
     const fn = "request.setBody";
     check(this.tx, REQ_WRITE, fn);
     checkArgsObject(fn, args);
-    const current = mimeOf(requestHeaders(this.tx).get("content-type"));
+    if (mime !== undefined && !(mime in MIME_TYPES)) {
+      throw argError(fn, `mime must be "json", "form" or "multipart", got ${String(mime)}`);
+    }
+    const headers = requestHeaders(this.tx);
+    const current = mimeOf(headers.get("content-type"));
     const m = mime ?? current ?? "json";
+    let boundary = multipartBoundary(headers.get("content-type"));
     if (m !== current) {
-      requestHeaders(this.tx).set("Content-Type", [
-        m === "json" ? "application/json" : "application/x-www-form-urlencoded",
+      boundary = m === "multipart" ? `gatehouse-${randomUUID()}` : undefined;
+      headers.set("Content-Type", [
+        boundary ? `${MIME_TYPES[m]}; boundary=${boundary}` : MIME_TYPES[m],
       ]);
       this.tx.reqHeadersDirty = true;
     }
-    this.tx.reqBody = Buffer.from(m === "json" ? JSON.stringify(args) : encodeQuery(args));
+    this.tx.reqBody =
+      m === "json"
+        ? Buffer.from(JSON.stringify(args))
+        : m === "form"
+          ? Buffer.from(encodeQuery(args))
+          : encodeMultipart(args, boundary ?? "");
   }
 }

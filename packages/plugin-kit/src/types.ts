@@ -88,8 +88,8 @@ export interface ResponseKit {
 }
 
 export interface RequestBody {
-  /** "json" | "form" | undefined (unsupported or no content type) */
-  mime: "json" | "form" | undefined;
+  /** "json" | "form" (urlencoded) | "multipart" (form-data) | undefined (unsupported or no content type) */
+  mime: "json" | "form" | "multipart" | undefined;
   args: Record<string, unknown>;
 }
 
@@ -124,10 +124,10 @@ export interface RequestKit {
   /** The client connection (server address/port, connection serial, requests on it), if known. */
   getConnection(): ConnectionInfo | undefined;
   setRawBody(body: string | Buffer): void;
-  /** Parsed JSON or urlencoded form body. rewrite/access only. */
+  /** Parsed JSON, urlencoded or multipart/form-data body (Kong's get_body). rewrite/access only. */
   getBody(): Promise<RequestBody>;
-  /** Re-serializes args as the request's body type (JSON or form). rewrite/access only. */
-  setBody(args: Record<string, unknown>, mime?: "json" | "form"): void;
+  /** Re-serializes args as the request's body type (JSON, form or multipart). rewrite/access only. */
+  setBody(args: Record<string, unknown>, mime?: "json" | "form" | "multipart"): void;
 }
 
 export interface ClientKit {

@@ -1,7 +1,7 @@
 // Password hashing shared by the control plane (@gatehouse/db stores admin and basic-auth passwords)
 // and the data plane (the basic-auth plugin verifies pushed hashes). node:crypto only: no Prisma, no
 // native modules, so the gateway can depend on it.
-import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /** scrypt parameters (one of OWASP's equivalent settings: N=2^15, r=8, p=3; 32 MiB). Stored in every
  * hash, so they can change later. */
@@ -48,14 +48,42 @@ export async function hashPassword(
 
 const SCRYPT_FORMAT = /^\$scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
 
+// Kong's basic-auth hash (kong/plugins/basic-auth/crypto.lua): hex SHA1 of password .. consumer_id. Kept
+// as `$kong-sha1$<consumer id>$<hex>` so a Kong export's users keep their passwords; the salt travels with
+// the hash, so it verifies whatever id the consumer gets here.
+const KONG_SHA1_FORMAT = /^\$kong-sha1\$([^$]{1,200})\$([0-9a-f]{40})$/;
+/** What Kong stores in a basic-auth credential's `password`: 40 hex characters. */
+export const KONG_SHA1_HEX = /^[0-9a-fA-F]{40}$/;
+
+/**
+ * A Kong basic-auth password hash (`sha1Hex`, as Kong's database or a `_transform: false` decK file holds
+ * it) salted with Kong's `consumerId`, in the form verifyPassword accepts.
+ */
+export function kongBasicAuthHash(consumerId: string, sha1Hex: string): string {
+  if (!KONG_SHA1_HEX.test(sha1Hex)) throw new TypeError("sha1Hex: must be 40 hex characters");
+  if (consumerId === "" || consumerId.includes("$") || consumerId.length > 200) {
+    throw new TypeError("consumerId: must be 1-200 characters without '$'");
+  }
+  return `$kong-sha1$${consumerId}$${sha1Hex.toLowerCase()}`;
+}
+
 /** True when `stored` looks like a `hashPassword` string (it may still not verify anything). */
 export function isPasswordHash(stored: string): boolean {
-  return SCRYPT_FORMAT.test(stored);
+  return SCRYPT_FORMAT.test(stored) || KONG_SHA1_FORMAT.test(stored);
+}
+
+function verifyKongSha1(password: string, salt: string, hex: string): boolean {
+  const actual = createHash("sha1")
+    .update(password + salt, "utf8")
+    .digest();
+  return timingSafeEqual(actual, Buffer.from(hex, "hex"));
 }
 
 /** Verifies a password against a `hashPassword` string in constant time. False for malformed hashes. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   if (typeof password !== "string" || typeof stored !== "string") return false;
+  const kong = KONG_SHA1_FORMAT.exec(stored);
+  if (kong) return verifyKongSha1(password, kong[1] ?? "", kong[2] ?? "");
   const match = SCRYPT_FORMAT.exec(stored);
   if (!match) return false;
   const [, n, r, p, saltText, keyText] = match;
@@ -83,7 +111,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
-/** True when a stored hash uses weaker parameters than the current defaults (re-hash on login). */
+/** True when a stored hash uses weaker parameters than the current defaults, or is Kong's SHA1 (re-hash on login). */
 export function passwordNeedsRehash(stored: string): boolean {
   const match = SCRYPT_FORMAT.exec(stored);
   if (!match) return true;

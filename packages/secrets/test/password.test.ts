@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { hashPassword, isPasswordHash, passwordNeedsRehash, verifyPassword } from "../src/index.js";
+import { createHash } from "node:crypto";
+import {
+  hashPassword,
+  isPasswordHash,
+  kongBasicAuthHash,
+  passwordNeedsRehash,
+  verifyPassword,
+} from "../src/index.js";
 
 const FAST = { N: 1024, r: 8, p: 1 };
 
@@ -39,4 +46,19 @@ test("passwordNeedsRehash flags weaker parameters than the defaults", async () =
   assert.equal(passwordNeedsRehash(await hashPassword("x", FAST)), true);
   assert.equal(passwordNeedsRehash("$scrypt$N=32768,r=8,p=3$AAAA$AAAA"), false);
   assert.equal(passwordNeedsRehash("garbage"), true);
+});
+
+test("Kong's basic-auth hash (SHA1 of password .. consumer_id, hex) verifies the right password only", async () => {
+  const consumerId = "8a6f0c2e-5d3b-4f1a-9c7e-2b4d6f8a0c1e";
+  // what Kong 3.9 stores for password "kong-pass" (kong/plugins/basic-auth/crypto.lua)
+  const hex = createHash("sha1").update(`kong-pass${consumerId}`).digest("hex");
+  const stored = kongBasicAuthHash(consumerId, hex.toUpperCase());
+  assert.equal(stored, `$kong-sha1$${consumerId}$${hex}`);
+  assert.equal(isPasswordHash(stored), true);
+  assert.equal(await verifyPassword("kong-pass", stored), true);
+  assert.equal(await verifyPassword("kong-pass ", stored), false);
+  assert.equal(await verifyPassword("kong-pass", `$kong-sha1$other-id$${hex}`), false);
+  assert.equal(passwordNeedsRehash(stored), true);
+  assert.throws(() => kongBasicAuthHash(consumerId, "not-hex"), /40 hex/);
+  assert.throws(() => kongBasicAuthHash("a$b", hex), /consumerId/);
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { createHash } from "node:crypto";
 import { hashPassword } from "@gatehouse/secrets";
 import type { Echo } from "./helpers.js";
 import { call, echoUpstream, gatewayWith, oneRoute } from "./helpers.js";
@@ -64,4 +65,33 @@ test("key-auth, basic-auth and jwt with a missing anonymous consumer answer 500 
       message: "anonymous consumer ghost is configured but doesn't exist",
     });
   }
+});
+
+test("a Kong decK export (_transform: false) keeps its basic-auth users' passwords: Kong's SHA1 hashes verify", async (t) => {
+  const up = (await echoUpstream(t)).url;
+  const consumerId = "0d2b7c1e-3f4a-4b5c-8d6e-7f8091a2b3c4";
+  // what Kong stored for password "open-sesame": hex SHA1 of password .. consumer_id
+  const kongHash = createHash("sha1").update(`open-sesame${consumerId}`).digest("hex");
+  const doc = {
+    ...oneRoute(
+      up,
+      [{ name: "basic-auth" }],
+      [
+        {
+          id: consumerId,
+          username: "ali",
+          basicauth_credentials: [{ username: "ali", password: kongHash }],
+        },
+      ],
+    ),
+    _transform: false,
+  };
+  const url = await gatewayWith(t, doc);
+  const ok = await call(`${url}/api`, { headers: { authorization: basic("ali", "open-sesame") } });
+  assert.equal(ok.status, 200);
+  assert.equal((JSON.parse(ok.text) as Echo).headers["x-consumer-id"], consumerId);
+  const wrong = await call(`${url}/api`, { headers: { authorization: basic("ali", kongHash) } });
+  assert.equal(wrong.status, 401, "the stored hash is not the password");
+  const wrong2 = await call(`${url}/api`, { headers: { authorization: basic("ali", "open") } });
+  assert.equal(wrong2.status, 401);
 });

@@ -1,5 +1,16 @@
-import type { Consumer, Credential, CredentialLookup, Kit } from "@gatehouse/plugin-kit";
-import { definePlugin } from "@gatehouse/plugin-kit";
+import type {
+  Consumer,
+  Credential,
+  CredentialLookup,
+  Kit,
+  RequestBody,
+} from "@gatehouse/plugin-kit";
+import {
+  definePlugin,
+  multipartBoundary,
+  withoutFormArg,
+  withoutMultipartField,
+} from "@gatehouse/plugin-kit";
 import { useAnonymous } from "../shared/consumer.js";
 import { readme } from "../shared/readme.js";
 import type { KeyAuthConfig } from "./schema.js";
@@ -47,59 +58,68 @@ function verdict(key: unknown): string | Failure | undefined {
   return undefined;
 }
 
+/** Kong's hide_credentials for the query: only the key's pairs go, the others keep their order and bytes. */
+function hideInQuery(kit: Kit, name: string): void {
+  const raw = kit.request.getRawQuery();
+  const rest = withoutFormArg(raw, name);
+  if (rest !== raw) kit.request.setRawQuery(rest);
+}
+
 /** Header and query only (key_in_body off): no promise per request. */
 function findKeySync(kit: Kit, conf: KeyAuthConfig): string | Failure | undefined {
   const req = kit.request;
   for (const name of conf.key_names) {
     let key: unknown;
-    if (conf.key_in_header) {
-      key = req.getHeaders(1000).headers[name];
-      if (key !== undefined && conf.hide_credentials) req.clearHeader(name);
-    }
-    if (key === undefined && conf.key_in_query) {
-      const query = req.getQuery();
-      key = query[name];
-      if (key !== undefined && conf.hide_credentials) {
-        const rest: Record<string, string | string[]> = { ...query };
-        delete rest[name];
-        req.setQuery(rest);
-      }
-    }
+    if (conf.key_in_header) key = req.getHeaders(1000).headers[name];
+    if (key === undefined && conf.key_in_query) key = req.getQuery()[name];
     const v = verdict(key);
+    if (typeof v === "string" && conf.hide_credentials) {
+      // as Kong: the name leaves the header and the query wherever the key was found
+      req.clearHeader(name);
+      hideInQuery(kit, name);
+    }
     if (v !== undefined) return v;
   }
   return undefined;
 }
 
+/** Kong's hide_credentials for the body (key_in_body): the key's field leaves a form, multipart or JSON body. */
+async function hideInBody(kit: Kit, body: RequestBody, name: string): Promise<void> {
+  const req = kit.request;
+  if (body.mime === undefined || !(name in body.args)) return;
+  if (body.mime === "json") {
+    const rest = { ...body.args };
+    delete rest[name];
+    req.setBody(rest, "json");
+    return;
+  }
+  const raw = await req.getRawBody();
+  if (body.mime === "form") {
+    req.setRawBody(withoutFormArg(raw.toString("utf8"), name));
+    return;
+  }
+  const boundary = multipartBoundary(req.getHeader("content-type"));
+  if (boundary) req.setRawBody(withoutMultipartField(raw, boundary, name));
+}
+
 async function findKey(kit: Kit, conf: KeyAuthConfig): Promise<string | Failure | undefined> {
   const req = kit.request;
-  let body: { mime: "json" | "form" | undefined; args: Record<string, unknown> } | undefined;
+  let body: RequestBody | undefined;
   for (const name of conf.key_names) {
     let key: unknown;
-    if (conf.key_in_header) {
-      const all = req.getHeaders(1000).headers[name];
-      key = all;
-      if (key !== undefined && conf.hide_credentials) req.clearHeader(name);
-    }
-    if (key === undefined && conf.key_in_query) {
-      const query = req.getQuery();
-      key = query[name];
-      if (key !== undefined && conf.hide_credentials) {
-        const rest: Record<string, string | string[]> = { ...query };
-        delete rest[name];
-        req.setQuery(rest);
-      }
-    }
-    if (key === undefined && conf.key_in_body) {
+    if (conf.key_in_header) key = req.getHeaders(1000).headers[name];
+    if (key === undefined && conf.key_in_query) key = req.getQuery()[name];
+    if (key === undefined) {
       body ??= await req.getBody();
       key = body.args[name];
-      if (key !== undefined && conf.hide_credentials && body.mime) {
-        const rest = { ...body.args };
-        delete rest[name];
-        req.setBody(rest, body.mime);
-      }
     }
     const v = verdict(key);
+    if (typeof v === "string" && conf.hide_credentials) {
+      req.clearHeader(name);
+      hideInQuery(kit, name);
+      body ??= await req.getBody();
+      await hideInBody(kit, body, name);
+    }
     if (v !== undefined) return v;
   }
   return undefined;

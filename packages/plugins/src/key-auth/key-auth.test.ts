@@ -132,6 +132,94 @@ test("hide_credentials removes the key from header, query and body", async () =>
   assert.equal(b.upstreamRequest!.body.toString(), '{"a":1}');
 });
 
+const BOUNDARY = "----gh-boundary-7MA4YWxkTrZu0gW";
+function multipart(fields: [string, string, string?][]): string {
+  return (
+    fields
+      .map(([name, value, filename]) =>
+        filename
+          ? `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"; filename="${filename}"\r\nContent-Type: text/plain\r\n\r\n${value}\r\n`
+          : `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+      )
+      .join("") + `--${BOUNDARY}--\r\n`
+  );
+}
+const multipartType = `multipart/form-data; boundary=${BOUNDARY}`;
+
+test("key_in_body reads a multipart/form-data body, as Kong's get_body does", async () => {
+  const request = {
+    method: "POST",
+    headers: { "content-type": multipartType },
+    body: multipart([
+      ["note", "hello"],
+      ["apikey", "secret"],
+    ]),
+  };
+  const r = await runPlugin(keyAuth, { key_in_body: true }, { credentials, request });
+  assert.equal(r.response.status, 200);
+  assert.equal(r.upstreamRequest!.headers["X-Consumer-ID"], "c-alice");
+  // not hidden: the body goes upstream unchanged
+  assert.equal(r.upstreamRequest!.body.toString(), request.body);
+  const wrong = await runPlugin(
+    keyAuth,
+    { key_in_body: true },
+    { credentials, request: { ...request, body: multipart([["apikey", "nope"]]) } },
+  );
+  assert.deepEqual(wrong.response.json(), { message: "Unauthorized" });
+});
+
+test("hide_credentials removes the key from the query without reordering or re-encoding the rest", async () => {
+  const q = await runPlugin(
+    keyAuth,
+    { hide_credentials: true },
+    { credentials, request: { query: "z=1&a=%7Ex+y&apikey=secret&m=&b=2&b=1" } },
+  );
+  assert.equal(q.response.status, 200);
+  assert.equal(q.upstreamRequest!.query, "z=1&a=%7Ex+y&m=&b=2&b=1");
+  // found in a header: the same name also leaves the query (Kong clears both)
+  const h = await runPlugin(
+    keyAuth,
+    { hide_credentials: true },
+    { credentials, request: { headers: { apikey: "secret" }, query: "b=1&apikey=x&a=2" } },
+  );
+  assert.equal(h.upstreamRequest!.query, "b=1&a=2");
+});
+
+test("hide_credentials with key_in_body removes the key from form and multipart bodies, nothing else", async () => {
+  const form = await runPlugin(
+    keyAuth,
+    { hide_credentials: true, key_in_body: true },
+    {
+      credentials,
+      request: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "z=%41&apikey=secret&a=1",
+      },
+    },
+  );
+  assert.equal(form.response.status, 200);
+  assert.equal(form.upstreamRequest!.body.toString(), "z=%41&a=1");
+  const body = multipart([
+    ["note", "hello"],
+    ["apikey", "secret"],
+    ["file", "file\r\ncontent", "a.txt"],
+  ]);
+  const mp = await runPlugin(
+    keyAuth,
+    { hide_credentials: true, key_in_body: true },
+    { credentials, request: { method: "POST", headers: { "content-type": multipartType }, body } },
+  );
+  assert.equal(mp.response.status, 200);
+  assert.equal(
+    mp.upstreamRequest!.body.toString(),
+    multipart([
+      ["note", "hello"],
+      ["file", "file\r\ncontent", "a.txt"],
+    ]),
+  );
+});
+
 test("the same key given twice is refused: 'Duplicate API key found'", async () => {
   const r = await runPlugin(
     keyAuth,

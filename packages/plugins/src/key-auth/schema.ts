@@ -21,7 +21,7 @@ export const keyAuthSchema = z
     key_in_body: z
       .boolean()
       .default(false)
-      .describe("Look for the key in a JSON or urlencoded form body."),
+      .describe("Look for the key in a JSON, urlencoded or multipart/form-data body."),
     run_on_preflight: z
       .boolean()
       .default(true)
