@@ -106,6 +106,8 @@ export class GatewayMetrics {
   readonly connectionsRefused: CounterT<"reason">;
   /** client connections destroyed because the peer did not close within the grace after an error answer */
   readonly connectionsForcedClosed: CounterT;
+  /** WebSocket connections relayed right now */
+  readonly websocketsOpen: Gauge;
   /** the configured caps */
   readonly connectionsLimit: Gauge<"limit">;
   /** 1 = healthy (or no checks), 0 = unhealthy or its name does not resolve */
@@ -164,6 +166,11 @@ export class GatewayMetrics {
       async collect() {
         this.set(await openConnections());
       },
+    });
+    this.websocketsOpen = new Gauge({
+      name: "gatehouse_websocket_connections_open",
+      help: "WebSocket connections upgraded and relayed right now (client and upstream side)",
+      registers,
     });
     this.upstreamTargetHealth = new Gauge({
       name: "gatehouse_upstream_target_health",

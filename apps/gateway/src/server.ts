@@ -15,6 +15,7 @@ import { buildControl } from "./cluster/control-server.js";
 import { Handler } from "./pipeline/handler.js";
 import { bindRetrying } from "./net/listen.js";
 import { buildProxyServer } from "./net/proxy-server.js";
+import { destroyUpgradeSockets } from "./net/upgrade.js";
 import type { ProxyLimits } from "./net/proxy-server.js";
 import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -96,7 +97,8 @@ export interface Gateway {
 }
 
 /**
- * Stop accepting; idle keep-alive connections go now, in-flight requests get `grace` ms;
+ * Stop accepting; idle keep-alive connections go now, in-flight requests and relayed WebSockets
+ * get `grace` ms;
  * keep-alive clients get `Connection: close` on their next answer and reconnect to a successor.
  */
 async function drain(listener: FastifyInstance, grace: number): Promise<void> {
@@ -106,7 +108,10 @@ async function drain(listener: FastifyInstance, grace: number): Promise<void> {
     res.shouldKeepAlive = false;
   });
   s.closeIdleConnections();
-  const timer = setTimeout(() => s.closeAllConnections(), grace);
+  const timer = setTimeout(() => {
+    s.closeAllConnections();
+    destroyUpgradeSockets(s); // relayed WebSockets (no longer HTTP connections for Node)
+  }, grace);
   timer.unref();
   await closing;
   clearTimeout(timer);
@@ -200,6 +205,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     limits,
     trustedProxies: opts.trustedProxies ?? [],
     handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
+    upgrade: handler.handleUpgrade,
   });
   const proxyTls = listenTls
     ? buildProxyServer({
@@ -208,6 +214,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         limits,
         trustedProxies: opts.trustedProxies ?? [],
         handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
+        upgrade: handler.handleUpgrade,
         tls: { contexts: () => state.current?.tls ?? null },
       })
     : undefined;

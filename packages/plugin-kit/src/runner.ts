@@ -42,7 +42,13 @@ export type UpstreamOutcome =
       message?: string;
     }
   /** the client went away while proxying: only the log phase runs (status 499) */
-  | { kind: "gone" };
+  | { kind: "gone" }
+  /**
+   * the adapter relayed the upstream's answer on the connection itself (a WebSocket upgrade: the
+   * 101 and the frames until either side closed, or the upstream's refusal of the upgrade); the
+   * response phases do not apply, only the log phase runs, with this status
+   */
+  | { kind: "relayed"; status: number };
 
 /** The data plane's side of one request: sockets, proxying, streaming. One object per request. */
 export interface PipelineIO {
@@ -72,6 +78,7 @@ export async function runPipeline(tx: Transaction, io: PipelineIO): Promise<void
   } else if (!tx.responded) {
     const out = await io.proxy(proxyRequest(tx));
     if (out.kind === "gone") return runLog(tx, io.logInfo(499));
+    if (out.kind === "relayed") return runLog(tx, io.logInfo(out.status));
     if (out.kind === "failed") await upstreamFailed(tx, out.failure, out.error, out.message);
     else {
       upstreamHead(tx, out.status, out.headers);

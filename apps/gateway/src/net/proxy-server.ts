@@ -16,6 +16,12 @@ import { compileTrustedProxies } from "../proxy/index.js";
 import type { TrustedProxies } from "../proxy/index.js";
 import { CONNECT_ALLOW, clientErrorHandler, socketAnswer } from "./client-errors.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
+import {
+  hasRequestBody,
+  isWebSocketRequest,
+  responseOnSocket,
+  trackUpgradeSocket,
+} from "./upgrade.js";
 import type { TlsListenerOptions } from "./tls-server.js";
 import {
   DEFAULT_CLOSE_GRACE_MS,
@@ -50,9 +56,13 @@ export interface ProxyServerOptions {
   trustedProxies: string[];
   /** every proxied request */
   handle: (req: IncomingMessage, res: ServerResponse) => void;
+  /** a WebSocket handshake: `res` answers it on its socket unless it is upgraded (net/upgrade.ts) */
+  upgrade?: (req: IncomingMessage, res: ServerResponse, head: Buffer) => void;
   /** a TLS listener: the certificates of the running snapshot, chosen per connection by SNI */
   tls?: TlsListenerOptions;
 }
+
+const ignoreSocketError = (): void => undefined;
 
 export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
   const { limits, metrics } = opts;
@@ -116,6 +126,22 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
       const tls = opts.tls;
       server?.on("tlsClientError", (err: Error, socket: TLSSocket) => {
         logHandshakeError(tls, opts.log, err, socket);
+      });
+    }
+    const upgrade = opts.upgrade;
+    if (upgrade !== undefined && server !== undefined) {
+      const s = server;
+      s.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on("error", ignoreSocketError); // Node removed its own handler with the parser
+        trackUpgradeSocket(s, socket);
+        const answer = () => responseOnSocket(req, socket, closeGrace, onForced);
+        if (isWebSocketRequest(req)) upgrade(req, answer(), head);
+        else if (!hasRequestBody(req))
+          opts.handle(req, answer()); // h2c & co: plain HTTP/1.1
+        else {
+          const body = socketAnswer(400, "a request asking for an Upgrade cannot carry a body");
+          endThenDestroy(socket, body, closeGrace, onForced);
+        }
       });
     }
     // CONNECT (authority-form): a gateway is no forward proxy; without a listener Node just closes

@@ -17,8 +17,20 @@ import type {
 } from "@gatehouse/plugin-kit/runtime";
 import type { Logger } from "pino";
 import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
-import { forward, hopByHopStrip, pipeResponse, writeResponseHead } from "../proxy/index.js";
-import type { ForwardHandlers, ForwardedHeaders, ForwardError } from "../proxy/index.js";
+import {
+  forward,
+  forwardUpgrade,
+  hopByHopStrip,
+  pipeResponse,
+  writeResponseHead,
+} from "../proxy/index.js";
+import type {
+  ForwardHandlers,
+  ForwardedHeaders,
+  ForwardError,
+  UpgradeClient,
+  UpgradeHandlers,
+} from "../proxy/index.js";
 import type { RouteEntry } from "../config/snapshot.js";
 import { requestHashKey } from "../proxy/balancer/hash-key.js";
 import { RequestBodyError, readBody } from "./body.js";
@@ -74,7 +86,7 @@ function kindOf(err: ForwardError): UpstreamFailureKind {
 const GONE: UpstreamOutcome = Object.freeze({ kind: "gone" });
 
 /** Per-request bookkeeping, attached to the response; one object per request. */
-export class Exchange implements ForwardHandlers, PipelineIO {
+export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
   routeMetrics: RouteMetrics | undefined;
   routeLabel = "none";
   upstreamMs: number | undefined;
@@ -94,6 +106,11 @@ export class Exchange implements ForwardHandlers, PipelineIO {
   path = "";
   rawQuery = "";
   captures: Record<string, string> | null = null;
+  /** a WebSocket handshake: its socket and head (the upstream gets it through forwardUpgrade) */
+  upgrade: UpgradeClient | undefined;
+  /** the status of an answer relayed on the socket (101 of an upgrade, or the upstream's refusal) */
+  relayedStatus: number | undefined;
+  private upgraded = false;
   private upstreamRes: IncomingMessage | undefined;
   private settle: ((outcome: UpstreamOutcome) => void) | undefined;
 
@@ -136,6 +153,7 @@ export class Exchange implements ForwardHandlers, PipelineIO {
   onError(err: ForwardError): void {
     const settle = this.settle;
     if (settle !== undefined) {
+      if (this.upgrade !== undefined) this.settle = undefined; // onClosed must not settle again
       if (err.kind === "cancelled" && this.res.destroyed) {
         this.source = "error";
         settle(GONE);
@@ -162,6 +180,24 @@ export class Exchange implements ForwardHandlers, PipelineIO {
     );
     const message = err.clientMessage ?? defaultMessage(err.status);
     sendError(this.req, this.res, err.status, message, this.traceHeaders());
+  }
+
+  // ---- UpgradeHandlers: a WebSocket handshake (onError above when nothing was relayed) ----
+  onUpgraded(info: { target: string; upstreamLatencyMs: number }): void {
+    this.upstreamMs = info.upstreamLatencyMs;
+    this.relayedStatus = 101;
+    this.upgraded = true;
+    this.source = this.tx?.source ?? "service";
+    this.ctx.metrics.websocketsOpen.inc();
+  }
+
+  onClosed(): void {
+    if (this.upgraded) this.ctx.metrics.websocketsOpen.dec();
+    const settle = this.settle;
+    const status = this.relayedStatus;
+    if (settle === undefined || status === undefined) return;
+    this.settle = undefined;
+    settle({ kind: "relayed", status });
   }
 
   // ---- PipelineIO: the plugin path ----
@@ -212,7 +248,8 @@ export class Exchange implements ForwardHandlers, PipelineIO {
     };
     return new Promise((resolve) => {
       this.settle = resolve;
-      forward(req, this.res, upstream, out, this);
+      if (this.upgrade !== undefined) forwardUpgrade(req, this.upgrade, upstream, out, this);
+      else forward(req, this.res, upstream, out, this);
     });
   }
 
@@ -298,7 +335,7 @@ export class Exchange implements ForwardHandlers, PipelineIO {
   /** The response is done (or the connection closed): metrics + access log. */
   finished(): void {
     const { req, res, ctx } = this;
-    const status = res.writableFinished ? res.statusCode : 499;
+    const status = this.relayedStatus ?? (res.writableFinished ? res.statusCode : 499);
     const total = performance.now() - this.start;
     (this.routeMetrics ?? ctx.noneMetrics).request(status, total, this.upstreamMs);
     if (ctx.accessLog) {
@@ -312,6 +349,7 @@ export class Exchange implements ForwardHandlers, PipelineIO {
           upstream_ms: this.upstreamMs,
           total_ms: Math.round(total * 1000) / 1000,
           client: req.socket.remoteAddress,
+          ...(this.upgrade !== undefined ? { upgrade: "websocket" } : {}),
         },
         "access",
       );

@@ -9,6 +9,7 @@ import { safeEqual } from "../cluster/auth.js";
 import type { GatewayMetrics } from "../metrics.js";
 import {
   forward,
+  forwardUpgrade,
   forwardableRawHeaders,
   forwardedHeaders,
   refuseBadFraming,
@@ -85,7 +86,20 @@ export class Handler {
 
   /** The request listener. */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    this.start(req, res, undefined);
+  };
+
+  /**
+   * A WebSocket handshake (net/upgrade.ts): routed and run through rewrite/access like any
+   * request; `res` (on the socket) answers it unless the upstream's 101 is relayed.
+   */
+  readonly handleUpgrade = (req: IncomingMessage, res: ServerResponse, head: Buffer): void => {
+    this.start(req, res, { socket: req.socket, head });
+  };
+
+  private start(req: IncomingMessage, res: ServerResponse, upgrade: Exchange["upgrade"]): void {
     const ex = new Exchange(this.ctx, req, res, performance.now());
+    ex.upgrade = upgrade;
     (res as ServerResponse & { [kExchange]?: Exchange })[kExchange] = ex;
     res.on("close", onFinished);
     try {
@@ -93,7 +107,7 @@ export class Handler {
     } catch (err) {
       ex.internalError(err);
     }
-  };
+  }
 
   private route(ex: Exchange): void {
     const { req, res } = ex;
@@ -201,13 +215,14 @@ export class Handler {
       );
       const hk = { clientIp: fwd["x-real-ip"], path, rawQuery, captures: m.captures ?? null };
       const hashKey = requestHashKey(entry.hashing, req, hk, null);
-      forward(
-        req,
-        res,
-        entry.upstream,
-        { method, path: m.upstreamPath + search, rawHeaders, ...(hashKey ? { hashKey } : {}) },
-        ex,
-      );
+      const out = {
+        method,
+        path: m.upstreamPath + search,
+        rawHeaders,
+        ...(hashKey ? { hashKey } : {}),
+      };
+      if (ex.upgrade !== undefined) forwardUpgrade(req, ex.upgrade, entry.upstream, out, ex);
+      else forward(req, res, entry.upstream, out, ex);
       return;
     }
     ex.upstreamPath = m.upstreamPath;

@@ -6,6 +6,7 @@
 // - attempt.ts   one try against one target: proxy.web, socket, request body, response head
 // - watchdog.ts  an attempt's connect timer, read watchdog and write timer
 // - response.ts  pipeResponse: the upstream body relayed to the client with backpressure
+// - upgrade.ts   forwardUpgrade: a WebSocket handshake and its relay (proxy.ws)
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Attempt, finishAttempt, ignoreError, launch } from "./attempt.js";
 import { ERR_NO_PEER } from "./balancer/balancing.js";
@@ -139,7 +140,7 @@ export class Forwarding {
 }
 
 /** No target may take the request: for an upstream entity, Kong's 503 message. */
-function noPeer(upstream: Upstream): ForwardError {
+export function noPeer(upstream: Upstream): ForwardError {
   return upstream.spec.balancing
     ? new ForwardError("unavailable", { message: ERR_NO_PEER, clientMessage: ERR_NO_PEER })
     : new ForwardError("unavailable");

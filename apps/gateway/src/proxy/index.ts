@@ -1,6 +1,8 @@
 // Entry point of the forwarding module (the gateway server imports from here).
 export { forward } from "./forward.js";
 export { pipeResponse } from "./response.js";
+export { forwardUpgrade } from "./upgrade.js";
+export type { UpgradeClient, UpgradeHandlers } from "./upgrade.js";
 export type { ForwardHandlers, OutboundRequest } from "./forward.js";
 export { ForwardError, classifyError } from "./errors.js";
 export type { ForwardErrorKind, ForwardErrorStatus } from "./errors.js";
