@@ -73,6 +73,8 @@ const gatewayEnvSchema = z.object({
   GATEHOUSE_KEY_HASH_SECRET: sharedSecretEnv,
   /** the plugin set, when --plugins is not given */
   GATEHOUSE_PLUGINS: z.string().optional(),
+  /** when --workers is not given: a positive integer or "auto" (checked in main.ts) */
+  GATEHOUSE_WORKERS: optional,
   /** when --max-connections is not given */
   GATEHOUSE_MAX_CONNECTIONS: integer(1),
   /** when --max-connections-per-ip is not given (0 = no cap) */

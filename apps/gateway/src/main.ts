@@ -2,11 +2,14 @@
 /**
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--listen-tls HOST:PORT] [--control HOST:PORT]
- *                     [--cache-dir DIR] [--log-level LEVEL]
+ *                     [--cache-dir DIR] [--log-level LEVEL] [--workers N|auto]
  *                     [--upstream-deny RULES]... [--file-log-dir DIR]...
  * Env: see env.ts (every variable, checked at start; a flag takes precedence over its variable).
  */
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import pino from "pino";
 import { Command, Option } from "commander";
 import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
 import { gatewayEnv } from "./env.js";
@@ -15,6 +18,9 @@ import { parseHostPort } from "./net/listen.js";
 import { loadPlugins } from "./config/plugin-loader.js";
 import type { LoadedPlugin } from "./config/plugin-loader.js";
 import { buildGateway } from "./server.js";
+import type { Gateway, GatewayOptions } from "./server.js";
+import { WorkerPool } from "./workers/primary.js";
+import { runWorker } from "./workers/worker.js";
 
 interface CliOptions {
   config?: string;
@@ -31,6 +37,7 @@ interface CliOptions {
   plugins?: string;
   upstreamDeny: string[];
   fileLogDir: string[];
+  workers?: string;
 }
 
 function fail(message: string, code = 2): never {
@@ -54,6 +61,12 @@ function positiveInt(value: string, option: string): number {
   if (!Number.isSafeInteger(n) || n <= 0)
     fail(`${option}: must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** --workers / GATEHOUSE_WORKERS: a positive integer, or `auto` (the cores this process may use). */
+function workerCount(value: string, option: string): number {
+  if (value.trim() === "auto") return availableParallelism();
+  return positiveInt(value, option);
 }
 
 function nonNegativeInt(value: string, option: string): number {
@@ -101,6 +114,10 @@ async function main(): Promise<void> {
       "addresses never proxied to, whatever the config says: IP, CIDR, IP:port, [IPv6]:port, *:port (repeatable or comma-separated; added to the config's upstream_deny)",
       collect,
       [],
+    )
+    .option(
+      "--workers <n>",
+      'worker processes sharing the proxy listeners, or "auto" (one per core); the primary keeps the control endpoint, the cache and the control-plane agent (env GATEHOUSE_WORKERS; default 1: one process)',
     )
     .option(
       "--file-log-dir <dir>",
@@ -156,7 +173,14 @@ async function main(): Promise<void> {
     o.maxConnectionsPerIp !== undefined
       ? nonNegativeInt(o.maxConnectionsPerIp, "--max-connections-per-ip")
       : env.GATEHOUSE_MAX_CONNECTIONS_PER_IP;
-  const gateway = buildGateway({
+  const workers =
+    o.workers !== undefined
+      ? workerCount(o.workers, "--workers")
+      : env.GATEHOUSE_WORKERS !== undefined
+        ? workerCount(env.GATEHOUSE_WORKERS, "GATEHOUSE_WORKERS")
+        : 1;
+  const shutdownGrace = positiveInt(o.shutdownGrace, "--shutdown-grace");
+  const gatewayOptions: GatewayOptions = {
     listen,
     listenTls,
     control,
@@ -179,10 +203,29 @@ async function main(): Promise<void> {
       maxConnections,
       maxConnectionsPerIp,
     },
-    shutdownGrace: positiveInt(o.shutdownGrace, "--shutdown-grace"),
+    shutdownGrace,
     upstreamDeny: o.upstreamDeny,
     fileLogDirs: o.fileLogDir.length > 0 ? o.fileLogDir : undefined,
-  });
+  };
+  if (workers > 1 && cluster.isWorker) {
+    const log = pino({
+      level: o.logLevel,
+      base: { service: "gatehouse-gateway", worker: cluster.worker?.id, pid: process.pid },
+    });
+    runWorker({ ...gatewayOptions, log, shutdownGrace });
+    return;
+  }
+  let pool: WorkerPool | undefined;
+  if (workers > 1) {
+    const log = pino({
+      level: o.logLevel,
+      base: { service: "gatehouse-gateway", role: "primary" },
+    });
+    pool = new WorkerPool({ count: workers, log, shutdownGrace });
+    gatewayOptions.logger = log;
+    gatewayOptions.role = pool.role();
+  }
+  const gateway: Gateway = buildGateway(gatewayOptions);
 
   let file: { text: string; name: string } | undefined;
   if (o.config !== undefined) {
@@ -201,10 +244,19 @@ async function main(): Promise<void> {
       "GATEHOUSE_CLUSTER_TOKEN is not set: control writes are disabled and reads are allowed from loopback only",
     );
   }
+  if (pool !== undefined) {
+    try {
+      await pool.start(gateway);
+    } catch (err) {
+      await pool.stop();
+      fail(`the workers could not start: ${(err as Error).message}`, 1);
+    }
+  }
   try {
     const urls = await gateway.listen();
-    gateway.log.info({ ...urls, config: initial.source }, "gateway started");
+    gateway.log.info({ ...urls, config: initial.source, workers }, "gateway started");
   } catch (err) {
+    await pool?.stop();
     fail(`cannot listen: ${(err as Error).message}`, 1);
   }
 
@@ -213,7 +265,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     gateway.log.info({ signal }, "shutting down");
-    gateway.close().then(
+    // the workers drain their listeners while the primary stops its agent and control endpoint
+    Promise.all([gateway.close(), pool?.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         gateway.log.error({ err }, "error during shutdown");

@@ -201,6 +201,13 @@ export class GatewayMetrics {
       collectDefaultMetrics({ register: this.registry, prefix: "gatehouse_" });
   }
 
+  /** Requests answered so far, every route and status (a worker's share in /v1/status). */
+  requestCount(): number {
+    let n = 0;
+    for (const r of this.routes.values()) for (const c of r.byStatus.values()) n += c;
+    return n;
+  }
+
   /** The cached per-route recorder; `route` is the route's name, else its id, else "none". */
   forRoute(route: string): RouteMetrics {
     let r = this.routes.get(route);

@@ -26,7 +26,31 @@ import type { Resolve } from "./proxy/balancer/dns.js";
 import { NodeHealth } from "./proxy/balancer/node-health.js";
 import type { GatewaySnapshot } from "./config/snapshot.js";
 import { ConfigState } from "./config/state.js";
-import type { ApplyResult, SnapshotSource } from "./config/state.js";
+import type { ApplyGate, ApplyResult, SnapshotSource } from "./config/state.js";
+import type { CounterStore } from "@gatehouse/plugin-kit";
+
+/**
+ * --workers: what the primary (control endpoint, cache, agent, health probes, node-wide counters;
+ * no proxy listener) needs from its worker pool (workers/primary.ts).
+ */
+export interface PrimaryRole {
+  kind: "primary";
+  /** every worker compiles the snapshot and runs it before the primary counts it as applied */
+  gate: ApplyGate<GatewaySnapshot>;
+  /** the proxy listeners as the workers bound them (for the control plane and the deny list) */
+  listeners(): { proxy: { host: string; port: number }; proxyTls?: { host: string; port: number } };
+  /** `workers` of /v1/status and heartbeats */
+  status(): Promise<Record<string, unknown>>;
+  /** /metrics: every worker's and the primary's, aggregated */
+  metrics(): Promise<string>;
+}
+
+/** --workers: a worker serves the proxy listeners only; the primary owns the rest. */
+export interface WorkerRole {
+  kind: "worker";
+  /** the node-wide counters (the primary's), for plugins (DataPlaneOptions.nodeCounters) */
+  nodeCounters: CounterStore;
+}
 
 export interface GatewayOptions {
   /** proxy listener; port 0 = any free port */
@@ -70,6 +94,8 @@ export interface GatewayOptions {
   bindRetryWindow?: number;
   /** how host-name targets are resolved (default: the system resolver; tests inject their own) */
   resolve?: Resolve;
+  /** --workers > 1: this process's part (default: one process does everything) */
+  role?: PrimaryRole | WorkerRole;
 }
 
 export type StartSource = SnapshotSource | "none";
@@ -92,6 +118,8 @@ export interface Gateway {
   }): Promise<{ source: StartSource; errors?: ConfigError[] }>;
   /** the TLS listener (when `listenTls` is set) */
   proxyTls: FastifyInstance | undefined;
+  /** target health of this data plane (a worker's follows the primary's) */
+  health: NodeHealth;
   listen(): Promise<{ proxy: string; control: string; proxyTls?: string }>;
   close(): Promise<void>;
 }
@@ -125,13 +153,21 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     opts.logger ?? pino({ level: opts.logLevel ?? "info", base: { service: "gatehouse-gateway" } });
   const defs = opts.plugins ?? builtinCatalog;
   const metrics = new GatewayMetrics();
+  const role = opts.role;
+  const worker = role?.kind === "worker" ? role : undefined;
+  const primary = role?.kind === "primary" ? role : undefined;
   const catalog = pluginCatalog(
     defs,
-    dataPlaneOptions(opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR], metrics.registry),
+    dataPlaneOptions(
+      opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR],
+      metrics.registry,
+      worker?.nodeCounters,
+    ),
   );
   metrics.configVersion.set(-1);
-  // target health, active probes and DNS of upstream targets: one per data plane
-  const health = new NodeHealth(metrics, log, opts.resolve);
+  // target health, active probes and DNS of upstream targets: one per data plane (under
+  // --workers the primary's; a worker's registry follows it)
+  const health = new NodeHealth(metrics, log, opts.resolve, worker !== undefined);
   const limits = opts.limits ?? {};
   const listen = opts.listen ?? { host: "127.0.0.1", port: 8000 };
   const controlAddr = opts.control ?? { host: "127.0.0.1", port: 8001 };
@@ -167,8 +203,9 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         meta,
         previous,
       ),
+    gate: primary?.gate,
     persist:
-      opts.cacheDir !== undefined
+      opts.cacheDir !== undefined && worker === undefined
         ? (s, canonical) => writeCache(opts.cacheDir as string, s, canonical)
         : undefined,
     onApplied: (s) => {
@@ -231,9 +268,11 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     })),
     startedAt,
     logger: log as FastifyBaseLogger,
-    status: () => ({
+    status: async () => ({
       cache: opts.cacheDir === undefined ? null : { dir: opts.cacheDir, ...cacheStatus },
+      ...(await primary?.status()),
     }),
+    metricsText: primary?.metrics,
   });
 
   const loadDocument = (doc: unknown, version: number, source: SnapshotSource) =>
@@ -309,16 +348,47 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       log,
       heartbeatMs: opts.heartbeatIntervalMs,
       upstreamHealth: () => health.registry.report(),
-      status: () => ({
+      status: async () => ({
         cache: opts.cacheDir === undefined ? null : { dir: opts.cacheDir, ...cacheStatus },
+        ...(await primary?.status()),
       }),
     });
     agent.start();
   };
 
+  /** --workers, the primary: the control endpoint only (the workers hold the proxy listeners) */
+  const listenPrimary = async (p: PrimaryRole) => {
+    const controlUrl = await bindRetrying(() => control.listen(controlAddr), {
+      windowMs: opts.bindRetryWindow ?? 10_000,
+    });
+    const caddr = control.server.address();
+    const controlPort = caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port;
+    const bound = p.listeners();
+    localDeny.current = new UpstreamDenyList(
+      localDenyRules(
+        [
+          ...ownListeners(),
+          bound.proxy,
+          { host: controlAddr.host, port: controlPort },
+          ...(bound.proxyTls ? [bound.proxyTls] : []),
+        ],
+        opts.controlPlaneUrl,
+      ),
+    );
+    await startAgent(controlPort, bound.proxy.port);
+    const url = (scheme: string, a: { host: string; port: number }) =>
+      `${scheme}://${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+    return {
+      proxy: url("http", bound.proxy),
+      control: controlUrl,
+      ...(bound.proxyTls ? { proxyTls: url("https", bound.proxyTls) } : {}),
+    };
+  };
+
   return {
     proxy,
     proxyTls,
+    health,
     control,
     state,
     metrics,
@@ -326,13 +396,16 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     loadDocument,
     loadInitial,
     async listen() {
+      if (primary !== undefined) return listenPrimary(primary);
       // a predecessor may still hold the ports while it drains (restart right after SIGTERM)
       const retry = {
         windowMs: opts.bindRetryWindow ?? 10_000,
         onRetry: (err: Error) =>
           log.warn({ err: err.message }, "address in use; retrying the bind"),
       };
-      const controlUrl = await bindRetrying(() => control.listen(controlAddr), retry);
+      // a worker has no control endpoint (the primary's serves the node)
+      const controlUrl =
+        worker === undefined ? await bindRetrying(() => control.listen(controlAddr), retry) : "";
       const proxyUrl = await bindRetrying(() => proxy.listen(listen), retry);
       const addr = proxy.server.address();
       if (addr !== null && typeof addr === "object") proxyPort = addr.port;
@@ -345,7 +418,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         const host = listenTls.host.includes(":") ? `[${listenTls.host}]` : listenTls.host;
         proxyTlsUrl = `https://${host}:${tlsPort}`;
       }
-      const caddr = control.server.address();
+      const caddr = worker === undefined ? control.server.address() : null;
       const bound = (a: typeof addr, host: string) =>
         a !== null && typeof a === "object" ? { host, port: a.port } : { host, port: 0 };
       localDeny.current = new UpstreamDenyList(
@@ -353,16 +426,17 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
           [
             ...ownListeners(),
             bound(addr, listen.host),
-            bound(caddr, controlAddr.host),
+            ...(caddr !== null ? [bound(caddr, controlAddr.host)] : []),
             ...(listenTls ? [bound(tlsAddr, listenTls.host)] : []),
           ],
           opts.controlPlaneUrl,
         ),
       );
-      await startAgent(
-        caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
-        proxyPort,
-      );
+      if (worker === undefined)
+        await startAgent(
+          caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
+          proxyPort,
+        );
       return {
         proxy: proxyUrl,
         control: controlUrl,
@@ -374,8 +448,10 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       health.stop();
       const grace = opts.shutdownGrace ?? 10_000;
       // both proxy ports and the control port are free at once for a successor
-      const controlClosing = control.close();
-      await Promise.all([proxy, ...(proxyTls ? [proxyTls] : [])].map((p) => drain(p, grace)));
+      const controlClosing = worker === undefined ? control.close() : Promise.resolve();
+      // the primary of --workers never listened on the proxy ports (its workers drain them)
+      if (primary === undefined)
+        await Promise.all([proxy, ...(proxyTls ? [proxyTls] : [])].map((p) => drain(p, grace)));
       await controlClosing;
       state.current?.pool.destroy();
       // flush log queues, close plugin connections; never throws

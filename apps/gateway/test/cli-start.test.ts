@@ -1,50 +1,13 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { once } from "node:events";
-import { mkdtemp, realpath, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { realpath, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import type { TestContext } from "node:test";
-import { fileURLToPath } from "node:url";
 import { echoUpstream, send } from "./helpers.js";
-
-// The built CLI: `npm run build` (or tsc -p tsconfig.build.json) must have run.
-const MAIN = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-
-async function tempDir(t: TestContext): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "gh-cli-"));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** `openFiles`: the gateway runs under `ulimit -n openFiles` */
-function run(args: string[], env: Record<string, string> = {}, openFiles?: number) {
-  const [cmd, argv] =
-    openFiles === undefined
-      ? [process.execPath, [MAIN, ...args]]
-      : ["sh", ["-c", `ulimit -n ${openFiles} && exec "$0" "$@"`, process.execPath, MAIN, ...args]];
-  const child = spawn(cmd, argv, {
-    env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "cli-token-0123456789", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
-
-/** Resolves once the gateway logged "gateway started"; fails if it exits first. */
-async function started(p: ReturnType<typeof run>): Promise<void> {
-  while (!p.out().includes("gateway started")) {
-    const code = await Promise.race([p.exited, once(p.child.stdout, "data").then(() => -1)]);
-    assert.equal(code, -1, p.err());
-  }
-}
+import { freePort, run, started, tempDir } from "./helpers/cli.js";
 
 /** CLI args: a DB-less file (service "echo" on route /echo → a real echo upstream), free ports, a temp cache dir. */
 async function echoSetup(t: TestContext) {
@@ -72,16 +35,6 @@ async function echoSetup(t: TestContext) {
     dir,
   ];
   return { port, cport, args, upstreamPort: Number(new URL(up).port) };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 test("an invalid file is refused at start: non-zero exit, every error as path: reason", async (t) => {

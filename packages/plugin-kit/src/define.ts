@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Phase } from "./phases.js";
 import { PHASES } from "./phases.js";
 import type { Kit } from "./types.js";
+import type { CounterStore } from "./counters.js";
 
 export type PhaseHandler<C> = (kit: Kit, config: C) => void | Promise<void>;
 export type CatchHandler<C> = (kit: Kit, config: C, error: unknown) => void | Promise<void>;
@@ -63,6 +64,13 @@ export interface DataPlaneOptions {
    * them for the configs it bound (several data planes may run in one process, each with its own).
    */
   readonly metricsRegistry?: unknown;
+  /**
+   * Fixed-window counters shared by every process of this data plane (under --workers the primary
+   * owns them and the workers ask it over IPC, so `hit` answers a promise); undefined when the data
+   * plane is one process: a plugin then counts in a MemoryCounterStore of its own (synchronous).
+   * Node-wide, never cluster-wide: counters shared by several data planes belong in Redis.
+   */
+  readonly nodeCounters?: CounterStore;
 }
 
 export interface PluginSpec<S extends z.ZodType> {

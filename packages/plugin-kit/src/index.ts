@@ -1,4 +1,6 @@
 export { BodyTooLargeError, PluginKitError } from "./errors.js";
+export { MemoryCounterStore, MAX_MEMORY_COUNTERS } from "./counters.js";
+export type { CounterHit, CounterStore, WindowCounter } from "./counters.js";
 export { disposePlugins, retainPluginResources } from "./lifecycle.js";
 export { exportCatalog } from "./catalog.js";
 export type { CatalogEntry } from "./catalog.js";

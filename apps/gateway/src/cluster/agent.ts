@@ -59,7 +59,7 @@ export interface AgentOptions extends ControlPlaneConnection {
    */
   pushGraceMs?: number;
   /** extra status reported with registration and heartbeats */
-  status?: () => Record<string, unknown>;
+  status?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
   /** target health of every upstream (issue 12), reported with registration and heartbeats */
   upstreamHealth?: () => UpstreamHealthReport;
 }
@@ -200,7 +200,7 @@ export class ControlPlaneAgent {
     return callControlPlane(this.opts, this.signal(), method, path, body);
   }
 
-  private report(): HeartbeatMessage {
+  private async report(): Promise<HeartbeatMessage> {
     const s = this.opts.state.current;
     const lastError = this.opts.state.lastError;
     return {
@@ -215,14 +215,14 @@ export class ControlPlaneAgent {
         last_error: lastError
           ? { at: lastError.at.toISOString(), source: lastError.source, errors: lastError.errors }
           : null,
-        ...this.opts.status?.(),
+        ...(await this.opts.status?.()),
       },
     };
   }
 
   private async register(): Promise<ClusterAnswer> {
     const message: RegisterMessage = {
-      ...this.report(),
+      ...(await this.report()),
       hostname: this.opts.hostname,
       control_url: this.opts.controlUrl,
       proxy_url: this.opts.proxyUrl ?? null,
@@ -250,7 +250,7 @@ export class ControlPlaneAgent {
         try {
           answer = parseAnswer(
             clusterAnswerSchema,
-            await this.call("POST", "/api/v1/dataplane/heartbeat", this.report()),
+            await this.call("POST", "/api/v1/dataplane/heartbeat", await this.report()),
             "answer to heartbeat",
           );
         } catch (err) {

@@ -23,7 +23,9 @@ export interface ControlOptions<S extends CompiledSnapshot> {
   startedAt: Date;
   logger: FastifyBaseLogger;
   /** extra fields for /v1/status */
-  status?: () => Record<string, unknown>;
+  status?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** /metrics' text when it is not this process's registry alone (--workers: aggregated) */
+  metricsText?: () => Promise<string>;
   bodyLimit?: number;
 }
 
@@ -142,7 +144,7 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
         : null,
       cache_error: state.lastPersistError,
       last_apply_ms: state.lastApplyTimings,
-      ...opts.status?.(),
+      ...(await opts.status?.()),
     };
   });
 
@@ -155,7 +157,7 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
   });
 
   app.get("/metrics", async (_req, reply) => {
-    const text = await metrics.registry.metrics();
+    const text = await (opts.metricsText?.() ?? metrics.registry.metrics());
     return reply.header("content-type", metrics.registry.contentType).send(text);
   });
 

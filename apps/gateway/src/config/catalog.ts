@@ -2,7 +2,12 @@ import { mkdirSync, realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import type { PluginCatalog } from "@gatehouse/config";
 import { validatePluginConfig } from "@gatehouse/plugin-kit";
-import type { DataPlaneOptions, PluginDefinition, ValidationResult } from "@gatehouse/plugin-kit";
+import type {
+  CounterStore,
+  DataPlaneOptions,
+  PluginDefinition,
+  ValidationResult,
+} from "@gatehouse/plugin-kit";
 import { OptionError } from "../errors.js";
 
 /** --file-log-dir's default (relative to the working directory, like the cache dir). */
@@ -11,15 +16,17 @@ export const DEFAULT_FILE_LOG_DIR = ".data/logs";
 /**
  * The data plane's options for plugins. The --file-log-dir directories are created and resolved
  * (symlinks) on first use, i.e. only once a config uses file-log; `metricsRegistry` is the registry
- * the control port's /metrics serves.
+ * the control port's /metrics serves; `nodeCounters` the primary's counters under --workers.
  */
 export function dataPlaneOptions(
   fileLogDirs: readonly string[],
   metricsRegistry?: unknown,
+  nodeCounters?: CounterStore,
 ): DataPlaneOptions {
   let resolved: string[] | undefined;
   return {
     metricsRegistry,
+    nodeCounters,
     get fileLogDirs() {
       resolved ??= fileLogDirs.map((d) => {
         try {

@@ -34,9 +34,22 @@ export interface ConfigStateOptions<S extends CompiledSnapshot> {
    */
   persist?(snapshot: CachedSnapshot, canonicalDoc: string): Promise<void>;
   onApplied?(snapshot: S): void;
+  /**
+   * Asked after a snapshot compiled and before it is swapped in (--workers: the primary's gate has
+   * every worker compile it and waits until each runs it): errors refuse the apply (400) and the
+   * running snapshot stays. `apply`'s own gate, when given, takes its place.
+   */
+  gate?: ApplyGate<S>;
   onRejected?(source: SnapshotSource, errors: ConfigError[]): void;
   onPersistError?(err: Error): void;
 }
+
+/** See ConfigStateOptions.gate: null lets the swap happen, errors refuse the snapshot. */
+export type ApplyGate<S> = (
+  snapshot: S,
+  doc: unknown,
+  source: SnapshotSource,
+) => Promise<ConfigError[] | null>;
 
 /** Durations (ms) of the stages of one apply. */
 export interface ApplyTimings {
@@ -127,6 +140,7 @@ export class ConfigState<S extends CompiledSnapshot> {
     version: number,
     source: SnapshotSource,
     force = false,
+    gate: ApplyGate<S> | undefined = this.opts.gate,
   ): Promise<ApplyResult<S>> {
     const run = async (): Promise<ApplyResult<S>> => {
       const running = this.current;
@@ -147,6 +161,12 @@ export class ConfigState<S extends CompiledSnapshot> {
         return prepared;
       }
       const next = prepared.snapshot;
+      const refused = gate === undefined ? null : await gate(next, doc, source);
+      if (refused !== null) {
+        next.retire();
+        this.reject(source, refused);
+        return { ok: false, status: 400, errors: refused };
+      }
       this.current = next; // the single swap
       this.lastError = null;
       timings.totalMs = ms(t0);
@@ -172,7 +192,12 @@ export class ConfigState<S extends CompiledSnapshot> {
       }
       return { ok: true, snapshot: next };
     };
-    const result = this.queue.then(run, run);
+    return this.exclusive(run);
+  }
+
+  /** Run `fn` between applies (never during one): applies and exclusive sections are serialized. */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(fn, fn);
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -1,4 +1,4 @@
-import type { Kit } from "@gatehouse/plugin-kit";
+import type { CounterStore, Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
 import { LocalCounters } from "./local.js";
@@ -27,8 +27,10 @@ const WINDOW_SECONDS: Record<Period, number> = {
   year: 31536000,
 };
 
-/** policy local: this data plane's counters */
+/** policy local: this process's counters, unless the data plane gives node-wide ones (--workers) */
 export const localCounters = new LocalCounters();
+/** configs bound to a data plane whose counters are node-wide (DataPlaneOptions.nodeCounters) */
+const nodeCounters = new WeakMap<RateLimitingConfig, CounterStore>();
 
 /** Kong's get_identifier: what is counted, falling back to the client IP. */
 export function identifierOf(kit: Kit, conf: RateLimitingConfig): string {
@@ -80,15 +82,25 @@ function countersOf(kit: Kit, conf: RateLimitingConfig, now: number): Counter[] 
 
 const lastFailureLog = new WeakMap<RateLimitingConfig, number>();
 
+/** Where the counters of `conf` live, for messages. */
+function storeName(conf: RateLimitingConfig): string {
+  return conf.policy === "redis" ? "Redis" : "the data plane's primary";
+}
+
 function logFailure(kit: Kit, conf: RateLimitingConfig, err: unknown, now: number): void {
   const last = lastFailureLog.get(conf) ?? 0;
-  if (now - last < 5000) return; // at most one line per 5 s per config while Redis is down
+  if (now - last < 5000) return; // at most one line per 5 s per config while the store is down
   lastFailureLog.set(conf, now);
+  const where = storeName(conf);
   kit.log.error(
-    { err, plugin: "rate-limiting", redis: `${conf.redis.host ?? ""}:${conf.redis.port}` },
+    {
+      err,
+      plugin: "rate-limiting",
+      ...(conf.policy === "redis" ? { redis: `${conf.redis.host ?? ""}:${conf.redis.port}` } : {}),
+    },
     conf.fault_tolerant
-      ? "rate-limiting: failed to get usage from Redis; proxying without limiting (fault_tolerant)"
-      : "rate-limiting: failed to get usage from Redis",
+      ? `rate-limiting: failed to get usage from ${where}; proxying without limiting (fault_tolerant)`
+      : `rate-limiting: failed to get usage from ${where}`,
   );
 }
 
@@ -138,28 +150,41 @@ function applyHit(kit: Kit, conf: RateLimitingConfig, counters: Counter[], hit: 
   kit.response.setHeaders(perPeriod);
 }
 
-async function redisAccess(
+async function sharedAccess(
   kit: Kit,
   conf: RateLimitingConfig,
   counters: Counter[],
   now: number,
+  hitting: Promise<HitResult>,
 ): Promise<void> {
   let hit: HitResult;
   try {
-    hit = await redisHit(conf.redis, counters);
+    hit = await hitting;
   } catch (err) {
     logFailure(kit, conf, err, now);
     if (conf.fault_tolerant) return;
-    throw new Error("rate-limiting: failed to get usage from Redis", { cause: err });
+    throw new Error(`rate-limiting: failed to get usage from ${storeName(conf)}`, { cause: err });
   }
   applyHit(kit, conf, counters, hit);
 }
 
-/** policy local answers synchronously (no promise per request); redis awaits the shared counters. */
+/**
+ * policy local in a one-process data plane answers synchronously (no promise per request); redis,
+ * and local under --workers (the primary's node-wide counters), await the shared counters.
+ */
 function access(kit: Kit, conf: RateLimitingConfig): Promise<void> | undefined {
   const now = Date.now();
   const counters = countersOf(kit, conf, now);
-  if (conf.policy === "redis") return redisAccess(kit, conf, counters, now);
+  if (conf.policy === "redis") {
+    return sharedAccess(kit, conf, counters, now, redisHit(conf.redis, counters));
+  }
+  const node = nodeCounters.get(conf);
+  if (node !== undefined) {
+    const hit = node.hit(counters, now);
+    if (!(hit instanceof Promise)) applyHit(kit, conf, counters, hit);
+    else return sharedAccess(kit, conf, counters, now, hit);
+    return undefined;
+  }
   applyHit(kit, conf, counters, localCounters.hit(counters, now));
   return undefined;
 }
@@ -170,6 +195,14 @@ export const rateLimiting = definePlugin({
   priority: 910,
   configSchema: rateLimitingSchema,
   phases: { access },
+  bind(config, options) {
+    if (config.policy !== "local" || options.nodeCounters === undefined) {
+      return { ok: true, config };
+    }
+    const own = { ...config };
+    nodeCounters.set(own, options.nodeCounters);
+    return { ok: true, config: own };
+  },
   retain: (configs) => retainRedis(configs.filter((c) => c.policy === "redis").map((c) => c.redis)),
   dispose: () => closeAllRedis(),
   meta: {

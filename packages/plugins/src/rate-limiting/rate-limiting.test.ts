@@ -190,7 +190,7 @@ test("local counters: expired windows are swept and the number of counters is bo
   const counters = new LocalCounters(3);
   const now = 1_000_000;
   for (let i = 0; i < 5; i++)
-    counters.hit([{ period: "second", limit: 5, key: `k${i}`, left: 500 }], now);
+    counters.hit([{ limit: 5, key: `k${i}`, left: 500 }], now);
   assert.equal(counters.size, 3);
   counters.sweep(now + 501);
   assert.equal(counters.size, 0);

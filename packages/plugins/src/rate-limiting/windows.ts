@@ -1,3 +1,4 @@
+import type { CounterHit, WindowCounter } from "@gatehouse/plugin-kit";
 import type { Period } from "./schema.js";
 
 const FIXED: Partial<Record<Period, number>> = {
@@ -23,13 +24,9 @@ export function windowOf(period: Period, now: number): { start: number; end: num
   return { start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) };
 }
 
-/** One counter to check and increment: its store key, limit and time to live (ms). */
-export interface Counter {
+/** One counter to check and increment: its store key, limit and time to live (ms until its window ends). */
+export interface Counter extends WindowCounter {
   period: Period;
-  key: string;
-  limit: number;
-  /** ms until the window ends */
-  left: number;
 }
 
 /**
@@ -37,7 +34,4 @@ export interface Counter {
  * (-1 when none). When stop is -1 every counter was incremented; otherwise none was (a refused request
  * does not use up the other periods' quota, as in Kong).
  */
-export interface HitResult {
-  usage: number[];
-  stop: number;
-}
+export type HitResult = CounterHit;

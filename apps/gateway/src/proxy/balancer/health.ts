@@ -54,6 +54,22 @@ export class TargetState {
 
 export type HealthListener = (state: TargetState, health: TargetHealth) => void;
 
+/** What a target's health is, as the primary shares it with its workers (--workers). */
+export interface TargetView {
+  upstream: string;
+  target: string;
+  healthy: boolean;
+  dnsError: boolean;
+  addresses: string[];
+}
+
+/** A passive event of one target, as a worker reports it to the primary (--workers). */
+export interface PassiveReport {
+  upstream: string;
+  target: string;
+  event: HealthEvent;
+}
+
 interface Thresholds {
   successes: number;
   http_failures: number;
@@ -121,6 +137,11 @@ export class HealthRegistry {
   private readonly states = new Map<string, TargetState>();
   private readonly policies = new Map<string, HealthPolicy>();
   private readonly listeners = new Set<HealthListener>();
+  /**
+   * --workers, in a worker: passive events go to the primary (which counts them for the whole
+   * node and shares the outcome) instead of being counted here.
+   */
+  passiveSink: ((report: PassiveReport) => void) | undefined;
 
   state(upstream: string, target: string): TargetState {
     const key = `${upstream}\0${target}`;
@@ -155,6 +176,10 @@ export class HealthRegistry {
     source: "active" | "passive",
     event: HealthEvent,
   ): void {
+    if (source === "passive" && this.passiveSink !== undefined) {
+      this.passiveSink({ upstream: state.upstream, target: state.target, event });
+      return;
+    }
     const t = source === "active" ? policy.active : policy.passive;
     if (event.kind === "success") {
       state.httpFailures = 0;
@@ -173,6 +198,37 @@ export class HealthRegistry {
           ? [++state.tcpFailures, t.tcp_failures]
           : [++state.timeouts, t.timeouts];
     if (limit > 0 && count >= limit) this.set(state, false);
+  }
+
+  /** A worker's passive report, counted here (the primary's registry). */
+  recordReport(report: PassiveReport): void {
+    const s = this.states.get(`${report.upstream}\0${report.target}`);
+    const policy = this.policies.get(report.upstream);
+    if (s !== undefined && policy !== undefined) this.record(s, policy, "passive", report.event);
+  }
+
+  /** Every target's health as the workers need it. */
+  views(): TargetView[] {
+    return [...this.states.values()].map((s) => ({
+      upstream: s.upstream,
+      target: s.target,
+      healthy: s.healthy,
+      dnsError: s.dnsError,
+      addresses: s.addresses,
+    }));
+  }
+
+  /** The primary's view of targets (a worker's registry follows it); listeners hear of changes. */
+  adopt(views: readonly TargetView[]): void {
+    for (const v of views) {
+      const s = this.states.get(`${v.upstream}\0${v.target}`);
+      if (s === undefined) continue;
+      s.addresses = v.addresses;
+      if (s.healthy === v.healthy && s.dnsError === v.dnsError) continue;
+      s.healthy = v.healthy;
+      s.dnsError = v.dnsError;
+      this.emit(s);
+    }
   }
 
   /** A host name that resolves again, or stops resolving. */

@@ -20,14 +20,23 @@ export interface BalancedUpstream {
 
 export class NodeHealth {
   readonly registry = new HealthRegistry();
-  private readonly prober: ActiveProber;
-  private readonly resolver: TargetResolver;
+  private readonly prober: ActiveProber | undefined;
+  private readonly resolver: TargetResolver | undefined;
 
+  /**
+   * `follower` (a worker under --workers): no prober, no resolver, no log lines; the registry
+   * follows the primary's (HealthRegistry.adopt) and passive events go to it (passiveSink).
+   */
   constructor(
     private readonly metrics: GatewayMetrics,
     log: Logger,
     resolve?: Resolve,
+    follower = false,
   ) {
+    if (follower) {
+      this.registry.onChange((state) => this.gauge(state));
+      return;
+    }
     this.prober = new ActiveProber(this.registry);
     this.resolver = new TargetResolver(this.registry, resolve);
     this.registry.onChange((state, health) => {
@@ -46,7 +55,7 @@ export class NodeHealth {
       byName.set(u.name, { policy: u.policy, targets: u.targets.map((t) => t.target) });
     }
     this.registry.sync(byName);
-    this.prober.sync(
+    this.prober?.sync(
       upstreams.map((u) => ({
         name: u.name,
         policy: u.policy,
@@ -54,7 +63,7 @@ export class NodeHealth {
         targets: u.targets,
       })),
     );
-    this.resolver.sync(upstreams.flatMap((u) => u.targets));
+    this.resolver?.sync(upstreams.flatMap((u) => u.targets));
     this.metrics.upstreamTargetHealth.reset();
     for (const state of this.registry.all()) this.gauge(state);
   }
@@ -67,7 +76,7 @@ export class NodeHealth {
   }
 
   stop(): void {
-    this.prober.stop();
-    this.resolver.stop();
+    this.prober?.stop();
+    this.resolver?.stop();
   }
 }
