@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     .option("--listen <host:port>", "proxy listener", "127.0.0.1:8000")
     .option(
       "--listen-tls <host:port>",
-      "TLS proxy listener: the config's certificates, chosen per connection by SNI",
+      "TLS proxy listener: the config's certificates, chosen per connection by SNI; h2 and http/1.1 by ALPN",
       "127.0.0.1:8443",
     )
     .option("--control <host:port>", "control endpoint listener", "127.0.0.1:8001")

@@ -112,6 +112,9 @@ export class GatewayMetrics {
   readonly connectionsLimit: Gauge<"limit">;
   /** 1 = healthy (or no checks), 0 = unhealthy or its name does not resolve */
   readonly upstreamTargetHealth: Gauge<"upstream" | "target">;
+  /** requests by the client's protocol (ALPN names: http/1.0, http/1.1, h2) */
+  private readonly byProtocol: CounterT<"protocol">;
+  private readonly protocolCounters = new Map<string, { inc(): void }>();
   /** open client connections on the proxy listener, read at scrape time (set by the gateway) */
   openConnections: () => Promise<number> = () => Promise.resolve(0);
   private readonly routes = new Map<string, RouteMetrics>();
@@ -192,6 +195,12 @@ export class GatewayMetrics {
     });
     this.connectionsRefused.inc({ reason: "max_connections" }, 0);
     this.connectionsRefused.inc({ reason: "max_connections_per_ip" }, 0);
+    this.byProtocol = new Counter({
+      name: "gatehouse_requests_by_protocol_total",
+      help: "Requests by the client's protocol (http/1.0, http/1.1, h2), all listeners",
+      labelNames: ["protocol"],
+      registers,
+    });
     this.connectionsForcedClosed = new Counter({
       name: "gatehouse_connections_forced_closed_total",
       help: "Client connections destroyed because the peer did not close within the grace after an error answer",
@@ -206,6 +215,16 @@ export class GatewayMetrics {
     let n = 0;
     for (const r of this.routes.values()) for (const c of r.byStatus.values()) n += c;
     return n;
+  }
+
+  /** One request of `protocol` (its ALPN name) is done. */
+  requestProtocol(protocol: string): void {
+    let c = this.protocolCounters.get(protocol);
+    if (c === undefined) {
+      c = this.byProtocol.labels({ protocol });
+      this.protocolCounters.set(protocol, c);
+    }
+    c.inc();
   }
 
   /** The cached per-route recorder; `route` is the route's name, else its id, else "none". */

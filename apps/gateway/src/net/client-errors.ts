@@ -5,7 +5,8 @@
 import type { Duplex } from "node:stream";
 import { endThenDestroy } from "./connections.js";
 
-export const CONNECT_ALLOW = "Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n";
+export const CONNECT_ALLOW_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+export const CONNECT_ALLOW = `Allow: ${CONNECT_ALLOW_METHODS}\r\n`;
 
 const STATUS_TEXT: Record<number, string> = {
   400: "Bad Request",

@@ -5,7 +5,8 @@
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createSecureServer } from "node:http2";
+import type { Http2SecureServer, Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import Fastify, { LogController } from "fastify";
@@ -14,7 +15,14 @@ import type { Logger } from "pino";
 import type { GatewayMetrics } from "../metrics.js";
 import { compileTrustedProxies } from "../proxy/index.js";
 import type { TrustedProxies } from "../proxy/index.js";
-import { CONNECT_ALLOW, clientErrorHandler, socketAnswer } from "./client-errors.js";
+import { sendError } from "../pipeline/respond.js";
+import {
+  CONNECT_ALLOW,
+  CONNECT_ALLOW_METHODS,
+  clientErrorHandler,
+  socketAnswer,
+} from "./client-errors.js";
+import { H2Request, H2Response, trackSessions } from "./h2.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
 import {
   hasRequestBody,
@@ -58,11 +66,50 @@ export interface ProxyServerOptions {
   handle: (req: IncomingMessage, res: ServerResponse) => void;
   /** a WebSocket handshake: `res` answers it on its socket unless it is upgraded (net/upgrade.ts) */
   upgrade?: (req: IncomingMessage, res: ServerResponse, head: Buffer) => void;
-  /** a TLS listener: the certificates of the running snapshot, chosen per connection by SNI */
+  /**
+   * a TLS listener: the certificates of the running snapshot, chosen per connection by SNI;
+   * HTTP/2 and HTTP/1.1 by ALPN on the same port (h2 requests reach `handle` adapted, see h2.ts)
+   */
   tls?: TlsListenerOptions;
 }
 
 const ignoreSocketError = (): void => undefined;
+
+/** streams one h2 connection may have open at once (nginx's http2_max_concurrent_streams) */
+export const H2_MAX_CONCURRENT_STREAMS = 128;
+
+/**
+ * The TLS listener: node:http2's secure server with HTTP/1.1 allowed (ALPN `h2`, `http/1.1`; a
+ * client without ALPN gets HTTP/1.1). Its HTTP/1.1 connections get the same limits as the plain
+ * listener's (node:http reads them from the server object).
+ */
+function createTlsServer(
+  opts: ProxyServerOptions & { tls: TlsListenerOptions },
+  httpOptions: {
+    maxHeaderSize: number;
+    requestTimeout: number;
+    headersTimeout: number;
+    keepAliveTimeout: number;
+    connectionsCheckingInterval: number;
+  },
+): Http2SecureServer {
+  const s = createSecureServer(
+    {
+      ...tlsServerOptions(opts.tls, opts.log),
+      allowHTTP1: true,
+      Http2ServerRequest: H2Request,
+      Http2ServerResponse: H2Response,
+      settings: {
+        maxConcurrentStreams: H2_MAX_CONCURRENT_STREAMS,
+        maxHeaderListSize: httpOptions.maxHeaderSize,
+      },
+    },
+    opts.handle as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+  );
+  Object.assign(s, httpOptions, { requireHostHeader: true });
+  trackSessions(s, { idleTimeout: httpOptions.keepAliveTimeout });
+  return s;
+}
 
 export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
   const { limits, metrics } = opts;
@@ -97,10 +144,7 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
       // Proxied traffic goes straight to the pipeline (raw req/res, streaming bodies); Fastify
       // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
       const s: Server = opts.tls
-        ? createHttpsServer(
-            { ...httpOptions, ...tlsServerOptions(opts.tls, opts.log) },
-            opts.handle,
-          )
+        ? (createTlsServer({ ...opts, tls: opts.tls }, httpOptions) as unknown as Server)
         : createServer(httpOptions, opts.handle);
       void fastifyHandler;
       limitConnections(s, {
@@ -124,6 +168,8 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
     server?.on("clientError", onClientError);
     if (opts.tls) {
       const tls = opts.tls;
+      // node:http2's own listener would hand handshake errors to `clientError` (an HTTP answer)
+      server?.removeAllListeners("tlsClientError");
       server?.on("tlsClientError", (err: Error, socket: TLSSocket) => {
         logHandshakeError(tls, opts.log, err, socket);
       });
@@ -145,14 +191,22 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
       });
     }
     // CONNECT (authority-form): a gateway is no forward proxy; without a listener Node just closes
-    server?.on("connect", (_req: IncomingMessage, socket: Duplex) =>
+    server?.on("connect", (req: IncomingMessage, socket: Duplex | ServerResponse) => {
+      if (req instanceof H2Request) {
+        // an h2 CONNECT is a stream: answered on it (with the listener, node leaves it to us)
+        const res = socket as ServerResponse;
+        sendError(req as unknown as IncomingMessage, res, 405, "CONNECT is not supported", {
+          allow: CONNECT_ALLOW_METHODS,
+        });
+        return;
+      }
       endThenDestroy(
-        socket,
+        socket as Duplex,
         socketAnswer(405, "CONNECT is not supported", CONNECT_ALLOW),
         closeGrace,
         onForced,
-      ),
-    );
+      );
+    });
   });
   return proxy;
 }

@@ -33,6 +33,7 @@ import type {
 } from "../proxy/index.js";
 import type { RouteEntry } from "../config/snapshot.js";
 import { requestHashKey } from "../proxy/balancer/hash-key.js";
+import { protocolOf } from "../net/h2.js";
 import { RequestBodyError, readBody } from "./body.js";
 import { flatHeaders, nodeHeaders, sendError } from "./respond.js";
 
@@ -338,11 +339,14 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
     const status = this.relayedStatus ?? (res.writableFinished ? res.statusCode : 499);
     const total = performance.now() - this.start;
     (this.routeMetrics ?? ctx.noneMetrics).request(status, total, this.upstreamMs);
+    const protocol = protocolOf(req);
+    ctx.metrics.requestProtocol(protocol);
     if (ctx.accessLog) {
       ctx.log.info(
         {
           route: this.routeLabel,
           method: req.method,
+          protocol,
           path: redactQuery(req.url ?? "", this.redact),
           status,
           source: this.tx?.source ?? this.source,

@@ -18,6 +18,7 @@ import type { ForwardedHeaders, FramingError } from "../proxy/index.js";
 import { requestHashKey } from "../proxy/balancer/hash-key.js";
 import { normalizeTarget } from "../router/route-table.js";
 import { protocolRefusal } from "./protocols.js";
+import { H2Request, connectionSocket } from "../net/h2.js";
 import type { GatewaySnapshot, RouteEntry } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
 import { readBody } from "./body.js";
@@ -117,8 +118,9 @@ export class Handler {
       return;
     }
     ex.redact = snap.logRedaction;
-    // 400 on ambiguous framing; also drops requests pipelined behind a refused one
-    if (refuseBadFraming(req, res, writeFramingError)) return;
+    // 400 on ambiguous framing; also drops requests pipelined behind a refused one (HTTP/1.x:
+    // h2 frames its messages itself, and its requests come adapted, net/h2.ts)
+    if (!(req instanceof H2Request) && refuseBadFraming(req, res, writeFramingError)) return;
     const norm = normalizeTarget(req.url ?? "/");
     if (!norm.ok) {
       sendError(req, res, 400, `bad request: ${norm.reason}`);
@@ -270,7 +272,7 @@ export class Handler {
         );
         return bodyPromise;
       },
-      connection: connectionOf(req.socket),
+      connection: connectionOf(connectionSocket(req)),
     };
     const tx = createTransaction({
       chain: entry.chain,

@@ -75,7 +75,8 @@ export function hopByHopStrip<T extends Record<string, unknown>>(
 /** Lower-case header names forward() always sets itself (framing). */
 const FRAMING = new Set(["content-length", "transfer-encoding"]);
 
-function isHopByHop(lower: string): boolean {
+/** A hop-by-hop (connection-specific) header name, lower case: never forwarded, never sent on h2. */
+export function isHopByHop(lower: string): boolean {
   return HOP_BY_HOP.has(lower) || lower.startsWith("proxy-");
 }
 

@@ -13,6 +13,7 @@ export {
   forwardableRawHeaders,
   forwardedHeaders,
   hopByHopStrip,
+  isHopByHop,
   refuseBadFraming,
   writeRawResponseHead,
   writeResponseHead,

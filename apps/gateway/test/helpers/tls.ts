@@ -40,7 +40,13 @@ export async function presentedCn(tlsUrl: string, servername: string | undefined
 /** One HTTPS request to the gateway (certificate not checked), with `servername` as SNI and Host. */
 export function sendTls(
   url: string,
-  opts: { servername?: string; headers?: Record<string, string>; agent?: Agent } = {},
+  opts: {
+    servername?: string;
+    headers?: Record<string, string>;
+    agent?: Agent;
+    /** ALPN protocols offered (none by default) */
+    alpn?: string[];
+  } = {},
 ): Promise<Reply & { socket: TLSSocket }> {
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
@@ -49,6 +55,7 @@ export function sendTls(
         rejectUnauthorized: false,
         agent: opts.agent ?? false,
         ...(opts.servername ? { servername: opts.servername } : {}),
+        ...(opts.alpn ? { ALPNProtocols: opts.alpn } : {}),
         headers: { ...(opts.servername ? { host: opts.servername } : {}), ...opts.headers },
       },
       (res) => {
