@@ -67,6 +67,7 @@ const lines = [
   `  Gateway (proxy)  ${urls.proxy}     try: curl ${urls.proxy}/hello  or  curl ${urls.proxy}/echo`,
   `  Gateway (TLS)    ${urls.proxyTls}    the certificates of the Certificates page, by SNI`,
   `  Gateway control  ${urls.control}  (Bearer token in ${join(stack.dataDir, "cluster-token")})`,
+  `  Gateway workers  ${process.env.GATEHOUSE_WORKERS || "auto"} (one per core; GATEHOUSE_WORKERS=N to change)`,
 ];
 if (seed.admin) {
   lines.push(

@@ -50,7 +50,9 @@ export async function startE2eStack({ log, cleanups }) {
     // The example third-party plugin too: the marketplace e2e fills its form like the built-ins'.
     GATEHOUSE_PLUGINS: process.env.GATEHOUSE_PLUGINS || "bundled,gatehouse-plugin-hello",
   });
-  const stack = await startStack({ log });
+  // one gateway process, as before --workers (the workers have their own tests in apps/gateway;
+  // GATEHOUSE_WORKERS=auto runs the e2e suite against a primary and workers)
+  const stack = await startStack({ log, workers: "1" });
   cleanups.push(() => stack.stop());
   return {
     stack,

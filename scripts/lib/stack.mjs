@@ -129,7 +129,8 @@ export async function checkPortsFree(ports) {
  * config throughout. Ports: see stackPorts(); data lives in GATEHOUSE_DATA_DIR (.data).
  * `opts.signal` aborts a start in progress (everything started so far is stopped, the promise
  * rejects) or stops a running stack.
- * @param {{ log?: (line: string) => void, warn?: (line: string) => void, dbProbeMs?: number, signal?: AbortSignal }} [opts]
+ * `opts.workers`: the gateway's --workers (GATEHOUSE_WORKERS wins; default "auto": one per core).
+ * @param {{ log?: (line: string) => void, warn?: (line: string) => void, dbProbeMs?: number, signal?: AbortSignal, workers?: string }} [opts]
  */
 export async function startStack(opts = {}) {
   const log = opts.log ?? ((line) => console.log(line));
@@ -243,6 +244,8 @@ export async function startStack(opts = {}) {
     children.push(echo);
 
     const gatewayCache = join(dataDir, "gateway");
+    // every core: one primary and a worker per core (apps/gateway/README.md, "Workers")
+    const gatewayWorkers = process.env.GATEHOUSE_WORKERS || opts.workers || "auto";
     let gatewayStarts = 0;
     const gateway = supervise(
       "gateway",
@@ -270,7 +273,13 @@ export async function startStack(opts = {}) {
           ],
           // A registered data plane of the admin: the admin pushes the newest version and every
           // later change (the gateway registers, heartbeats and catches up on its own).
-          { env: { ...env, GATEHOUSE_CONTROL_PLANE_URL: `http://127.0.0.1:${ports.admin}` } },
+          {
+            env: {
+              ...env,
+              GATEHOUSE_CONTROL_PLANE_URL: `http://127.0.0.1:${ports.admin}`,
+              GATEHOUSE_WORKERS: gatewayWorkers,
+            },
+          },
         ),
       sup,
     );
