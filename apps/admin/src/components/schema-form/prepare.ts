@@ -176,6 +176,12 @@ function prepareNode(raw: Node, itemTitle?: string): Prepared {
         uiSchema: { ...ui, "ui:field": shape === "enumSet" ? "enumSet" : "stringList" },
       };
     }
+    case "enum":
+      // Mantine's Select clears a field when its selected option is picked again: only a field that
+      // may be null can be emptied that way (a one-value enum such as proxy-cache's `strategy` lost
+      // its value when its only option was clicked).
+      options.allowDeselect = nullable;
+      return { schema: out, uiSchema: ui };
     case "number":
       return { schema: out, uiSchema: { ...ui, "ui:widget": "gatehouseNumber" } };
     case "secret":
