@@ -2,20 +2,32 @@
 // `npm run bench`: Gatehouse against its baselines, side by side in one run, rounds interleaved,
 // all on loopback. An nginx `return 200` origin; nginx proxy_pass (upstream keepalive), bare
 // http-proxy with a keep-alive agent, Gatehouse with 0 plugins, a request-termination route and
-// Gatehouse with 10,000 routes loaded. wrk drives the load. Proxies under test are pinned to core 0,
+// Gatehouse with 10,000 routes loaded; HTTPS and HTTP/2 on the TLS listener against nginx
+// terminating TLS (bench/tls.mjs). wrk drives the load (h2load for HTTP/2). Proxies under test are pinned to core 0,
 // wrk and the origin to core 1 where the machine has two cores or more.
 // Prints a table and writes bench/results.json. Ratios are medians of per-round ratios; the CPU
 // time each proxy process spent per request (/proc) is reported next to them, as the steadier
 // measure on a shared machine. A wrk run with socket errors or non-2xx answers fails the run.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import {
+  cpuRatioOf as cpuRatioOfSamples,
+  nginxConfig,
+  parseWrk,
+  ratioOf as ratioOfSamples,
+  round,
+  runRounds,
+  summarize,
+  tableRow,
+} from "./lib.mjs";
 import { benchPush } from "./push.mjs";
 import { benchSoak } from "./soak.mjs";
+import { benchTls } from "./tls.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -27,6 +39,7 @@ const { values: args } = parseArgs({
     "skip-push": { type: "boolean", default: false },
     "soak-pushes": { type: "string", default: "60" },
     "skip-soak": { type: "boolean", default: false },
+    "skip-tls": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -53,21 +66,28 @@ function which(cmd) {
 function ensureTools() {
   let nginx = which("nginx") ?? (existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : null);
   let wrk = which("wrk");
-  if ((!nginx || !wrk) && process.getuid?.() === 0) {
-    console.log("Installing Debian's nginx-light and wrk for the benchmark...");
+  // h2load (HTTP/2 load; wrk speaks HTTP/1.1 only): the TLS rows
+  let h2load = which("h2load");
+  const needH2load = !args["skip-tls"];
+  if ((!nginx || !wrk || (needH2load && !h2load)) && process.getuid?.() === 0) {
+    console.log("Installing Debian's nginx-light, wrk and nghttp2-client for the benchmark...");
     execFileSync("apt-get", ["update", "-q"], { stdio: "inherit" });
-    execFileSync("apt-get", ["install", "-y", "-q", "nginx-light", "wrk"], {
+    execFileSync("apt-get", ["install", "-y", "-q", "nginx-light", "wrk", "nghttp2-client"], {
       stdio: "inherit",
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
     nginx = which("nginx") ?? "/usr/sbin/nginx";
     wrk = which("wrk");
+    h2load = which("h2load");
   }
-  if (!nginx || !wrk) {
-    console.error("The benchmark needs nginx and wrk: apt-get install -y nginx-light wrk");
+  if (!nginx || !wrk || (needH2load && !h2load)) {
+    console.error(
+      "The benchmark needs nginx, wrk and h2load: apt-get install -y nginx-light wrk nghttp2-client" +
+        " (or --skip-tls: no h2load needed)",
+    );
     process.exit(2);
   }
-  return { nginx, wrk, taskset: which("taskset") };
+  return { nginx, wrk, h2load, taskset: which("taskset") };
 }
 
 const tools = ensureTools();
@@ -130,50 +150,24 @@ const PORTS = {
 const nginxConf = join(work, "nginx.conf");
 writeFileSync(
   nginxConf,
-  `daemon off;
-master_process off;
-worker_processes 1;
-user root;
-pid ${work}/nginx.pid;
-error_log ${work}/nginx-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${work}/body;
-  proxy_temp_path ${work}/proxy;
-  fastcgi_temp_path ${work}/fastcgi;
-  uwsgi_temp_path ${work}/uwsgi;
-  scgi_temp_path ${work}/scgi;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:${PORTS.origin}; location / { return 200 "ok\\n"; } }
-}
-`,
+  nginxConfig(
+    work,
+    "nginx",
+    `  server { listen 127.0.0.1:${PORTS.origin}; location / { return 200 "ok\\n"; } }`,
+  ),
 );
 const nginxProxyConf = join(work, "nginx-proxy.conf");
 writeFileSync(
   nginxProxyConf,
-  `daemon off;
-master_process off;
-worker_processes 1;
-user root;
-pid ${work}/nginx-proxy.pid;
-error_log ${work}/nginx-proxy-error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path ${work}/pbody;
-  proxy_temp_path ${work}/pproxy;
-  fastcgi_temp_path ${work}/pfastcgi;
-  uwsgi_temp_path ${work}/puwsgi;
-  scgi_temp_path ${work}/pscgi;
-  keepalive_requests 1000000;
-  upstream origin { server 127.0.0.1:${PORTS.origin}; keepalive 64; }
+  nginxConfig(
+    work,
+    "nginx-proxy",
+    `  upstream origin { server 127.0.0.1:${PORTS.origin}; keepalive 64; }
   server {
     listen 127.0.0.1:${PORTS.nginxProxy};
     location / { proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
-}
-`,
+  }`,
+  ),
 );
 
 // --- Gatehouse configurations ------------------------------------------------------------------
@@ -330,7 +324,6 @@ try {
       );
   }
 
-  const samples = Object.fromEntries(scenarios.map((s) => [s.key, []]));
   const wrk = (url, seconds, headers = {}) => {
     const [cmd, a] = pin(1, tools.wrk, [
       ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
@@ -344,55 +337,11 @@ try {
   };
   const failures = [];
   for (const s of scenarios) wrk(s.url, 1, s.headers); // warm-up (JIT, keep-alive pools)
-  for (let r = 1; r <= rounds; r++) {
-    // ABBA order: even rounds run the scenarios in reverse, so no scenario always follows the same one
-    for (const s of r % 2 === 1 ? scenarios : [...scenarios].reverse()) {
-      const cpu0 = cpuSeconds(s.pid);
-      const out = wrk(s.url, duration, s.headers);
-      const cpu1 = cpuSeconds(s.pid);
-      const sample = parseWrk(out);
-      sample.cpuUsPerReq =
-        cpu0 === null || cpu1 === null ? NaN : ((cpu1 - cpu0) * 1e6) / sample.requests;
-      if (sample.errors > 0) {
-        failures.push(
-          `${s.label}: ${sample.errors} socket errors / non-2xx responses in round ${r}`,
-        );
-        console.error(failures.at(-1));
-      }
-      samples[s.key].push(sample);
-    }
-    console.log(`round ${r}/${rounds} done (load average ${loadavg()[0].toFixed(1)})`);
-  }
-
-  const median = (xs) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v[Math.floor(v.length / 2)];
-  };
-  const summary = Object.fromEntries(
-    scenarios.map((s) => [
-      s.key,
-      {
-        label: s.label,
-        rps: median(samples[s.key].map((x) => x.rps)),
-        p50_ms: median(samples[s.key].map((x) => x.p50)),
-        p99_ms: median(samples[s.key].map((x) => x.p99)),
-        cpu_us_per_req: round(median(samples[s.key].map((x) => x.cpuUsPerReq))),
-        rounds: samples[s.key].map((x) => ({
-          rps: round(x.rps),
-          cpu_us_per_req: round(x.cpuUsPerReq),
-          errors: x.errors,
-        })),
-      },
-    ]),
-  );
-  // Each ratio is the median of the per-round ratios: the scenarios of one round ran back to back,
-  // so a shared, noisy machine skews both sides of a round's ratio alike.
-  const ratioOf = (a, b) =>
-    round(median(samples[a].map((x, i) => x.rps / (samples[b][i]?.rps ?? NaN))));
-  // The same comparison by CPU time the proxy process spent per request (lower cost = higher
-  // ratio): steadier than rps when other work competes for the cores. Informational.
-  const cpuRatioOf = (a, b) =>
-    round(median(samples[b].map((x, i) => x.cpuUsPerReq / (samples[a][i]?.cpuUsPerReq ?? NaN))));
+  for (const s of scenarios) s.run = (seconds) => parseWrk(wrk(s.url, seconds, s.headers));
+  const samples = runRounds(scenarios, { rounds, duration, failures });
+  const summary = summarize(scenarios, samples);
+  const ratioOf = (a, b) => ratioOfSamples(samples, a, b);
+  const cpuRatioOf = (a, b) => cpuRatioOfSamples(samples, a, b);
   const ratios = {
     gateway_vs_http_proxy: ratioOf("gateway", "http_proxy"),
     routes_10k_vs_1: ratioOf("gateway_10k", "gateway"),
@@ -417,9 +366,7 @@ try {
   );
   for (const s of scenarios) {
     const x = summary[s.key];
-    console.log(
-      `${x.label.padEnd(42)} ${x.rps.toFixed(0).padStart(9)} ${x.p50_ms.toFixed(2).padStart(8)} ${x.p99_ms.toFixed(2).padStart(8)} ${x.cpu_us_per_req.toFixed(1).padStart(11)}`,
-    );
+    console.log(tableRow(x));
   }
   console.log(
     `\n${"ratio (median of rounds)".padEnd(24)} ${"rps".padStart(6)}  ${"by cpu".padStart(6)}`,
@@ -428,6 +375,39 @@ try {
     console.log(
       `${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
     );
+  }
+  // the TLS listener: HTTPS and HTTP/2 against nginx terminating TLS, same origin (bench/tls.mjs)
+  const tls = args["skip-tls"]
+    ? null
+    : await benchTls({
+        tools,
+        work,
+        launch,
+        pin,
+        waitFor,
+        origin,
+        config: baseConfig,
+        gatewayMain,
+        gwEnv,
+        token,
+        rounds,
+        duration,
+        connections,
+      });
+  if (tls) {
+    console.log("");
+    for (const s of tls.scenarios) {
+      const x = tls.summary[s.key];
+      summary[s.key] = x;
+      console.log(tableRow(x));
+    }
+    console.log("(HTTP/2 rows: h2load reports no percentiles; p50 is its mean, p99 its max)");
+    for (const [k, v] of Object.entries(tls.ratios)) {
+      ratios[k] = v;
+      cpuRatios[k] = tls.cpuRatios[k];
+      console.log(`${k.padEnd(24)} ${v.toFixed(3)}  ${tls.cpuRatios[k].toFixed(3)}  (no target)`);
+    }
+    failures.push(...tls.failures);
   }
   // config distribution: committed change -> applied on two data planes, 10k routes (bench/push.mjs)
   const push = args["skip-push"] ? null : await benchPush({ routes: routeCount });
@@ -466,6 +446,7 @@ try {
     cpu_ratios: cpuRatios,
     targets,
     scenarios: summary,
+    tls: tls ? tls.settings : null,
     push: push?.details ?? null,
     soak: soak ? { soak_rss_growth_mb: soak.soak_rss_growth_mb, ...soak.details } : null,
     errors: failures,
@@ -480,49 +461,4 @@ try {
   }
 } finally {
   await stopAll();
-}
-
-/** user + system CPU seconds of a process (Linux /proc), null when unavailable */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in USER_HZ (100)
-  } catch {
-    return null;
-  }
-}
-
-function round(x) {
-  return Math.round(x * 1000) / 1000;
-}
-
-function toMs(value, unit) {
-  const n = Number(value);
-  switch (unit) {
-    case "us":
-      return n / 1000;
-    case "ms":
-      return n;
-    case "s":
-      return n * 1000;
-    default:
-      return n / 60_000;
-  }
-}
-
-function parseWrk(out) {
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
-  const lat = (pct) => {
-    const m = new RegExp(`\\s${pct}%\\s+([\\d.]+)(us|ms|s|m)`).exec(out);
-    return m ? toMs(m[1], m[2]) : NaN;
-  };
-  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
-    out,
-  );
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const errors =
-    non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
-  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
-  if (!Number.isFinite(rps)) throw new Error(`could not parse wrk output:\n${out}`);
-  return { rps, requests, p50: lat(50), p99: lat(99), errors };
 }
