@@ -113,3 +113,56 @@ test("proxy-cache with cache_control: the upstream's max-age decides; no-cache r
   assert.equal(stale.headers["x-cache-status"], "Refresh");
   assert.equal(up.seen.length, 3);
 });
+
+test("proxy-cache memory strategy: the control endpoint shows and purges this data plane's entries (what the admin's DELETE /proxy-cache calls on every data plane)", async (t) => {
+  const up = await countingUpstream(t);
+  const gw = await gateway(t, cacheDoc(up.url, {}, ["r1", "r2"]));
+  const auth = { authorization: `Bearer ${gw.token}` };
+  const key1 = (await send(`${gw.url}/r1/a`)).headers["x-cache-key"] as string;
+  const key2 = (await send(`${gw.url}/r2/a`)).headers["x-cache-key"] as string;
+  assert.equal((await send(`${gw.url}/r1/a`)).headers["x-cache-status"], "Hit");
+
+  const got = await send(`${gw.controlUrl}/v1/plugins/proxy-cache/caches/${key1}`, {
+    headers: auth,
+  });
+  assert.equal(got.status, 200);
+  const entry = got.json() as Record<string, unknown>;
+  assert.equal(entry.strategy, "memory");
+  assert.equal(entry.body, JSON.stringify({ hit: 1 }));
+  assert.equal(entry.ttl, 300);
+  // a plugin id the running config does not have: 404
+  const p1 = gw.gateway.state.current?.config.plugins[0]?.id ?? "";
+  const unknown = "00000000-0000-4000-8000-00000000dead";
+  assert.equal(
+    (
+      await send(`${gw.controlUrl}/v1/plugins/proxy-cache/${unknown}/caches/${key1}`, {
+        headers: auth,
+      })
+    ).status,
+    404,
+  );
+  const del = await send(`${gw.controlUrl}/v1/plugins/proxy-cache/${p1}/caches/${key1}`, {
+    method: "DELETE",
+    headers: auth,
+  });
+  assert.equal(del.status, 204);
+  assert.equal((await send(`${gw.url}/r1/a`)).headers["x-cache-status"], "Miss");
+  assert.equal((await send(`${gw.url}/r2/a`)).headers["x-cache-status"], "Hit");
+
+  // DELETE /caches flushes every instance; without the cluster token: 401
+  const noToken = await send(`${gw.controlUrl}/v1/plugins/proxy-cache/caches`, {
+    method: "DELETE",
+  });
+  assert.equal(noToken.status, 401);
+  const flush = await send(`${gw.controlUrl}/v1/plugins/proxy-cache/caches`, {
+    method: "DELETE",
+    headers: auth,
+  });
+  assert.equal(flush.status, 204);
+  assert.equal(
+    (await send(`${gw.controlUrl}/v1/plugins/proxy-cache/caches/${key2}`, { headers: auth }))
+      .status,
+    404,
+  );
+  assert.equal((await send(`${gw.url}/r2/a`)).headers["x-cache-status"], "Miss");
+});

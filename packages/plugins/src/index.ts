@@ -33,6 +33,8 @@ export { httpLog };
 export { fileLog };
 export { opentelemetry, prometheus, proxyCache, requestValidator };
 export { openidConnect };
+export { findCached, flushCaches, purgeCached } from "./proxy-cache/purge.js";
+export type { CachedEntity, ProxyCacheInstance } from "./proxy-cache/purge.js";
 
 /** Every built-in plugin, priorities unique. */
 export const builtinPlugins: readonly PluginDefinition[] = [

@@ -10,6 +10,7 @@ import Fastify, { LogController } from "fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
 import { isLoopback, safeEqual } from "./auth.js";
+import { registerProxyCacheControl } from "./proxy-cache-control.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { CompiledSnapshot, ConfigState } from "../config/state.js";
 
@@ -33,7 +34,7 @@ const TOKEN_UNSET_WRITE =
   "GATEHOUSE_CLUSTER_TOKEN is not set on this data plane: control writes are disabled (set it to enable PUT /v1/config)";
 
 /**
- * The control app (never on the proxy port): config push, status, readiness, metrics.
+ * The control app (never on the proxy port): config push, status, readiness, metrics, proxy-cache purge.
  * Every call needs `Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN`.
  */
 export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>): FastifyInstance {
@@ -155,6 +156,8 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
     }
     return { ready: true, version: s.meta.version, hash: s.meta.hash };
   });
+
+  registerProxyCacheControl(app, state);
 
   app.get("/metrics", async (_req, reply) => {
     const text = await (opts.metricsText?.() ?? metrics.registry.metrics());

@@ -81,8 +81,16 @@ export async function fileLogGateway(t: TestContext, config: unknown, dirs: stri
   return { url: gw.url, records };
 }
 
-/** The built gateway CLI as a separate process, with a declarative file; killed (SIGTERM) after the test. */
-export async function gatewayProcess(t: TestContext, config: unknown): Promise<{ url: string }> {
+const PROCESS_TOKEN = "traffic-token-0123456789";
+
+/**
+ * The built gateway CLI as a separate process (its own memory: nothing shared with this one but what
+ * is shared on purpose), with a declarative file; killed (SIGTERM) after the test.
+ */
+export async function gatewayProcess(
+  t: TestContext,
+  config: unknown,
+): Promise<{ url: string; controlUrl: string; token: string }> {
   const dir = await mkdtemp(join(tmpdir(), "gh-plugins-"));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, "gatehouse.json");
@@ -101,7 +109,7 @@ export async function gatewayProcess(t: TestContext, config: unknown): Promise<{
     process.execPath,
     [GATEWAY_MAIN, ...args, "--cache-dir", dir, "--log-level", "info"],
     {
-      env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: "traffic-token-0123456789" },
+      env: { ...process.env, GATEHOUSE_CLUSTER_TOKEN: PROCESS_TOKEN },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -126,10 +134,10 @@ export async function gatewayProcess(t: TestContext, config: unknown): Promise<{
       out += c.toString();
       for (const line of out.split("\n")) {
         if (!line.includes("gateway started")) continue;
-        const proxy = (JSON.parse(line) as { proxy?: string }).proxy;
-        if (proxy) {
+        const { proxy, control } = JSON.parse(line) as { proxy?: string; control?: string };
+        if (proxy && control) {
           clearTimeout(timer);
-          resolve({ url: proxy });
+          resolve({ url: proxy, controlUrl: control, token: PROCESS_TOKEN });
         }
       }
     });

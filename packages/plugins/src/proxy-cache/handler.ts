@@ -7,7 +7,8 @@ import { contentTypeMatches, parseDirectives, resourceTtl } from "./cache-contro
 import type { ProxyCacheConfig } from "./schema.js";
 import { proxyCacheSchema } from "./schema.js";
 import type { CachedResponse } from "./store.js";
-import { CACHE_VERSION, dictionary, retainDictionaries } from "./store.js";
+import { CACHE_VERSION } from "./store.js";
+import { retainStrategies, strategyOf } from "./strategy.js";
 
 type DiagnosticHeader = keyof ProxyCacheConfig["response_headers"];
 
@@ -84,16 +85,14 @@ function fresh(conf: ProxyCacheConfig, cc: Directives, res: CachedResponse, now:
   return !(minFresh !== undefined && res.ttl - age < minFresh);
 }
 
-function access(kit: Kit, conf: ProxyCacheConfig): void {
-  const cc = parseDirectives(kit.request.getHeaders(1000).headers["cache-control"]);
-  if (!cacheableRequest(kit, conf, cc)) {
-    setDiagnostic(kit, conf, "X-Cache-Status", "Bypass");
-    return;
-  }
-  const key = cacheKeyOf(kit, conf);
-  setDiagnostic(kit, conf, "X-Cache-Key", key);
-  const dict = dictionary(conf.memory.dictionary_name);
-  const res = dict.fetch(key);
+/** What access() does with the entry found (or not) under `key`. */
+function answer(
+  kit: Kit,
+  conf: ProxyCacheConfig,
+  cc: Directives,
+  key: string,
+  res: CachedResponse | undefined,
+): void {
   if (res === undefined) {
     // RFC 7234 5.2.1.7: the client only wants a stored response
     if (conf.cache_control && cc["only-if-cached"]) {
@@ -104,7 +103,7 @@ function access(kit: Kit, conf: ProxyCacheConfig): void {
     return;
   }
   if (res.version !== CACHE_VERSION) {
-    dict.purge(key);
+    void Promise.resolve(strategyOf(conf).purge(key)).catch(() => undefined);
     signal(kit, conf, key, "Bypass");
     return;
   }
@@ -123,6 +122,34 @@ function access(kit: Kit, conf: ProxyCacheConfig): void {
   if (wants(kit, conf, "X-Cache-Status")) headers["X-Cache-Status"] = "Hit";
   if (wants(kit, conf, "X-Cache-Key")) headers["X-Cache-Key"] = key;
   kit.response.exit(res.status, res.body, headers);
+}
+
+/** Kong: a strategy error is logged and the request proxied, neither served nor stored. */
+function strategyFailed(kit: Kit, err: unknown): void {
+  kit.log.error(
+    { err: err instanceof Error ? err.message : String(err) },
+    "proxy-cache: cache lookup failed",
+  );
+}
+
+/** memory answers synchronously (no promise per request); redis awaits the shared store. */
+function access(kit: Kit, conf: ProxyCacheConfig): Promise<void> | undefined {
+  const cc = parseDirectives(kit.request.getHeaders(1000).headers["cache-control"]);
+  if (!cacheableRequest(kit, conf, cc)) {
+    setDiagnostic(kit, conf, "X-Cache-Status", "Bypass");
+    return undefined;
+  }
+  const key = cacheKeyOf(kit, conf);
+  setDiagnostic(kit, conf, "X-Cache-Key", key);
+  const found = strategyOf(conf).fetch(key);
+  if (!(found instanceof Promise)) {
+    answer(kit, conf, cc, key, found);
+    return undefined;
+  }
+  return found.then(
+    (res) => answer(kit, conf, cc, key, res),
+    (err: unknown) => strategyFailed(kit, err),
+  );
 }
 
 function headerFilter(kit: Kit, conf: ProxyCacheConfig): void {
@@ -150,7 +177,14 @@ function bodyFilter(kit: Kit, conf: ProxyCacheConfig): void {
     version: CACHE_VERSION,
   };
   const ttl = conf.storage_ttl ?? (conf.cache_control ? pending.ttl : conf.cache_ttl);
-  dictionary(conf.memory.dictionary_name).store(pending.key, res, ttl);
+  const stored = strategyOf(conf).store(pending.key, res, ttl);
+  if (stored instanceof Promise)
+    stored.catch((err: unknown) =>
+      kit.log.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        "proxy-cache: storing the response failed",
+      ),
+    );
 }
 
 export const proxyCache = definePlugin({
@@ -159,13 +193,13 @@ export const proxyCache = definePlugin({
   priority: 100,
   configSchema: proxyCacheSchema,
   phases: { access, header_filter: headerFilter, body_filter: bodyFilter },
-  retain: (configs) => retainDictionaries(new Set(configs.map((c) => c.memory.dictionary_name))),
-  dispose: () => retainDictionaries(new Set()),
+  retain: (configs) => retainStrategies(configs),
+  dispose: () => retainStrategies([]),
   meta: {
     title: "Proxy Cache",
     category: "traffic control",
     summary:
-      "Caches upstream responses in the data plane's memory (bounded LRU) by Kong's cache key, with X-Cache-Status and Age.",
+      "Caches upstream responses in the data plane's memory (bounded LRU) or in Redis (shared by data planes) by Kong's cache key, with X-Cache-Status and Age; purged through the admin API.",
     icon: "database",
     readme: readme(new URL("./README.md", import.meta.url)),
   },

@@ -37,12 +37,16 @@ test("defaults are Kong's", () => {
     cache_control: false,
     ignore_uri_case: false,
     memory: { dictionary_name: "kong_db_cache" },
+    redis: { port: 6379, timeout: 2000, database: 0, ssl: false, ssl_verify: false },
     response_headers: { age: true, "X-Cache-Status": true, "X-Cache-Key": true },
   });
 });
 
 test("bad configs are refused naming the field", () => {
-  assert.deepEqual(errors({ strategy: "redis" }), ["config.strategy: expected one of: memory"]);
+  assert.deepEqual(errors({ strategy: "disk" }), [
+    "config.strategy: expected one of: memory, redis",
+  ]);
+  assert.deepEqual(errors({ strategy: "redis" }), ["config.redis.host: required field missing"]);
   assert.deepEqual(errors({ response_code: [99] }), [
     "config.response_code[0]: value should be between 100 and 900",
   ]);

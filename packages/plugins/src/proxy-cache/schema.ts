@@ -1,8 +1,10 @@
 import { z } from "zod";
 import { headerName, intBetween } from "../shared/fields.js";
+import { REDIS_DEFAULTS, redisSchema } from "../shared/redis-schema.js";
 
 export const METHODS = ["HEAD", "GET", "POST", "PATCH", "PUT"] as const;
-export const STRATEGIES = ["memory"] as const;
+export const STRATEGIES = ["memory", "redis"] as const;
+export const ERR_REQUIRED = "required field missing";
 
 /**
  * A list of integers (Kong's `elements = { type = "integer", between = ... }`, `len_min = 1`). Its JSON
@@ -44,10 +46,10 @@ export const proxyCacheSchema = z
       .meta({ examples: [["application/json; charset=utf-8"]] }),
     cache_ttl: positiveInt().default(300).describe("TTL, in seconds, of cache entities."),
     strategy: z
-      .enum(STRATEGIES, { error: "expected one of: memory" })
+      .enum(STRATEGIES, { error: `expected one of: ${STRATEGIES.join(", ")}` })
       .default("memory")
       .describe(
-        "The backing data store in which to hold cache entities (memory: this data plane).",
+        "The backing data store in which to hold cache entities: memory (this data plane) or redis (shared by every data plane using the same Redis).",
       ),
     cache_control: z
       .boolean({ error: "expected a boolean" })
@@ -75,6 +77,9 @@ export const proxyCacheSchema = z
       .strict()
       .default({ dictionary_name: "kong_db_cache" })
       .describe("Settings of the memory strategy."),
+    redis: redisSchema
+      .default(REDIS_DEFAULTS)
+      .describe("Redis connection of the redis strategy (host required with strategy redis)."),
     vary_query_params: z
       .array(z.string().min(1, { error: "must not be empty" }))
       .nullish()
@@ -102,6 +107,10 @@ export const proxyCacheSchema = z
       .default({ age: true, "X-Cache-Status": true, "X-Cache-Key": true })
       .describe("Caching related diagnostic headers included in responses."),
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.strategy === "redis" && c.redis.host == null)
+      ctx.addIssue({ code: "custom", path: ["redis", "host"], message: ERR_REQUIRED });
+  });
 
 export type ProxyCacheConfig = z.output<typeof proxyCacheSchema>;

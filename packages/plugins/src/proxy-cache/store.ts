@@ -88,3 +88,11 @@ export function dictionary(name: string): MemoryDictionary {
 export function retainDictionaries(names: ReadonlySet<string>): void {
   for (const name of dictionaries.keys()) if (!names.has(name)) dictionaries.delete(name);
 }
+
+/** Where an instance keeps its entries: its memory dictionary, or its Redis (async). */
+export interface CacheStrategy {
+  fetch(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
+  store(key: string, res: CachedResponse, ttlSeconds: number): void | Promise<void>;
+  purge(key: string): boolean | Promise<boolean>;
+  flush(): void | Promise<void>;
+}

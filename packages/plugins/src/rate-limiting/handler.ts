@@ -2,7 +2,7 @@ import type { CounterStore, Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
 import { LocalCounters } from "./local.js";
-import { closeAllRedis, redisHit, retainRedis } from "./redis.js";
+import { redisHit, retainRateLimitRedis } from "./redis.js";
 import type { Period, RateLimitingConfig } from "./schema.js";
 import { PERIODS, rateLimitingSchema } from "./schema.js";
 import type { Counter, HitResult } from "./windows.js";
@@ -203,8 +203,9 @@ export const rateLimiting = definePlugin({
     nodeCounters.set(own, options.nodeCounters);
     return { ok: true, config: own };
   },
-  retain: (configs) => retainRedis(configs.filter((c) => c.policy === "redis").map((c) => c.redis)),
-  dispose: () => closeAllRedis(),
+  retain: (configs) =>
+    retainRateLimitRedis(configs.filter((c) => c.policy === "redis").map((c) => c.redis)),
+  dispose: () => retainRateLimitRedis([]),
   meta: {
     title: "Rate Limiting",
     category: "traffic control",

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import { rateLimiting } from "../index.js";
 import { redisForTest } from "../testing.js";
-import { redisClientCount } from "./redis.js";
+import { redisClientCount } from "../shared/redis.js";
 
 // close this process's Redis clients so the test process can exit
 test.after(() => rateLimiting.dispose?.());

@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
-import type { RedisConfig } from "./schema.js";
+import type { Redis } from "ioredis";
+import { redisClient, retainRedis } from "../shared/redis.js";
+import type { RedisConfig } from "../shared/redis-schema.js";
 import type { Counter, HitResult } from "./windows.js";
 
 /**
@@ -30,136 +31,27 @@ type ScriptClient = Redis & {
   gatehouseRateLimit(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
 
-interface Entry {
-  client: ScriptClient;
-  /** the first connection attempt finished (ready or failed): from then on, fail fast when not ready */
-  settled: boolean;
-  lastError: unknown;
-}
+const OWNER = "rate-limiting";
 
-/** One ioredis client per distinct connection config, shared by every config snapshot that uses it. */
-const clients = new Map<string, Entry>();
-
-export function redisKeyOf(c: RedisConfig): string {
-  return JSON.stringify([
-    c.host,
-    c.port,
-    c.database,
-    c.username ?? null,
-    c.password ?? null,
-    c.ssl,
-    c.ssl_verify,
-    c.server_name ?? null,
-    c.timeout,
-  ]);
-}
-
-function create(c: RedisConfig): Entry {
-  const timeout = c.timeout > 0 ? c.timeout : undefined;
-  const client = new Redis({
-    host: c.host ?? "127.0.0.1",
-    port: c.port,
-    db: c.database,
-    ...(c.username != null ? { username: c.username } : {}),
-    ...(c.password != null ? { password: c.password } : {}),
-    ...(c.ssl
-      ? {
-          tls: {
-            rejectUnauthorized: c.ssl_verify,
-            ...(c.server_name != null ? { servername: c.server_name } : {}),
-          },
-        }
-      : {}),
-    connectTimeout: timeout ?? 10_000,
-    ...(timeout !== undefined ? { commandTimeout: timeout } : {}),
-    // a down Redis must fail requests fast, never queue them
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    retryStrategy: (times) => Math.min(times * 100, 2000),
-  }) as ScriptClient;
-  client.defineCommand("gatehouseRateLimit", { lua: SCRIPT });
-  const entry: Entry = { client, settled: false, lastError: undefined };
-  client.on("ready", () => {
-    entry.settled = true;
-    entry.lastError = undefined;
-  });
-  // without an 'error' listener ioredis prints every failed reconnect
-  client.on("error", (err: unknown) => {
-    entry.settled = true;
-    entry.lastError = err;
-  });
-  return entry;
-}
-
-function entryFor(c: RedisConfig): Entry {
-  const key = redisKeyOf(c);
-  let e = clients.get(key);
-  if (!e) clients.set(key, (e = create(c)));
-  return e;
-}
-
-/** Waits for the first connection of a new client (bounded); afterwards a client that is not ready fails fast. */
-async function ready(e: Entry, timeoutMs: number): Promise<void> {
-  if (e.client.status === "ready") return;
-  if (e.settled) throw new Error(`Redis is not connected (${describe(e.lastError)})`);
-  await new Promise<void>((resolve, reject) => {
-    const done = (err?: unknown): void => {
-      clearTimeout(timer);
-      e.client.off("ready", onReady);
-      e.client.off("error", onError);
-      if (err === undefined) resolve();
-      else reject(err instanceof Error ? err : new Error(String(err)));
-    };
-    const onReady = (): void => done();
-    const onError = (err: unknown): void => done(err);
-    const timer = setTimeout(
-      () => done(new Error(`Redis did not connect within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    e.client.once("ready", onReady);
-    e.client.once("error", onError);
-  });
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : "connecting";
+/** The shared client of `c`, with the check-and-increment script defined on it (once per client). */
+async function scriptClient(c: RedisConfig): Promise<ScriptClient> {
+  const client = (await redisClient(OWNER, c)) as ScriptClient;
+  if (typeof client.gatehouseRateLimit !== "function")
+    client.defineCommand("gatehouseRateLimit", { lua: SCRIPT });
+  return client;
 }
 
 /** Check-and-increment the counters in Redis (one script call). Rejects when Redis is unavailable. */
 export async function redisHit(c: RedisConfig, counters: readonly Counter[]): Promise<HitResult> {
-  const e = entryFor(c);
-  await ready(e, c.timeout > 0 ? c.timeout : 2000);
+  const client = await scriptClient(c);
   const args: (string | number)[] = counters.map((k) => k.key);
   for (const k of counters) args.push(String(k.limit), k.left + TTL_SLACK_MS);
-  const out = await e.client.gatehouseRateLimit(counters.length, ...args);
+  const out = await client.gatehouseRateLimit(counters.length, ...args);
   const [stop, ...usage] = out.map(Number);
   return { usage, stop: (stop ?? 0) - 1 };
 }
 
-async function close(key: string, e: Entry): Promise<void> {
-  clients.delete(key);
-  try {
-    if (e.client.status === "ready") await e.client.quit();
-    else e.client.disconnect();
-  } catch {
-    e.client.disconnect();
-  }
-}
-
-/** Closes the clients of connection configs not in `keep` (after a config swap). */
-export async function retainRedis(keep: readonly RedisConfig[]): Promise<void> {
-  const wanted = new Set(keep.map(redisKeyOf));
-  const jobs: Promise<void>[] = [];
-  for (const [key, e] of clients) if (!wanted.has(key)) jobs.push(close(key, e));
-  await Promise.all(jobs);
-}
-
-/** Closes every Redis client (shutdown). */
-export async function closeAllRedis(): Promise<void> {
-  await retainRedis([]);
-}
-
-/** Number of open clients (tests). */
-export function redisClientCount(): number {
-  return clients.size;
+/** Closes the clients of connection configs rate-limiting no longer uses (after a config swap). */
+export async function retainRateLimitRedis(keep: readonly RedisConfig[]): Promise<void> {
+  await retainRedis(OWNER, keep);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { headerName, intBetween } from "../shared/fields.js";
+import { REDIS_DEFAULTS, redisSchema } from "../shared/redis-schema.js";
 
 export const PERIODS = ["second", "minute", "hour", "day", "month", "year"] as const;
 export type Period = (typeof PERIODS)[number];
@@ -17,41 +18,6 @@ const limit = (period: Period) =>
     .gt(0, { error: "value must be greater than 0" })
     .nullish()
     .describe(`Number of requests allowed per ${period}.`);
-
-const redisSchema = z
-  .object({
-    host: z
-      .string()
-      .regex(/^[^\s/:@]+$/, { error: "invalid hostname" })
-      .nullish()
-      .describe("Redis host (required with policy redis).")
-      .meta({ examples: ["127.0.0.1"] }),
-    port: intBetween(0, 65535).default(6379).describe("Redis port."),
-    timeout: intBetween(0, 2147483646)
-      .default(2000)
-      .describe("Milliseconds to connect and to wait for each Redis command (default 2000)."),
-    username: z.string().nullish().describe("Redis ACL user (Redis 6+); no AUTH user when unset."),
-    password: z
-      .string()
-      .nullish()
-      .describe("Redis password; no AUTH when unset.")
-      .meta({ secret: true }),
-    database: z
-      .number({ error: "expected an integer" })
-      .int({ error: "expected an integer" })
-      .min(0, { error: "value must be greater than or equal to 0" })
-      .default(0)
-      .describe("Redis database number."),
-    ssl: z.boolean({ error: "expected a boolean" }).default(false).describe("Connect with TLS."),
-    ssl_verify: z
-      .boolean({ error: "expected a boolean" })
-      .default(false)
-      .describe("Verify the Redis server's TLS certificate."),
-    server_name: z.string().nullish().describe("SNI name sent to the Redis server with TLS."),
-  })
-  .strict();
-
-export type RedisConfig = z.output<typeof redisSchema>;
 
 function fmt1(n: number): string {
   return n.toFixed(1);
@@ -87,9 +53,7 @@ export const rateLimitingSchema = z
       .boolean({ error: "expected a boolean" })
       .default(true)
       .describe("When Redis fails: proxy without limiting (true) or answer 500 (false)."),
-    redis: redisSchema
-      .default({ port: 6379, timeout: 2000, database: 0, ssl: false, ssl_verify: false })
-      .describe("Redis connection (policy redis)."),
+    redis: redisSchema.default(REDIS_DEFAULTS).describe("Redis connection (policy redis)."),
     hide_client_headers: z
       .boolean({ error: "expected a boolean" })
       .default(false)
