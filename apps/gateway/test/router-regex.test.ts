@@ -4,7 +4,7 @@ import { regexLiteralPrefix } from "../src/router/route-spec.js";
 import { compileRouter } from "../src/router/router.js";
 
 describe("router regex paths", () => {
-  it("returns numbered and named captures and the whole match as matchedPath", () => {
+  it("returns Kong's uri_captures (named and unnamed) and the whole match as matchedPath", () => {
     const router = compileRouter([
       { id: "users", paths: ["~/version/(?<version>\\d+)/users/(?<user>[^/]+)"] },
     ]);
@@ -14,16 +14,23 @@ describe("router regex paths", () => {
       matchedPath: "/version/1/users/john",
       pathIsRegex: true,
       pathIndex: 0,
-      captures: { "1": "1", "2": "john", version: "1", user: "john" },
+      captures: { named: { version: "1", user: "john" }, unnamed: ["1", "john"] },
     });
   });
 
-  it("leaves unset optional groups out of the captures", () => {
+  it("gives an unset optional group false, as ngx.re.match does", () => {
     const router = compileRouter([{ id: "r", paths: ["~/a(/(?<b>b))?(/(c))?"] }]);
     assert.deepEqual(router.match({ method: "GET", path: "/a/c" })?.captures, {
-      "3": "/c",
-      "4": "c",
+      named: { b: false },
+      unnamed: [false, false, "/c", "c"],
     });
+  });
+
+  it("gives no captures for a regex without groups (Kong sets no uri_captures)", () => {
+    const router = compileRouter([{ id: "r", paths: ["~/plain/\\d+"] }]);
+    const m = router.match({ method: "GET", path: "/plain/1" });
+    assert.equal(m?.route.id, "r");
+    assert.equal(m?.captures, undefined);
   });
 
   it("is anchored at the start of the path, not at the end", () => {
@@ -46,7 +53,10 @@ describe("router regex paths", () => {
 
   it("accepts PCRE-style (?P<name>...) groups", () => {
     const router = compileRouter([{ id: "r", paths: ["~/u/(?P<id>\\d+)"] }]);
-    assert.equal(router.match({ method: "GET", path: "/u/7" })?.captures?.id, "7");
+    assert.deepEqual(router.match({ method: "GET", path: "/u/7" })?.captures, {
+      named: { id: "7" },
+      unnamed: ["7"],
+    });
   });
 
   it("normalizes the regex like Kong: unreserved escapes decoded, a decoded '.' escaped", () => {

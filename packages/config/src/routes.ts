@@ -134,12 +134,59 @@ function regexReason(e: unknown): string {
 }
 
 /**
+ * Kong's route regexes are PCRE: named groups `(?P<name>...)` and their back-references `(?P=name)`
+ * become JavaScript's `(?<name>...)` and `\k<name>`. Escaped characters and character classes are
+ * left as they are (`\(?P<` is a literal parenthesis, `[(?P<]` a class).
+ */
+export function pcreToJs(source: string): string {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === "\\") {
+      out += source.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      out += c;
+      // a leading `]` (or `^]`) is a literal inside the class
+      if (source[i + 1] === "^") out += source[++i];
+      if (source[i + 1] === "]") out += source[++i];
+      continue;
+    }
+    if (c === "(" && source.startsWith("(?P<", i)) {
+      out += "(?<";
+      i += 3;
+      continue;
+    }
+    if (c === "(" && source.startsWith("(?P=", i)) {
+      const end = source.indexOf(")", i);
+      if (end !== -1) {
+        out += `\\k<${source.slice(i + 4, end)}>`;
+        i = end;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+/**
  * `paths[]` entry. A plain path must start with `/` and be one a request can carry after
  * normalization (normalize-path.ts): no encoded `/`, backslash, NUL, `..` above the root. Kong 3
  * regex paths start with `~`; the rest is the regex, normalized like a request path (steps 1 and
  * 2) and anchored as a whole (`^(?:...)`: Kong's plain `^` concatenation leaves later
  * alternatives (`~/a|/b`) unanchored, which makes `strip_path` cut at the wrong place).
- * `(?P<name>` (PCRE named group syntax) is accepted and rewritten to JavaScript's `(?<name>`.
+ * `(?P<name>` (PCRE named group syntax, Kong's) is accepted and rewritten to JavaScript's `(?<name>`
+ * (pcreToJs); the groups reach plugins as Kong's `uri_captures`.
  */
 export function routePath(raw: string): RuleResult<RoutePath> {
   if (raw.length === 0) return no("must not be empty");
@@ -149,7 +196,7 @@ export function routePath(raw: string): RuleResult<RoutePath> {
     const normalized = normalizeRegexRoutePath(body);
     if (!normalized.ok) return no(normalized.reason);
     try {
-      const regex = new RegExp("^(?:" + normalized.path.replace(/\(\?P</g, "(?<") + ")");
+      const regex = new RegExp("^(?:" + pcreToJs(normalized.path) + ")");
       return ok({ kind: "regex", regex, source: normalized.path });
     } catch (e) {
       return no(`invalid regular expression: ${regexReason(e)}`);

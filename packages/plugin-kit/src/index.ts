@@ -60,6 +60,7 @@ export type {
   ResponseSource,
   ExitBody,
   RequestBody,
+  UriCaptures,
 } from "./types.js";
 export type { HeaderInput, HeaderRecord, HeaderScalar, NodeHeaders } from "./headers.js";
 export { HeaderStore, headerKey, checkHeaderName } from "./headers.js";

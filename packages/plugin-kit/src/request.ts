@@ -17,7 +17,7 @@ import type { HeaderInput, HeaderRecord } from "./headers.js";
 import { checkHeaderTable } from "./headers.js";
 import type { ConnectionInfo, Transaction } from "./transaction.js";
 import { requestHeaders } from "./transaction.js";
-import type { RequestBody, RequestKit } from "./types.js";
+import type { RequestBody, RequestKit, UriCaptures } from "./types.js";
 import { encodeMultipart, multipartArgs, multipartBoundary, parseMultipart } from "./form-body.js";
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -213,6 +213,12 @@ export class RequestKitImpl implements RequestKit {
   getConnection(): ConnectionInfo | undefined {
     check(this.tx, ANY, "request.getConnection");
     return this.tx.info.connection;
+  }
+
+  getUriCaptures(): UriCaptures {
+    check(this.tx, ANY, "request.getUriCaptures");
+    const c = this.tx.info.uriCaptures;
+    return c ? { named: { ...c.named }, unnamed: [...c.unnamed] } : { named: {}, unnamed: [] };
   }
 
   private async readBody(maxBytes?: number): Promise<Buffer> {

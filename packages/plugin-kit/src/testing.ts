@@ -26,7 +26,14 @@ import {
   kitResponseBody,
   transactionResult,
 } from "./transaction.js";
-import type { Consumer, Credential, CredentialLookup, KitLogger, ResponseSource } from "./types.js";
+import type {
+  Consumer,
+  Credential,
+  CredentialLookup,
+  KitLogger,
+  ResponseSource,
+  UriCaptures,
+} from "./types.js";
 
 export type { TraceEntry };
 
@@ -43,6 +50,8 @@ export interface FakeRequest {
   body?: string | Buffer;
   /** the client connection as the data plane would report it */
   connection?: ConnectionInfo;
+  /** the route's regex path captures, as the router would give them */
+  uriCaptures?: UriCaptures;
 }
 
 export type FakeUpstream =
@@ -239,6 +248,7 @@ export async function runTransaction(chain: Chain, opts: RunOptions = {}): Promi
       headers,
       clientIp: req.clientIp ?? "127.0.0.1",
       ...(req.connection ? { connection: req.connection } : {}),
+      ...(req.uriCaptures ? { uriCaptures: req.uriCaptures } : {}),
       readBody: () => {
         bodyRead = true;
         return Promise.resolve(reqBody);

@@ -15,6 +15,7 @@ import type {
   Kit,
   KitLogger,
   ResponseSource,
+  UriCaptures,
 } from "./types.js";
 
 export type { ConnectionInfo };
@@ -38,6 +39,8 @@ export interface RequestInfo {
   readBody(maxBytes?: number): Promise<Buffer>;
   /** The client connection, when the data plane knows it (correlation-id's tracker). */
   connection?: ConnectionInfo;
+  /** The route's regex path captures, when it has any (kit.request.getUriCaptures). */
+  uriCaptures?: UriCaptures | null;
 }
 
 export type UpstreamFailureKind = "timeout" | "refused" | "reset" | "unavailable" | "cancelled";

@@ -3,6 +3,17 @@ import type { Phase } from "./phases.js";
 
 export type ResponseSource = "service" | "exit" | "error";
 
+/**
+ * Kong's kong.request.get_uri_captures(): the groups of the route's regex path that matched. Groups
+ * are numbered in `unnamed` (group 1 at index 0; named groups have a number too, as in PCRE) and
+ * named ones are also in `named`. A group that took no part in the match is `false` (ngx.re.match's
+ * value). Both are empty when the route matched without a regex path or the regex has no group.
+ */
+export interface UriCaptures {
+  named: Record<string, string | false>;
+  unnamed: (string | false)[];
+}
+
 /** The client connection, when the data plane knows it (kit.request.getConnection()). */
 export interface ConnectionInfo {
   /** address and port of the gateway's listening socket that accepted the connection */
@@ -123,6 +134,8 @@ export interface RequestKit {
   getRawBody(maxBytes?: number): Promise<Buffer>;
   /** The client connection (server address/port, connection serial, requests on it), if known. */
   getConnection(): ConnectionInfo | undefined;
+  /** Kong's kong.request.get_uri_captures(): the route's regex path groups (a copy). */
+  getUriCaptures(): UriCaptures;
   setRawBody(body: string | Buffer): void;
   /** Parsed JSON, urlencoded or multipart/form-data body (Kong's get_body). rewrite/access only. */
   getBody(): Promise<RequestBody>;

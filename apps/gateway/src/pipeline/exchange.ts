@@ -7,7 +7,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:
 import type { Socket } from "node:net";
 import { TRACE_HEADER, encodeTrace } from "@gatehouse/config";
 import { LOG_CREDENTIAL_NAMES, defaultMessage, redactQuery } from "@gatehouse/plugin-kit";
-import type { ConnectionInfo, UpstreamFailureKind } from "@gatehouse/plugin-kit";
+import type { ConnectionInfo, UpstreamFailureKind, UriCaptures } from "@gatehouse/plugin-kit";
 import type {
   PipelineIO,
   ProxyRequest,
@@ -106,7 +106,7 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
   /** the request's path, query and route captures: consistent-hashing input (hash-key.ts) */
   path = "";
   rawQuery = "";
-  captures: Record<string, string> | null = null;
+  captures: UriCaptures | null = null;
   /** a WebSocket handshake: its socket and head (the upstream gets it through forwardUpgrade) */
   upgrade: UpgradeClient | undefined;
   /** the status of an answer relayed on the socket (101 of an upgrade, or the upstream's refusal) */

@@ -273,6 +273,7 @@ export class Handler {
         return bodyPromise;
       },
       connection: connectionOf(connectionSocket(req)),
+      uriCaptures: ex.captures,
     };
     const tx = createTransaction({
       chain: entry.chain,

@@ -27,6 +27,7 @@
  * the request path, and stops scanning a list as soon as its next entry cannot beat the best
  * match found so far.
  */
+import type { UriCaptures } from "@gatehouse/plugin-kit";
 import { parseRequestHost, type HostSpec } from "./hosts.js";
 import { RadixTree } from "./radix.js";
 import type { CompiledPath, ParsedRoute, RouteSpec } from "./route-spec.js";
@@ -312,7 +313,10 @@ export class RadixRouter<R extends RouteSpec> implements Router<R> {
       pathIndex: found.path?.index ?? -1,
     };
     const exec = bestExec as RegExpExecArray | null;
-    if (exec !== null) result.captures = captures(exec);
+    if (exec !== null) {
+      const c = captures(exec);
+      if (c !== undefined) result.captures = c;
+    }
     return result;
   }
 }
@@ -336,14 +340,16 @@ function headerValueMatches(values: Set<string>, regexes: RegExp[], v: string): 
   return false;
 }
 
-function captures(m: RegExpExecArray): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 1; i < m.length; i++) {
-    const v = m[i];
-    if (v !== undefined) out[String(i)] = v;
-  }
-  if (m.groups) {
-    for (const [k, v] of Object.entries(m.groups)) if (v !== undefined) out[k] = v;
-  }
-  return out;
+/**
+ * Kong's uri_captures (ngx.re.match's table, as kong.request.get_uri_captures splits it): every
+ * group by position, named ones by name too, `false` for a group that took no part. Kong sets
+ * none when the regex has no group.
+ */
+function captures(m: RegExpExecArray): UriCaptures | undefined {
+  if (m.length < 2) return undefined;
+  const unnamed: (string | false)[] = [];
+  for (let i = 1; i < m.length; i++) unnamed.push(m[i] ?? false);
+  const named: Record<string, string | false> = {};
+  if (m.groups) for (const [k, v] of Object.entries(m.groups)) named[k] = v ?? false;
+  return { named, unnamed };
 }

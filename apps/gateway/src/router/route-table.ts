@@ -4,6 +4,7 @@
  * upstream path (strip_path + service path, Kong's rules).
  */
 import type { IncomingHttpHeaders } from "node:http";
+import type { UriCaptures } from "@gatehouse/plugin-kit";
 import type { NormalizedRoute, NormalizedService } from "@gatehouse/config";
 import { normalizePath } from "./normalize.js";
 import type { NormalizedTarget } from "./normalize.js";
@@ -22,7 +23,7 @@ export interface RoutedRequest<T> {
   /** the path to send upstream (strip_path and service path applied), without query */
   upstreamPath: string;
   /** the route's regex captures (numbered and named), when its path is a regex */
-  captures?: Record<string, string>;
+  captures?: UriCaptures;
 }
 
 export interface RouteTable<T> {

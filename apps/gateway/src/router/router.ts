@@ -3,6 +3,7 @@
  * route-spec.ts, which calls @gatehouse/config's rules), then matched on every request without
  * scanning the routes. The index and its precedence rules are in radix-router.ts.
  */
+import type { UriCaptures } from "@gatehouse/plugin-kit";
 import { RadixRouter } from "./radix-router.js";
 import { parseRoute, type ParsedRoute, type RouteError, type RouteSpec } from "./route-spec.js";
 import { ERROR_CODES, GatewayError } from "../errors.js";
@@ -35,8 +36,8 @@ export interface RouteMatch<R> {
   pathIsRegex: boolean;
   /** Index in `route.paths` of the path that matched, -1 when the route has no paths. */
   pathIndex: number;
-  /** Regex captures: numbered groups ("1", "2", ...) and named groups, unset groups left out. */
-  captures?: Record<string, string>;
+  /** Regex captures in Kong's uri_captures shape, when the path is a regex with groups. */
+  captures?: UriCaptures;
 }
 
 export interface Router<R> {

@@ -15,6 +15,17 @@ const DEFAULT_RESPONSE: Record<number, string> = {
   503: "Service unavailable",
 };
 
+/** Kong's kong.request.get_body() returns a table: a form (even empty), or JSON decoding to one. */
+function hasBody(mime: "json" | "form" | undefined, raw: Buffer): boolean {
+  if (mime !== "json") return mime === "form";
+  try {
+    const v: unknown = JSON.parse(raw.toString("utf8"));
+    return typeof v === "object" && v !== null;
+  } catch {
+    return false;
+  }
+}
+
 async function access(kit: Kit, conf: RequestTerminationConfig): Promise<void> {
   const status = conf.status_code;
   const trigger = conf.trigger ?? conf.echo_trigger ?? undefined;
@@ -38,11 +49,12 @@ async function access(kit: Kit, conf: RequestTerminationConfig): Promise<void> {
         port: kit.request.getPort(),
         headers: { ...kit.request.getHeaders().headers },
         query: kit.request.getQuery(),
-        // Kong: no parsable body (none, or an unknown content type) leaves the key out
-        ...(body.mime ? { body: body.args } : {}),
+        // Kong: no parsable body (none, an unknown content type, JSON that is not an object) leaves the key out
+        ...(hasBody(body.mime, raw) ? { body: body.args } : {}),
         raw_body: raw.toString("utf8"),
         method: kit.request.getMethod(),
         path: kit.request.getPath(),
+        uri_captures: kit.request.getUriCaptures(),
       },
       matched_route: kit.router.getRoute() ?? null,
       matched_service: kit.router.getService() ?? null,

@@ -106,6 +106,35 @@ test("echo of a request without a body leaves request.body out, as Kong", async 
   const j = r.response.json() as { request: Record<string, unknown> };
   assert.equal("body" in j.request, false);
   assert.equal(j.request.raw_body, "");
+  // a JSON content type with an empty or non-object body: Kong's get_body() gives nil too
+  for (const body of ["", "not json", "42"]) {
+    const r2 = await runPlugin(
+      requestTermination,
+      { status_code: 200, echo: true },
+      { request: { method: "POST", headers: { "content-type": "application/json" }, body } },
+    );
+    const j2 = r2.response.json() as { request: Record<string, unknown> };
+    assert.equal("body" in j2.request, false, body);
+    assert.equal(j2.request.raw_body, body);
+  }
+});
+
+test("echo includes the route's uri_captures (named and unnamed), as Kong", async () => {
+  const r = await runPlugin(
+    requestTermination,
+    { status_code: 200, echo: true },
+    {
+      request: {
+        path: "/users/42",
+        uriCaptures: { named: { id: "42" }, unnamed: ["42"] },
+      },
+    },
+  );
+  const j = r.response.json() as { request: Record<string, unknown> };
+  assert.deepEqual(j.request.uri_captures, { named: { id: "42" }, unnamed: ["42"] });
+  const none = await runPlugin(requestTermination, { status_code: 200, echo: true });
+  const jn = none.response.json() as { request: Record<string, unknown> };
+  assert.deepEqual(jn.request.uri_captures, { named: {}, unnamed: [] });
 });
 
 test("rejects message with body or content_type", () => {

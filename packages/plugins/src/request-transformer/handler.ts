@@ -1,4 +1,4 @@
-import type { Kit } from "@gatehouse/plugin-kit";
+import type { Kit, UriCaptures } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { isHeaderValue } from "../shared/fields.js";
 import { readme } from "../shared/readme.js";
@@ -15,6 +15,8 @@ type Args = Record<string, unknown>;
 interface TemplateEnv {
   header(name: string): string | undefined;
   query(name: string): string | undefined;
+  /** a route regex group by name or position (1 = the first group) */
+  capture(name: string | number): string | undefined;
 }
 
 const compiled = new Map<string, TemplatePart[]>();
@@ -31,7 +33,12 @@ function render(value: string, env: TemplateEnv): string {
   for (const p of parts) {
     if (typeof p === "string") out += p;
     else {
-      const v = p.source === "headers" ? env.header(p.name) : env.query(p.name);
+      const v =
+        p.source === "uri_captures"
+          ? env.capture(p.name)
+          : p.source === "headers"
+            ? env.header(String(p.name))
+            : env.query(String(p.name));
       out += v ?? p.fallback ?? "";
     }
   }
@@ -252,6 +259,7 @@ async function access(kit: Kit, c: RequestTransformerConfig): Promise<void> {
   const req = kit.request;
   const originalQuery = req.getQuery();
   const originalHeaders = req.getHeaders(1000).headers;
+  let captures: UriCaptures | undefined;
   const env: TemplateEnv = {
     header: (name) => {
       const v = originalHeaders[name.toLowerCase()];
@@ -260,6 +268,11 @@ async function access(kit: Kit, c: RequestTransformerConfig): Promise<void> {
     query: (name) => {
       const v = originalQuery[name];
       return Array.isArray(v) ? v[0] : v;
+    },
+    capture: (name) => {
+      captures ??= req.getUriCaptures();
+      const v = typeof name === "number" ? captures.unnamed[name - 1] : captures.named[name];
+      return typeof v === "string" ? v : undefined;
     },
   };
   try {

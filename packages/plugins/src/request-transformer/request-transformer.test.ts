@@ -193,6 +193,32 @@ test("templates: headers and query_params of the client request, with defaults",
   assert.equal(r.upstreamRequest?.path, "/users/42");
 });
 
+test("templates: $(uri_captures.name), $(uri_captures['name']) and $(uri_captures[n]) read the route's regex groups", async () => {
+  assert.deepEqual(errors({ add: { headers: ["X-A:$(uri_captures[1])"] } }), []);
+  assert.match(
+    errors({ add: { headers: ["X-A:$(headers[1])"] } })[0]?.message ?? "",
+    /unsupported/,
+  );
+  const r = await run(
+    {
+      replace: { uri: "/accounts/$(uri_captures.user)/items/$(uri_captures['item'])" },
+      add: {
+        headers: ["X-Second:$(uri_captures[2])", 'X-Missing:$(uri_captures.gone or "none")'],
+      },
+    },
+    {
+      request: {
+        path: "/u/42/i/7",
+        uriCaptures: { named: { user: "42", item: "7", gone: false }, unnamed: ["42", "7", false] },
+      },
+    },
+  );
+  assert.equal(r.upstreamRequest?.path, "/accounts/42/items/7");
+  const h = sent(r);
+  assert.equal(h["x-second"], "7");
+  assert.equal(h["x-missing"], "none");
+});
+
 test("a template putting a control character in a header gets 400", async () => {
   const r = await run(
     { add: { headers: ["X-A:$(query_params.v)"] } },
@@ -248,11 +274,11 @@ test("rejects entries without value, bad header names/values, bad method, bad ur
 });
 
 test("rejects unsupported templates and unknown fields", () => {
-  assert.deepEqual(errors({ add: { body: ["a:$(uri_captures.id)", "b:$(headers.x"] }, extra: 1 }), [
+  assert.deepEqual(errors({ add: { body: ["a:$(shared.id)", "b:$(headers.x"] }, extra: 1 }), [
     {
       path: "config.add.body[0]",
       message:
-        'value \'$(uri_captures.id)\' is not in supported format, error: unsupported template expression \'uri_captures.id\': only headers.<name>, headers["<name>"], query_params.<name> and query_params["<name>"], optionally followed by or "<default>", are supported',
+        "value '$(shared.id)' is not in supported format, error: unsupported template expression 'shared.id': only headers, query_params and uri_captures, as <source>.<name> or <source>[\"<name>\"] (uri_captures[<n>] for a group by position), optionally followed by or \"<default>\", are supported",
     },
     {
       path: "config.add.body[1]",

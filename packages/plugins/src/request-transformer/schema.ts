@@ -9,11 +9,14 @@ export function splitPair(entry: string): [name: string, value: string] | undefi
 
 // ---- templates: $(headers.x), $(headers["x"]), $(query_params.y), ... or "default" ----
 
+export type TemplateSource = "headers" | "query_params" | "uri_captures";
+
+/** a literal, or a value read from the request: `name` is a string, or a group position (uri_captures[1]) */
 export type TemplatePart =
-  string | { source: "headers" | "query_params"; name: string; fallback: string | undefined };
+  string | { source: TemplateSource; name: string | number; fallback: string | undefined };
 
 const EXPR =
-  /^\s*(headers|query_params)\s*(?:\.\s*([A-Za-z0-9_-]+)|\[\s*(["'])([^"']*)\3\s*\])\s*(?:or\s+(["'])([^"']*)\5\s*)?$/;
+  /^\s*(headers|query_params|uri_captures)\s*(?:\.\s*([A-Za-z0-9_-]+)|\[\s*(?:(["'])([^"']*)\3|([0-9]+))\s*\])\s*(?:or\s+(["'])([^"']*)\6\s*)?$/;
 
 /** Parses a value with $(...) templates; a string is the error. */
 export function parseTemplate(value: string): TemplatePart[] | string {
@@ -30,20 +33,23 @@ export function parseTemplate(value: string): TemplatePart[] | string {
     if (end < 0) return "unterminated $( in template";
     const expr = value.slice(start + 2, end);
     const m = EXPR.exec(expr);
-    if (!m) {
-      return `unsupported template expression '${expr}': only headers.<name>, headers["<name>"], query_params.<name> and query_params["<name>"], optionally followed by or "<default>", are supported`;
+    if (!m || (m[5] !== undefined && m[1] !== "uri_captures")) {
+      return `unsupported template expression '${expr}': only headers, query_params and uri_captures, as <source>.<name> or <source>["<name>"] (uri_captures[<n>] for a group by position), optionally followed by or "<default>", are supported`;
     }
+    const source = m[1] as TemplateSource;
     const dotted = m[2];
     parts.push({
-      source: m[1] as "headers" | "query_params",
+      source,
       // Kong: headers.x_custom_header reads X-Custom-Header
       name:
         dotted !== undefined
-          ? m[1] === "headers"
+          ? source === "headers"
             ? dotted.replace(/_/g, "-")
             : dotted
-          : (m[4] ?? ""),
-      fallback: m[6],
+          : m[5] !== undefined
+            ? Number(m[5])
+            : (m[4] ?? ""),
+      fallback: m[7],
     });
     i = end + 1;
   }

@@ -4,7 +4,7 @@ import { parseMime } from "../shared/mime.js";
 import { readme } from "../shared/readme.js";
 import { compileSchema, describeErrors, retainSchemas, schemaKey } from "./compile.js";
 import type { ParamSpec, Style } from "./params.js";
-import { headerValue, queryValue, typed } from "./params.js";
+import { headerValue, pathValue, queryValue, typed } from "./params.js";
 import type { ParameterConfig, RequestValidatorConfig } from "./schema.js";
 import { bodyDraft, parameterDraft, requestValidatorSchema } from "./schema.js";
 
@@ -56,7 +56,9 @@ function paramValue(kit: Kit, p: ParameterConfig, schema: Record<string, unknown
   const raw =
     p.in === "header"
       ? headerValue(spec, kit.request.getHeaders(1000).headers[p.name.toLowerCase()])
-      : queryValue(spec, kit.request.getQuery(1000));
+      : p.in === "path"
+        ? pathValue(spec, kit.request.getUriCaptures().named[p.name])
+        : queryValue(spec, kit.request.getQuery(1000));
   return raw === undefined || schema === undefined ? raw : typed(raw, schema);
 }
 

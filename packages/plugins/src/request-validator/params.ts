@@ -87,6 +87,50 @@ export function headerValue(spec: ParamSpec, raw: string | string[] | undefined)
   return text;
 }
 
+/**
+ * A path parameter's value: the route's named regex group `name` (Kong reads
+ * kong.request.get_uri_captures().named), deserialized by style simple (`a,b`), label (`.a.b` or
+ * `.a,b`) or matrix (`;name=a,b` or `;name=a;name=b`). undefined = no such group, or it took no part.
+ */
+export function pathValue(spec: ParamSpec, raw: string | false | undefined): unknown {
+  if (raw === undefined || raw === false) return undefined;
+  let text = raw;
+  let delim = ",";
+  if (spec.style === "label") {
+    if (text.startsWith(".")) text = text.slice(1);
+    if (spec.explode) delim = ".";
+  } else if (spec.style === "matrix") {
+    const prefix = `;${spec.name}=`;
+    if (spec.explode && spec.type === "array") {
+      return text
+        .split(";")
+        .filter((s) => s.startsWith(`${spec.name}=`))
+        .map((s) => s.slice(spec.name.length + 1));
+    }
+    if (spec.explode && spec.type === "object") {
+      const out: Record<string, string> = {};
+      for (const part of text.split(";")) {
+        const i = part.indexOf("=");
+        if (i > 0) out[part.slice(0, i)] = part.slice(i + 1);
+      }
+      return out;
+    }
+    if (text.startsWith(prefix)) text = text.slice(prefix.length);
+  }
+  if (spec.type === "array") return text.split(delim);
+  if (spec.type === "object") {
+    const parts = text.split(delim);
+    if (!spec.explode) return pairsToObject(parts);
+    const out: Record<string, string> = {};
+    for (const p of parts) {
+      const i = p.indexOf("=");
+      if (i > 0) out[p.slice(0, i)] = p.slice(i + 1);
+    }
+    return out;
+  }
+  return text;
+}
+
 function first(v: string | string[]): string {
   return Array.isArray(v) ? (v[0] ?? "") : v;
 }

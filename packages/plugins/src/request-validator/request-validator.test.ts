@@ -4,7 +4,7 @@ import { validatePluginConfig } from "@gatehouse/plugin-kit";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import type { FakeRequest } from "@gatehouse/plugin-kit/testing";
 import { requestValidator } from "../index.js";
-import { queryValue } from "./params.js";
+import { pathValue, queryValue } from "./params.js";
 import { ERR_KONG_VERSION, ERR_ONE_OF } from "./schema.js";
 
 const errors = (raw: unknown) => {
@@ -37,9 +37,7 @@ test("configs: Kong's at-least-one rule, version kong refused naming the field, 
     errors({ body_schema: '{"type": 5}', version: "draft4" })[0] ?? "",
     /^config\.body_schema: not a valid draft 4 JSON Schema/,
   );
-  assert.deepEqual(errors({ parameter_schema: [{ in: "path", name: "id", required: true }] }), [
-    `config.parameter_schema[0].in: "path" parameters are not supported yet (the route's named captures are not passed to plugins)`,
-  ]);
+  assert.deepEqual(errors({ parameter_schema: [{ in: "path", name: "id", required: true }] }), []);
   assert.deepEqual(
     errors({ parameter_schema: [{ in: "query", name: "a", required: true, style: "form" }] }),
     ["config.parameter_schema[0]: style, explode and schema must be set together"],
@@ -169,6 +167,56 @@ test("parameters: required, typed by the schema, deserialized by style", async (
   );
   const generic = await run({ ...conf, verbose_response: false }, {});
   assert.deepEqual(generic.response.json(), { message: "request param doesn't conform to schema" });
+});
+
+test("path parameters: the route's named regex groups (uri_captures.named), typed and validated", async () => {
+  const conf = {
+    verbose_response: true,
+    parameter_schema: [
+      {
+        in: "path",
+        name: "id",
+        required: true,
+        style: "simple",
+        explode: false,
+        schema: '{"type":"integer","minimum":1}',
+      },
+    ],
+  };
+  const at = (id: string | false | undefined): FakeRequest => ({
+    path: `/users/${String(id)}`,
+    uriCaptures: id === undefined ? { named: {}, unnamed: [] } : { named: { id }, unnamed: [id] },
+  });
+  assert.equal((await run(conf, at("7"))).response.status, 200);
+  assert.deepEqual((await run(conf, at("0"))).response.json(), {
+    message: "path 'id' validation failed: value must be >= 1",
+  });
+  assert.deepEqual((await run(conf, at("x"))).response.json(), {
+    message: "path 'id' validation failed: value must be integer",
+  });
+  assert.deepEqual((await run(conf, at(undefined))).response.json(), {
+    message: "path 'id' is required",
+  });
+  assert.deepEqual((await run(conf, at(false))).response.json(), {
+    message: "path 'id' is required",
+  });
+});
+
+test("path styles as OpenAPI 3: simple, label, matrix", () => {
+  const spec = (style: "simple" | "label" | "matrix", explode: boolean, type = "array") => ({
+    name: "c",
+    type,
+    style,
+    explode,
+  });
+  assert.deepEqual(pathValue(spec("simple", false), "a,b"), ["a", "b"]);
+  assert.deepEqual(pathValue(spec("label", false), ".a,b"), ["a", "b"]);
+  assert.deepEqual(pathValue(spec("label", true), ".a.b"), ["a", "b"]);
+  assert.deepEqual(pathValue(spec("matrix", false), ";c=a,b"), ["a", "b"]);
+  assert.deepEqual(pathValue(spec("matrix", true), ";c=a;c=b"), ["a", "b"]);
+  assert.deepEqual(pathValue(spec("simple", true, "object"), "x=1,y=2"), { x: "1", y: "2" });
+  assert.equal(pathValue(spec("simple", false, "string"), "plain"), "plain");
+  assert.equal(pathValue(spec("simple", false), false), undefined);
 });
 
 test("query styles as OpenAPI 3", () => {

@@ -19,8 +19,6 @@ export const ERR_ONE_OF =
   "at least one of these fields must be non-empty: 'config.body_schema', 'config.parameter_schema'";
 export const ERR_KONG_VERSION =
   'version "kong" (Kong\'s Lua-format body_schema) is not supported: set version "draft4" (or "draft2020-12") and give body_schema as a JSON Schema of that draft';
-export const ERR_PATH =
-  '"path" parameters are not supported yet (the route\'s named captures are not passed to plugins)';
 export const ERR_STYLE_TRIO = "style, explode and schema must be set together";
 
 /**
@@ -44,7 +42,9 @@ const parameter = z
   .object({
     in: z
       .enum(["header", "path", "query"], { error: "expected one of: header, path, query" })
-      .describe("Where the parameter is: query, header (path is not supported yet)."),
+      .describe(
+        "Where the parameter is: query, header, or path (a named group of the route's regex path, e.g. ~/users/(?P<id>\\d+)).",
+      ),
     name: z
       .string()
       .min(1, { error: "must not be empty" })
@@ -70,7 +70,6 @@ const parameter = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.in === "path") ctx.addIssue({ code: "custom", path: ["in"], message: ERR_PATH });
     const set = [p.style, p.explode, p.schema].filter((v) => v != null).length;
     if (set !== 0 && set !== 3) ctx.addIssue({ code: "custom", path: [], message: ERR_STYLE_TRIO });
   });

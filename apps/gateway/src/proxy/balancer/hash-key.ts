@@ -1,6 +1,7 @@
 // The consistent-hashing input of a request (Kong's hash_on / hash_fallback): the value hash_on
 // names, else the fallback's, else none (the request is balanced round-robin).
 import type { HashOn, NormalizedHashing } from "@gatehouse/config";
+import type { UriCaptures } from "@gatehouse/plugin-kit";
 
 export interface HashInput {
   consumerId: string | null;
@@ -9,8 +10,8 @@ export interface HashInput {
   /** the path as the client sent it, without the query */
   path: string;
   query: URLSearchParams | null;
-  /** the route's named regex captures */
-  captures: Readonly<Record<string, string>> | null;
+  /** the route's regex captures (hashing reads the named ones) */
+  captures: UriCaptures | null;
 }
 
 function cookie(header: string | string[] | undefined, name: string): string | undefined {
@@ -47,7 +48,7 @@ function valueOf(
     case "query_arg":
       return field === null ? undefined : (input.query?.getAll(field).join(",") ?? undefined);
     case "uri_capture":
-      return field === null ? undefined : input.captures?.[field];
+      return field === null ? undefined : input.captures?.named[field] || undefined;
   }
 }
 
@@ -70,7 +71,7 @@ export function hashKey(h: NormalizedHashing, input: HashInput): string | undefi
 export function requestHashKey(
   hashing: NormalizedHashing | null,
   req: { headers: HashInput["headers"] },
-  r: { clientIp: string; path: string; rawQuery: string; captures: Record<string, string> | null },
+  r: { clientIp: string; path: string; rawQuery: string; captures: UriCaptures | null },
   consumerId: string | null,
 ): string | undefined {
   if (hashing === null) return undefined;
