@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { Kit } from "@gatehouse/plugin-kit";
+import type { Kit, RequestBody } from "@gatehouse/plugin-kit";
 import { definePlugin, defaultMessage } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
 import type { RequestTerminationConfig } from "./schema.js";
@@ -15,9 +15,9 @@ const DEFAULT_RESPONSE: Record<number, string> = {
   503: "Service unavailable",
 };
 
-/** Kong's kong.request.get_body() returns a table: a form (even empty), or JSON decoding to one. */
-function hasBody(mime: "json" | "form" | undefined, raw: Buffer): boolean {
-  if (mime !== "json") return mime === "form";
+/** Kong's kong.request.get_body() returns a table: a form or multipart body (even empty), or JSON decoding to one. */
+function hasBody(mime: RequestBody["mime"], raw: Buffer): boolean {
+  if (mime !== "json") return mime !== undefined;
   try {
     const v: unknown = JSON.parse(raw.toString("utf8"));
     return typeof v === "object" && v !== null;
