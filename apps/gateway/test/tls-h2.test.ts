@@ -240,6 +240,42 @@ test("h2: a client reset (RST_STREAM) cancels the upstream request; read_timeout
   assert.deepEqual(connectionSpecific(slow.headers), []);
 });
 
+test("h2: a request that does not arrive whole within the request timeout is a 408; the session stays usable", async (t) => {
+  const up = await echoUpstream(t);
+  const late = await upstream(t, (req, res) => {
+    req.resume();
+    req.on("end", () => setTimeout(() => res.end("late"), 600));
+  });
+  const gw = await gateway(
+    t,
+    doc(
+      [
+        { name: "s", url: up, routes: [{ paths: ["/echo"] }] },
+        { name: "late", url: late, routes: [{ paths: ["/late"] }] },
+      ],
+      { certificates },
+    ),
+    { limits: { requestTimeout: 300, headersTimeout: 300 } },
+  );
+  const session = await h2Session(t, gw.tlsUrl, AUTHORITY);
+  const stream = session.request({ ":method": "POST", ":path": "/echo" });
+  stream.on("error", () => undefined);
+  stream.write("the start of a body that never ends");
+  const started = Date.now();
+  const status = await new Promise<number>((resolve) =>
+    stream.once("response", (h) => resolve(Number(h[":status"]))),
+  );
+  assert.equal(status, 408);
+  assert.ok(Date.now() - started >= 250);
+  const ok = await h2Request(session, { ":method": "POST", ":path": "/echo" }, "whole");
+  assert.equal(ok.status, 200);
+  assert.equal((ok.json() as Echoed).body, "whole");
+  // a request received whole in time waits for a slow upstream as long as its timeouts allow
+  const slow = await h2Request(session, { ":method": "POST", ":path": "/late" }, "body");
+  assert.equal(slow.status, 200);
+  assert.equal(slow.text, "late");
+});
+
 test("h2: a large response flows with backpressure (the upstream waits for a paused client)", async (t) => {
   const size = 24 * 1024 * 1024;
   let upstreamFinished = false;

@@ -17,17 +17,26 @@
  *   stream's, as node:http's response has them; `writableFinished` is false for a stream the
  *   client reset (RST_STREAM), so the access log and metrics count it as 499.
  *
+ * A request must arrive whole within the listener's request timeout (408, as for HTTP/1.1).
  * Sessions: at most `maxConcurrentStreams` streams each; an idle session (no open stream) is
  * closed after the keep-alive timeout; closing the listener sends GOAWAY (in-flight streams
  * finish), and closing all connections destroys the sessions.
  */
 import { Server as HttpServer } from "node:http";
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http";
-import { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from "node:http";
+import { Http2ServerRequest, Http2ServerResponse, constants } from "node:http2";
 import type { Http2SecureServer, Http2Session, ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
 import type { ReadableOptions } from "node:stream";
+import { sendError } from "../pipeline/respond.js";
 import { isHopByHop } from "../proxy/index.js";
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = constants;
 
 /** An h2 request as the pipeline sees it (see the module comment). */
 export class H2Request extends Http2ServerRequest {
@@ -142,6 +151,37 @@ Object.defineProperties(H2Response.prototype, {
     },
   },
 });
+
+/** the gateway's answer to a request not received in time (the same as node:http's 408) */
+export const REQUEST_TIMEOUT_MESSAGE = "Request Timeout";
+
+function receivedWhole(stream: ServerHttp2Stream): boolean {
+  // END_STREAM seen (pushed, maybe not read yet: a body the gateway streams is read as it goes)
+  const state = (stream as unknown as { _readableState?: { ended?: boolean } })._readableState;
+  return stream.endAfterHeaders || state?.ended === true;
+}
+
+/**
+ * An h2 request must arrive whole (its END_STREAM) within `ms`, as node:http's `requestTimeout`
+ * for HTTP/1.1: else 408 and the stream is closed (or reset, when the answer already started).
+ * One timer per stream, cleared when the stream closes.
+ */
+export function requestTimeout(req: H2Request, res: ServerResponse, ms: number): void {
+  const stream = req.stream;
+  if (ms <= 0 || receivedWhole(stream)) return;
+  const timer = setTimeout(() => {
+    if (stream.closed || receivedWhole(stream)) return;
+    if (res.headersSent) {
+      stream.close(NGHTTP2_CANCEL);
+      return;
+    }
+    sendError(req as unknown as IncomingMessage, res, 408, REQUEST_TIMEOUT_MESSAGE);
+    // the answer is complete: the rest of the request is refused (RFC 9113 8.1)
+    res.once("finish", () => stream.close(NGHTTP2_NO_ERROR));
+  }, ms);
+  timer.unref();
+  stream.once("close", () => clearTimeout(timer));
+}
 
 /** The client connection a request came in on (an h2 request's `socket` is per stream). */
 export function connectionSocket(req: { socket: Socket }): Socket {

@@ -22,7 +22,7 @@ import {
   clientErrorHandler,
   socketAnswer,
 } from "./client-errors.js";
-import { H2Request, H2Response, trackSessions } from "./h2.js";
+import { H2Request, H2Response, requestTimeout, trackSessions } from "./h2.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
 import {
   hasRequestBody,
@@ -104,7 +104,12 @@ function createTlsServer(
         maxHeaderListSize: httpOptions.maxHeaderSize,
       },
     },
-    opts.handle as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+    ((req: Http2ServerRequest, res: Http2ServerResponse) => {
+      const request = req as unknown as IncomingMessage;
+      const response = res as unknown as ServerResponse;
+      if (req instanceof H2Request) requestTimeout(req, response, httpOptions.requestTimeout);
+      opts.handle(request, response);
+    }) as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
   );
   Object.assign(s, httpOptions, { requireHostHeader: true });
   trackSessions(s, { idleTimeout: httpOptions.keepAliveTimeout });
