@@ -221,6 +221,11 @@ export class RequestKitImpl implements RequestKit {
     return c ? { named: { ...c.named }, unnamed: [...c.unnamed] } : { named: {}, unnamed: [] };
   }
 
+  getId(): string {
+    check(this.tx, ANY, "request.getId");
+    return (this.tx.requestId ??= randomUUID().replace(/-/g, ""));
+  }
+
   private async readBody(maxBytes?: number): Promise<Buffer> {
     const tx = this.tx;
     if (tx.reqBody === undefined) {

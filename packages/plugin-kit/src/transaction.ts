@@ -41,6 +41,8 @@ export interface RequestInfo {
   connection?: ConnectionInfo;
   /** The route's regex path captures, when it has any (kit.request.getUriCaptures). */
   uriCaptures?: UriCaptures | null;
+  /** The request's id, when the data plane has one (kit.request.getId makes one otherwise). */
+  id?: string;
 }
 
 export type UpstreamFailureKind = "timeout" | "refused" | "reset" | "unavailable" | "cancelled";
@@ -148,6 +150,8 @@ export interface Transaction {
   credential: Credential | undefined;
   cancelled: { reason: string } | undefined;
   ctx: Map<string, unknown> | undefined;
+  /** kit.request.getId(), once made */
+  requestId: string | undefined;
   logInfo: Record<string, unknown> | undefined;
 
   // response side (response.ts, the runner)
@@ -200,6 +204,7 @@ export function createTransaction(opts: TransactionOptions): Transaction {
     credential: undefined,
     cancelled: undefined,
     ctx: undefined,
+    requestId: opts.request.id,
     logInfo: undefined,
     status: 200,
     resHeaders: new HeaderStore(),

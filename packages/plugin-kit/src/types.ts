@@ -136,6 +136,11 @@ export interface RequestKit {
   getConnection(): ConnectionInfo | undefined;
   /** Kong's kong.request.get_uri_captures(): the route's regex path groups (a copy). */
   getUriCaptures(): UriCaptures;
+  /**
+   * The request's id (Kong's `kong_request_id`: 32 lowercase hex characters, the log serializer's
+   * `request.id`): the data plane's, else made on first use; the same for the whole request.
+   */
+  getId(): string;
   setRawBody(body: string | Buffer): void;
   /** Parsed JSON, urlencoded or multipart/form-data body (Kong's get_body). rewrite/access only. */
   getBody(): Promise<RequestBody>;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
+import { setSerializeValue } from "../shared/serialize.js";
 import type { CorrelationIdConfig } from "./schema.js";
 import { correlationIdSchema } from "./schema.js";
 
@@ -35,6 +36,8 @@ function access(kit: Kit, conf: CorrelationIdConfig): void {
     kit.request.setHeader(conf.header_name, id);
   }
   kit.ctx.set(CTX_KEY, id);
+  // Kong: kong.log.set_serialize_value("correlation_id", ...): log plugins carry it
+  setSerializeValue(kit, "correlation_id", id);
 }
 
 function headerFilter(kit: Kit, conf: CorrelationIdConfig): void {

@@ -1,5 +1,6 @@
 import { credentialNamesOf, REDACTED, redactQuery } from "@gatehouse/plugin-kit";
 import type { Kit } from "@gatehouse/plugin-kit";
+import { applySerializeValues } from "./serialize.js";
 
 const ALWAYS_REDACTED = new Set(["authorization", "proxy-authorization"]);
 
@@ -55,11 +56,12 @@ export function sizesOf(kit: Kit): { request: number; response: number } {
 }
 
 /**
- * Kong's log serializer shape (log phase): request, response, route, service, consumer, latencies (ms),
+ * Kong's log serializer shape (log phase): request (with `id`, the request's id), response, route, service, consumer, latencies (ms),
  * client_ip, started_at (ms since the epoch). The data plane's started_at / request_size / response_size
  * (logInfo) are preferred; without them, started_at is derived from total_ms and sizes from
  * Content-Length. Authorization headers are redacted, and so are the headers and query arguments the
- * data plane names as credentials (key-auth key names, jwt query names) in `logInfo`.
+ * data plane names as credentials (key-auth key names, jwt query names) in `logInfo`. Values plugins
+ * set with setSerializeValue (correlation-id's `correlation_id`) are added last, as Kong does.
  */
 export function serializeLog(kit: Kit): Record<string, unknown> {
   const info = kit.logInfo ?? {};
@@ -76,6 +78,7 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
   const sizes = sizesOf(kit);
   const entry: Record<string, unknown> = {
     request: {
+      id: kit.request.getId(),
       method: kit.request.getMethod(),
       uri,
       url: `${kit.request.getScheme()}://${host}:${port}${uri}`,
@@ -107,5 +110,6 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
   }
   const credential = kit.client.getCredential();
   if (credential) entry.authenticated_entity = { id: credential.id };
+  applySerializeValues(kit, entry);
   return entry;
 }
