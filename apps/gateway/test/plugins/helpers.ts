@@ -147,7 +147,7 @@ export async function gatewayProcess(
 /** A one-service (`svc`), one-route (`r`, /api) document with the given route plugins; plugin ids unique. */
 export function doc(
   upstream: string,
-  plugins: { name: string; config?: unknown }[],
+  plugins: { id?: string; name: string; config?: unknown }[],
   extra: Record<string, unknown> = {},
 ) {
   return {

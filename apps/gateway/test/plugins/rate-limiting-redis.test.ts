@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { rateLimiting } from "@gatehouse/plugins";
 import { redisForTest, startRedis, steadyMinute } from "@gatehouse/plugins/testing";
@@ -78,4 +79,38 @@ test("policy redis: a Redis that never answered fails fast (no request waits for
   const t0 = performance.now();
   for (let i = 0; i < 3; i++) assert.equal((await fetch(`${gw.url}/api`)).status, 200);
   assert.ok(performance.now() - t0 < 1500, "requests waited for Redis");
+});
+
+test("sync_rate with Kong's flat redis_* fields: two gateway processes count locally, flush to one Redis, then both refuse", async (t) => {
+  const redis = await redisForTest(t);
+  const up = await echoUpstream(t);
+  const config = doc(up.url, [
+    {
+      // its own counters: not shared with this file's other tests (or another run) in the same minute
+      id: randomUUID(),
+      name: "rate-limiting",
+      config: {
+        minute: 4,
+        limit_by: "ip",
+        policy: "redis",
+        sync_rate: 0.2,
+        redis_host: redis.host,
+        redis_port: redis.port,
+        redis_timeout: 500,
+      },
+    },
+  ]);
+  const [a, b] = await Promise.all([gatewayProcess(t, config), gatewayProcess(t, config)]);
+  await steadyMinute();
+  const status = async (gw: { url: string }) => {
+    const r = await fetch(`${gw.url}/api`);
+    await r.arrayBuffer();
+    return r.status;
+  };
+  const first: number[] = [];
+  for (const gw of [a, b, a, b]) first.push(await status(gw));
+  assert.deepEqual(first, [200, 200, 200, 200]);
+  await new Promise((r) => setTimeout(r, 800)); // both flushed their 2 counts: 4 in Redis
+  assert.deepEqual([await status(a), await status(b)], [429, 429]);
+  assert.equal(up.seen.length, 4);
 });

@@ -4,7 +4,8 @@ import { readme } from "../shared/readme.js";
 import { LocalCounters } from "./local.js";
 import { redisHit, retainRateLimitRedis } from "./redis.js";
 import type { Period, RateLimitingConfig } from "./schema.js";
-import { PERIODS, rateLimitingSchema } from "./schema.js";
+import { PERIODS, SYNC_RATE_REALTIME, rateLimitingSchema } from "./schema.js";
+import { batchedHit, flushBatches } from "./sync.js";
 import type { Counter, HitResult } from "./windows.js";
 import { windowOf } from "./windows.js";
 import { entityId } from "../shared/entity.js";
@@ -133,8 +134,10 @@ function applyHit(kit: Kit, conf: RateLimitingConfig, counters: Counter[], hit: 
   }
   const reset = String(Math.max(1, Math.ceil(bLeft / 1000)));
   if (hit.stop >= 0) {
-    const headers: Record<string, string> = { "Retry-After": reset };
+    // Kong 3.9: Retry-After is one of the client headers hide_client_headers hides
+    const headers: Record<string, string> = {};
     if (!conf.hide_client_headers) {
+      headers["Retry-After"] = reset;
       headers["RateLimit-Limit"] = String(bLimit);
       headers["RateLimit-Remaining"] = String(bRemaining);
       headers["RateLimit-Reset"] = reset;
@@ -148,6 +151,23 @@ function applyHit(kit: Kit, conf: RateLimitingConfig, counters: Counter[], hit: 
   perPeriod["RateLimit-Remaining"] = String(bRemaining);
   perPeriod["RateLimit-Reset"] = reset;
   kit.response.setHeaders(perPeriod);
+}
+
+/** policy redis: per request (sync_rate -1), or Kong's batched counting (sync_rate seconds). */
+function redisHitting(
+  kit: Kit,
+  conf: RateLimitingConfig,
+  counters: Counter[],
+  now: number,
+): Promise<HitResult> {
+  if (conf.sync_rate === SYNC_RATE_REALTIME) return redisHit(conf.redis, counters);
+  const log = kit.log; // kept by a later flush: the logger, not the request
+  return batchedHit(conf.redis, conf.sync_rate, counters, now, (err) =>
+    log.error(
+      { err, plugin: "rate-limiting", redis: `${conf.redis.host ?? ""}:${conf.redis.port}` },
+      "rate-limiting: failed to send batched counts to Redis (sync_rate); they are dropped",
+    ),
+  );
 }
 
 async function sharedAccess(
@@ -176,7 +196,7 @@ function access(kit: Kit, conf: RateLimitingConfig): Promise<void> | undefined {
   const now = Date.now();
   const counters = countersOf(kit, conf, now);
   if (conf.policy === "redis") {
-    return sharedAccess(kit, conf, counters, now, redisHit(conf.redis, counters));
+    return sharedAccess(kit, conf, counters, now, redisHitting(kit, conf, counters, now));
   }
   const node = nodeCounters.get(conf);
   if (node !== undefined) {
@@ -203,9 +223,16 @@ export const rateLimiting = definePlugin({
     nodeCounters.set(own, options.nodeCounters);
     return { ok: true, config: own };
   },
-  retain: (configs) =>
-    retainRateLimitRedis(configs.filter((c) => c.policy === "redis").map((c) => c.redis)),
-  dispose: () => retainRateLimitRedis([]),
+  retain: async (configs) => {
+    const redis = configs.filter((c) => c.policy === "redis").map((c) => c.redis);
+    // counts batched for a Redis no config uses any more are sent before its client closes
+    await flushBatches(redis);
+    await retainRateLimitRedis(redis);
+  },
+  dispose: async () => {
+    await flushBatches();
+    await retainRateLimitRedis([]);
+  },
   meta: {
     title: "Rate Limiting",
     category: "traffic control",

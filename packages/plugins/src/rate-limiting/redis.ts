@@ -24,12 +24,20 @@ end
 return out
 `;
 
+/** sync_rate's flush: adds a batch to one counter, starting its time to live when it is new. */
+const INCRBY_SCRIPT = `
+local v = redis.call('INCRBY', KEYS[1], ARGV[1])
+if v == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return v
+`;
+
 /** slack added to a counter's time to live (clock differences between data planes) */
 const TTL_SLACK_MS = 1000;
 
 type ScriptClient = Redis & {
   gatehouseRateLimit(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
 };
+type IncrByPipeline = { gatehouseIncrBy(numKeys: 1, key: string, n: number, ttl: number): void };
 
 const OWNER = "rate-limiting";
 
@@ -38,6 +46,8 @@ async function scriptClient(c: RedisConfig): Promise<ScriptClient> {
   const client = (await redisClient(OWNER, c)) as ScriptClient;
   if (typeof client.gatehouseRateLimit !== "function")
     client.defineCommand("gatehouseRateLimit", { lua: SCRIPT });
+  if (typeof (client as unknown as Partial<IncrByPipeline>).gatehouseIncrBy !== "function")
+    client.defineCommand("gatehouseIncrBy", { lua: INCRBY_SCRIPT });
   return client;
 }
 
@@ -49,6 +59,28 @@ export async function redisHit(c: RedisConfig, counters: readonly Counter[]): Pr
   const out = await client.gatehouseRateLimit(counters.length, ...args);
   const [stop, ...usage] = out.map(Number);
   return { usage, stop: (stop ?? 0) - 1 };
+}
+
+/** Current values of counters (0 when missing), without counting anything (sync_rate). */
+export async function redisUsage(c: RedisConfig, keys: readonly string[]): Promise<number[]> {
+  const client = await scriptClient(c);
+  const values = await client.mget(...keys);
+  return values.map((v) => Number(v ?? 0));
+}
+
+/** Adds batched counts (key, count, ms until the window ends) in one pipeline (sync_rate's flush). */
+export async function redisIncrBy(
+  c: RedisConfig,
+  batch: readonly { key: string; n: number; left: number }[],
+): Promise<void> {
+  const client = await scriptClient(c);
+  const pipeline = client.pipeline();
+  for (const b of batch) {
+    (pipeline as unknown as IncrByPipeline).gatehouseIncrBy(1, b.key, b.n, b.left + TTL_SLACK_MS);
+  }
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([err]) => err);
+  if (failed?.[0]) throw failed[0];
 }
 
 /** Closes the clients of connection configs rate-limiting no longer uses (after a config swap). */

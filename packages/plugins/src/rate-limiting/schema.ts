@@ -23,6 +23,36 @@ function fmt1(n: number): string {
   return n.toFixed(1);
 }
 
+/** Kong's SYNC_RATE_REALTIME: every request counts in Redis at once. */
+export const SYNC_RATE_REALTIME = -1;
+
+/**
+ * Kong 3.9's deprecated flat Redis fields (schema shorthand_fields, to be removed in Kong 4.0): accepted on
+ * input, moved into `redis.*` before the config is stored, never shown in forms (`deprecated`).
+ */
+const FLAT_REDIS = {
+  redis_host: ["host", redisSchema.shape.host.unwrap().unwrap()],
+  redis_port: ["port", intBetween(0, 65535)],
+  redis_password: ["password", z.string()],
+  redis_username: ["username", z.string()],
+  redis_database: ["database", redisSchema.shape.database.unwrap()],
+  redis_timeout: ["timeout", intBetween(0, 2147483646)],
+  redis_ssl: ["ssl", z.boolean({ error: "expected a boolean" })],
+  redis_ssl_verify: ["ssl_verify", z.boolean({ error: "expected a boolean" })],
+  redis_server_name: ["server_name", z.string()],
+} as const;
+type FlatRedisField = keyof typeof FLAT_REDIS;
+
+const flatRedisFields = Object.fromEntries(
+  Object.entries(FLAT_REDIS).map(([flat, [field, schema]]) => [
+    flat,
+    schema
+      .nullish()
+      .describe(`Deprecated (Kong): use redis.${field}; moved there when the config is saved.`)
+      .meta(field === "password" ? { deprecated: true, secret: true } : { deprecated: true }),
+  ]),
+) as { [K in FlatRedisField]: z.ZodOptional<z.ZodNullable<(typeof FLAT_REDIS)[K][1]>> };
+
 export const rateLimitingSchema = z
   .object({
     second: limit("second"),
@@ -63,8 +93,30 @@ export const rateLimitingSchema = z
       .string()
       .default("API rate limit exceeded")
       .describe("Message when the limit is exceeded."),
+    sync_rate: z
+      .number({ error: "expected a number" })
+      .default(SYNC_RATE_REALTIME)
+      .describe(
+        "Seconds between flushes of this data plane's counts to Redis (policy redis): requests are counted " +
+          "locally and sent in batches. -1 (default): every request counts in Redis at once.",
+      )
+      .meta({ examples: [1] }),
+    ...flatRedisFields,
   })
   .strict()
+  .transform((input) => {
+    // Kong's shorthand_fields: a flat field wins over the same redis.* field
+    const { redis, ...rest } = input;
+    const out = { ...rest, redis: { ...redis } };
+    for (const flat of Object.keys(FLAT_REDIS) as FlatRedisField[]) {
+      const v = input[flat];
+      delete (out as Partial<typeof out>)[flat];
+      if (v == null) continue;
+      const field = FLAT_REDIS[flat][0];
+      (out.redis as Record<string, unknown>)[field] = v;
+    }
+    return out as Omit<typeof out, FlatRedisField>;
+  })
   .superRefine((c, ctx) => {
     const set = PERIODS.filter((p) => c[p] != null);
     if (set.length === 0) {
@@ -95,6 +147,20 @@ export const rateLimitingSchema = z
     }
     if (c.policy === "redis" && c.redis.host == null) {
       ctx.addIssue({ code: "custom", path: ["redis", "host"], message: ERR_REQUIRED });
+    }
+    // Kong's messages (kong/plugins/rate-limiting/schema.lua)
+    if (c.policy !== "redis" && c.sync_rate !== SYNC_RATE_REALTIME) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sync_rate"],
+        message: "sync_rate can only be used with the redis policy",
+      });
+    } else if (c.sync_rate !== SYNC_RATE_REALTIME && !(c.sync_rate >= 0.02)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sync_rate"],
+        message: "sync_rate must be greater than 0.02, or -1 to disable",
+      });
     }
   });
 
