@@ -399,7 +399,7 @@ test("curl --http2 gets HTTP/2 200 from the TLS listener (certificate verified b
   assert.equal(echoed.headers["x-forwarded-proto"], "https");
 });
 
-test("HTTP/1.1 on the TLS listener keeps the plain listener's limits (431 for oversized headers)", async (t) => {
+test("the TLS listener keeps the plain listener's header limit: 431 on HTTP/1.1 and h2", async (t) => {
   const up = await echoUpstream(t);
   const gw = await gateway(
     t,
@@ -411,6 +411,11 @@ test("HTTP/1.1 on the TLS listener keeps the plain listener's limits (431 for ov
   }).catch((err: Error) => err);
   assert.ok(!(r instanceof Error), String(r));
   assert.equal(r.status, 431);
+  // h2: the same limit on the header list, the session kept
+  const session = await h2Session(t, gw.tlsUrl, AUTHORITY);
+  const big = await h2Request(session, { ":path": "/", "x-big": "a".repeat(20 * 1024) });
+  assert.equal(big.status, 431);
+  assert.equal((await h2Request(session, { ":path": "/" })).status, 200);
 });
 
 async function waitFor(cond: () => boolean, what: string, ms = 3000): Promise<void> {
