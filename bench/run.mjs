@@ -28,6 +28,7 @@ import {
 import { benchPush } from "./push.mjs";
 import { benchSoak } from "./soak.mjs";
 import { benchTls } from "./tls.mjs";
+import { benchWorkers } from "./workers.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const { values: args } = parseArgs({
@@ -40,6 +41,7 @@ const { values: args } = parseArgs({
     "soak-pushes": { type: "string", default: "60" },
     "skip-soak": { type: "boolean", default: false },
     "skip-tls": { type: "boolean", default: false },
+    "skip-workers": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -93,7 +95,7 @@ function ensureTools() {
 const tools = ensureTools();
 const cores = availableParallelism();
 const pin = (core, cmd, cmdArgs) =>
-  tools.taskset && cores >= 2
+  core !== null && tools.taskset && cores >= 2
     ? [tools.taskset, ["-c", String(core), cmd, ...cmdArgs]]
     : [cmd, cmdArgs];
 
@@ -408,6 +410,43 @@ try {
       console.log(`${k.padEnd(24)} ${v.toFixed(3)}  ${tls.cpuRatios[k].toFixed(3)}  (no target)`);
     }
     failures.push(...tls.failures);
+  }
+  // issue 12: a 3-target upstream under health checks vs one target, and --workers 2 over
+  // --workers 1 with the load generator on the same machine (bench/workers.mjs)
+  const workersRun = args["skip-workers"]
+    ? null
+    : await benchWorkers({
+        tools,
+        work,
+        launch,
+        pin,
+        waitFor,
+        gatewayArgs: gwArgs,
+        gwEnv,
+        token,
+        rounds,
+        duration,
+        connections,
+      });
+  if (workersRun) {
+    console.log("");
+    for (const s of workersRun.scenarios) {
+      const x = workersRun.summary[s.key];
+      summary[s.key] = x;
+      console.log(tableRow(x));
+    }
+    const u = workersRun.ratios.upstream_vs_single_target;
+    const w = workersRun.ratios.workers_2_vs_1;
+    Object.assign(ratios, workersRun.ratios);
+    Object.assign(cpuRatios, workersRun.cpuRatios);
+    targets.upstream_vs_single_target = 0.95;
+    console.log(
+      `upstream_vs_single_target ${u.toFixed(3)}  ${workersRun.cpuRatios.upstream_vs_single_target.toFixed(3)}  (target >= 0.95) ${u >= 0.95 ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `workers_2_vs_1           ${w.toFixed(3)}  (no target: wrk and the targets share the ${cores} cores)`,
+    );
+    failures.push(...workersRun.failures);
   }
   // config distribution: committed change -> applied on two data planes, 10k routes (bench/push.mjs)
   const push = args["skip-push"] ? null : await benchPush({ routes: routeCount });
