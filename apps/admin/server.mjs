@@ -7,11 +7,23 @@
 // and applies GATEHOUSE_ADMIN_TRUSTED_PROXIES.
 //
 //   node server.mjs [--hostname 127.0.0.1] [--port 3000]     (same options as `next start`)
+//
+// With the cluster certificate (GATEHOUSE_CLUSTER_CERT / _KEY / _CA) a second, HTTPS listener on
+// GATEHOUSE_CLUSTER_LISTEN (default 127.0.0.1:8005) serves the data-plane endpoints over mutual
+// TLS, and this one refuses them (cluster-listener.mjs).
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createServer } from "node:http";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readClusterTls } from "@gatehouse/config/cluster-tls";
+import {
+  DEFAULT_CLUSTER_LISTEN,
+  createClusterServer,
+  isDataPlanePath,
+  parseClusterListen,
+  refuseDataPlanePath,
+} from "./cluster-listener.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +35,20 @@ const hostname = values.hostname;
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port: must be a port number, got "${values.port}"`);
+  process.exit(2);
+}
+
+let clusterTls;
+let clusterListen;
+try {
+  clusterTls = readClusterTls(process.env);
+  if (clusterTls) {
+    clusterListen = parseClusterListen(
+      process.env.GATEHOUSE_CLUSTER_LISTEN || DEFAULT_CLUSTER_LISTEN,
+    );
+  }
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
   process.exit(2);
 }
 
@@ -39,7 +65,8 @@ const app = next({ dev: false, dir: dirname(fileURLToPath(import.meta.url)), hos
 await app.prepare();
 const handle = app.getRequestHandler();
 
-const server = createServer((req, res) => {
+/** Next's handler, with the request's TCP peer address in socketAddress. */
+function serve(req, res) {
   socketAddress.run(req.socket.remoteAddress ?? "", () => {
     handle(req, res).catch((error) => {
       console.error("request failed:", error instanceof Error ? error.message : error);
@@ -47,7 +74,14 @@ const server = createServer((req, res) => {
       res.end();
     });
   });
+}
+
+const server = createServer((req, res) => {
+  // with the cluster listener on, data planes reach their endpoints there only (mutual TLS)
+  if (clusterTls && isDataPlanePath(req.url)) refuseDataPlanePath(res);
+  else serve(req, res);
 });
+const clusterServer = clusterTls ? createClusterServer(clusterTls, serve) : undefined;
 
 server.on("error", (error) => {
   console.error(`admin: cannot listen on ${hostname}:${port}: ${error.message}`);
@@ -56,6 +90,19 @@ server.on("error", (error) => {
 server.listen(port, hostname, () => {
   console.log(`admin ready on http://${hostname}:${port}`);
 });
+if (clusterServer && clusterListen) {
+  clusterServer.on("error", (error) => {
+    const at = `${clusterListen.host}:${clusterListen.port}`;
+    console.error(`admin: cannot listen on ${at} (GATEHOUSE_CLUSTER_LISTEN): ${error.message}`);
+    process.exit(1);
+  });
+  clusterServer.listen(clusterListen.port, clusterListen.host, () => {
+    const { host, port: p } = clusterListen;
+    console.log(
+      `cluster listener (mutual TLS) on https://${host.includes(":") ? `[${host}]` : host}:${p}`,
+    );
+  });
+}
 
 // Stop accepting, let requests in flight finish (5 s at most), close Next, exit.
 let stopping = false;
@@ -63,8 +110,13 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => server.closeAllConnections(), 5000);
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      clusterServer?.closeAllConnections();
+    }, 5000);
     force.unref();
+    clusterServer?.close();
+    clusterServer?.closeIdleConnections();
     server.close(() => {
       clearTimeout(force);
       app

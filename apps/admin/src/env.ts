@@ -1,5 +1,7 @@
 import { compileTrustedProxies, debugTokenEnv, parseEnv, sharedSecretEnv } from "@gatehouse/config";
 import type { TrustedProxies } from "@gatehouse/config";
+import { readClusterTls } from "@gatehouse/config/cluster-tls";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { z } from "zod";
 
 export { EnvError } from "@gatehouse/config";
@@ -75,6 +77,15 @@ const envSchema = z.object({
    */
   GATEHOUSE_CLUSTER_TOKEN: sharedSecretEnv,
   /**
+   * Mutual TLS with the data planes (@gatehouse/config/cluster-tls): the control plane's
+   * certificate, its key and the CA that signs every plane's certificate (file paths or PEM; all
+   * three or none). Set: pushes go over HTTPS presenting the certificate and verifying the data
+   * plane's, and server.mjs serves the data-plane endpoints only on GATEHOUSE_CLUSTER_LISTEN.
+   */
+  GATEHOUSE_CLUSTER_CERT: z.string().optional(),
+  GATEHOUSE_CLUSTER_KEY: z.string().optional(),
+  GATEHOUSE_CLUSTER_CA: z.string().optional(),
+  /**
    * The data planes' GATEHOUSE_DEBUG_TOKEN: the request simulator sends it as X-Gatehouse-Debug to
    * get the trace. Unset: the simulator answers 503 with the reason.
    */
@@ -100,13 +111,17 @@ const envSchema = z.object({
   GATEHOUSE_PUSH_COALESCE_MS: milliseconds(250, 0),
 });
 
-export type Env = z.infer<typeof envSchema>;
+export type Env = z.infer<typeof envSchema> & {
+  /** the cluster certificate, key and CA, read and checked (undefined: none set) */
+  clusterTls: ClusterTls | undefined;
+};
 
 let cached: Env | undefined;
 
 /** The admin's environment (see the top of this file); throws an EnvError naming each bad variable. */
 export function env(): Env {
   if (cached) return cached;
-  cached = parseEnv(envSchema, process.env, "Invalid admin environment");
+  const parsed = parseEnv(envSchema, process.env, "Invalid admin environment");
+  cached = { ...parsed, clusterTls: readClusterTls(parsed) };
   return cached;
 }

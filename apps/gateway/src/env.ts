@@ -5,6 +5,8 @@
  * @gatehouse/config's rule (at least SHARED_SECRET_MIN_LENGTH characters), as in the admin.
  */
 import { compileTrustedProxies, debugTokenEnv, parseEnv, sharedSecretEnv } from "@gatehouse/config";
+import { readClusterTls } from "@gatehouse/config/cluster-tls";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { z } from "zod";
 
 /** unset and "" mean the same: not set */
@@ -57,6 +59,14 @@ const cidrList = z
 const gatewayEnvSchema = z.object({
   /** bearer token of the control endpoint, and of this data plane's calls to the control plane */
   GATEHOUSE_CLUSTER_TOKEN: sharedSecretEnv,
+  /**
+   * mutual TLS between the planes (@gatehouse/config/cluster-tls): this data plane's certificate,
+   * its key and the CA (file paths or PEM; all three or none). Set: the control endpoint is HTTPS
+   * requiring a client certificate the CA signed, and calls to the control plane present it.
+   */
+  GATEHOUSE_CLUSTER_CERT: optional,
+  GATEHOUSE_CLUSTER_KEY: optional,
+  GATEHOUSE_CLUSTER_CA: optional,
   /** the control plane to register with, heartbeat to and pull from */
   GATEHOUSE_CONTROL_PLANE_URL: httpUrl,
   /** how the control plane reaches the control endpoint (default http://<--control>) */
@@ -81,9 +91,13 @@ const gatewayEnvSchema = z.object({
   GATEHOUSE_MAX_CONNECTIONS_PER_IP: integer(0),
 });
 
-export type GatewayEnv = z.output<typeof gatewayEnvSchema>;
+export type GatewayEnv = z.output<typeof gatewayEnvSchema> & {
+  /** the cluster certificate, key and CA, read and checked (undefined: none set) */
+  clusterTls: ClusterTls | undefined;
+};
 
 /** The environment checked; throws an EnvError naming each bad variable. */
 export function gatewayEnv(env: Record<string, string | undefined> = process.env): GatewayEnv {
-  return parseEnv(gatewayEnvSchema, env, "invalid environment");
+  const parsed = parseEnv(gatewayEnvSchema, env, "invalid environment");
+  return { ...parsed, clusterTls: readClusterTls(parsed) };
 }

@@ -186,6 +186,7 @@ async function main(): Promise<void> {
     control,
     cacheDir: o.cacheDir,
     clusterToken: env.GATEHOUSE_CLUSTER_TOKEN,
+    clusterTls: env.clusterTls,
     debugToken: env.GATEHOUSE_DEBUG_TOKEN,
     controlPlaneUrl: env.GATEHOUSE_CONTROL_PLANE_URL,
     advertiseControlUrl: env.GATEHOUSE_ADVERTISE_CONTROL_URL,

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { formatErrors, parseDeclarative, UpstreamDenyList } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
 import { builtinCatalog } from "@gatehouse/plugins";
@@ -61,6 +62,8 @@ export interface GatewayOptions {
   /** directory of the last applied snapshot; undefined = no cache */
   cacheDir?: string;
   clusterToken?: string;
+  /** GATEHOUSE_CLUSTER_CERT/KEY/CA: the control endpoint and the calls to the control plane over mutual TLS */
+  clusterTls?: ClusterTls;
   debugToken?: string;
   controlPlaneUrl?: string;
   /** how the control plane reaches the control endpoint (default: http://<--control address>) */
@@ -261,6 +264,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     state,
     metrics,
     clusterToken: opts.clusterToken,
+    ...(opts.clusterTls ? { tls: opts.clusterTls } : {}),
     plugins: [...defs.values()].map((d) => ({
       name: d.name,
       version: d.version,
@@ -310,7 +314,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     if (opts.controlPlaneUrl) {
       // one quick try: the control-plane agent keeps trying in the background after listen()
       const pulled = await pullConfig(
-        { baseUrl: opts.controlPlaneUrl, token: opts.clusterToken },
+        { baseUrl: opts.controlPlaneUrl, token: opts.clusterToken, tls: opts.clusterTls },
         AbortSignal.timeout(3000),
       ).catch((err: unknown) => {
         log.warn(
@@ -339,9 +343,12 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     agent = new ControlPlaneAgent({
       baseUrl: opts.controlPlaneUrl,
       token: opts.clusterToken,
+      tls: opts.clusterTls,
       nodeId: await loadNodeId(opts.cacheDir),
       hostname: hostname(),
-      controlUrl: opts.advertiseControlUrl ?? `http://${advertisedHost}:${controlPort}`,
+      controlUrl:
+        opts.advertiseControlUrl ??
+        `${opts.clusterTls ? "https" : "http"}://${advertisedHost}:${controlPort}`,
       proxyUrl: opts.advertiseProxyUrl ?? `http://${advertised(listen.host)}:${listenPort}`,
       plugins,
       state,

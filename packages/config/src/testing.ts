@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { request as httpsRequest } from "node:https";
 
 export interface TestCertificate {
   cert: string;
@@ -86,3 +87,52 @@ export function makeCertificate(options: CertificateOptions): TestCertificate {
 
 let counter = 0;
 const serial = () => `0x${Date.now().toString(16)}${(++counter).toString(16).padStart(4, "0")}`;
+
+/** A cluster PKI for mutual-TLS tests: the cluster CA, another CA, and leaves they sign. */
+export interface ClusterPki {
+  ca: TestCertificate;
+  otherCa: TestCertificate;
+  /** a certificate for 127.0.0.1 / localhost (server and client use) signed by `issuer` (the CA) */
+  leaf(cn: string, issuer?: TestCertificate): TestCertificate;
+}
+
+export function makeClusterPki(): ClusterPki {
+  const ca = makeCertificate({ cn: "gatehouse-cluster-ca", ca: true });
+  const otherCa = makeCertificate({ cn: "another-ca", ca: true });
+  return {
+    ca,
+    otherCa,
+    leaf: (cn, issuer = ca) => makeCertificate({ cn, sans: ["127.0.0.1", "localhost"], issuer }),
+  };
+}
+
+/**
+ * One HTTPS GET to 127.0.0.1:`port` verifying the server against `ca`, presenting `client` (none
+ * when absent); rejects when the handshake fails.
+ */
+export function mtlsGet(
+  port: number,
+  path: string,
+  opts: { ca: string; client?: TestCertificate; headers?: Record<string, string> },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        agent: false,
+        ca: opts.ca,
+        ...(opts.client ? { cert: opts.client.cert, key: opts.client.key } : {}),
+        headers: opts.headers ?? {},
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -18,11 +18,13 @@ import type {
   RegisterMessage,
   UpstreamHealthReport,
 } from "@gatehouse/config";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { GatewaySnapshot } from "../config/snapshot.js";
 import type { ConfigState } from "../config/state.js";
 import { ERROR_CODES, GatewayError } from "../errors.js";
+import { mutualTlsCall } from "@gatehouse/config/cluster-tls";
 
 /** The software version reported to the control plane (this package's version). */
 export const SOFTWARE_VERSION: string = (
@@ -35,6 +37,8 @@ export interface ControlPlaneConnection {
   baseUrl: string;
   /** GATEHOUSE_CLUSTER_TOKEN */
   token: string | undefined;
+  /** GATEHOUSE_CLUSTER_CERT/KEY/CA: present the certificate, verify the control plane's with the CA */
+  tls?: ClusterTls | undefined;
 }
 
 export interface AgentOptions extends ControlPlaneConnection {
@@ -105,12 +109,12 @@ async function callControlPlane(
   const headers: Record<string, string> = { accept: "application/json" };
   if (conn.token) headers.authorization = `Bearer ${conn.token}`;
   if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(new URL(path, conn.baseUrl), {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal,
-  });
+  const url = new URL(path, conn.baseUrl);
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  // fetch cannot present a client certificate (Node's undici takes no TLS options)
+  const res = conn.tls
+    ? await mutualTlsCall(url, { method, headers, body: payload, signal, tls: conn.tls })
+    : await fetch(url, { method, headers, body: payload, signal });
   const text = await res.text();
   if (!res.ok) {
     let message = text.slice(0, 300);

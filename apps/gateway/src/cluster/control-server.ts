@@ -9,6 +9,8 @@ import type {
 import Fastify, { LogController } from "fastify";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyBaseLogger } from "fastify";
+import { clusterServerTlsOptions } from "@gatehouse/config/cluster-tls";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { isLoopback, safeEqual } from "./auth.js";
 import { registerProxyCacheControl } from "./proxy-cache-control.js";
 import type { GatewayMetrics } from "../metrics.js";
@@ -19,6 +21,11 @@ export interface ControlOptions<S extends CompiledSnapshot> {
   metrics: GatewayMetrics;
   /** GATEHOUSE_CLUSTER_TOKEN; undefined → writes refused, reads from loopback only */
   clusterToken: string | undefined;
+  /**
+   * GATEHOUSE_CLUSTER_CERT/KEY/CA: HTTPS with this certificate, and a client certificate signed by
+   * the CA required at the handshake (no certificate, or another CA's: the handshake fails)
+   */
+  tls?: ClusterTls;
   /** the data plane's plugins; source: "builtin" or the GATEHOUSE_PLUGINS entry */
   plugins: PluginInfo[];
   startedAt: Date;
@@ -35,7 +42,8 @@ const TOKEN_UNSET_WRITE =
 
 /**
  * The control app (never on the proxy port): config push, status, readiness, metrics, proxy-cache purge.
- * Every call needs `Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN`.
+ * Every call needs `Authorization: Bearer $GATEHOUSE_CLUSTER_TOKEN`; with the cluster TLS settings,
+ * over HTTPS from a client whose certificate the cluster CA signed too.
  */
 export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>): FastifyInstance {
   const app = Fastify({
@@ -43,7 +51,14 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimit ?? 64 * 1024 * 1024,
     return503OnClosing: true,
-  });
+    ...(opts.tls ? { https: clusterServerTlsOptions(opts.tls) } : {}),
+  }) as unknown as FastifyInstance;
+  if (opts.tls) {
+    // a refused client certificate fails the handshake: one debug line, never a crash
+    app.server.on("tlsClientError", (err: Error) =>
+      app.log.debug({ err: err.message }, "control TLS handshake failed"),
+    );
+  }
   const { state, metrics } = opts;
 
   app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {

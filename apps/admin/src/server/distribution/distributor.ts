@@ -9,6 +9,8 @@ import {
   dataPlaneStatusSchema,
 } from "@gatehouse/config";
 import type { ConfigError } from "@gatehouse/config";
+import { mutualTlsCall } from "@gatehouse/config/cluster-tls";
+import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { Prisma } from "@gatehouse/db/client";
 import type { PrismaClient } from "@gatehouse/db/client";
 import { missingPlugins, pluginsUsed } from "./plugins-used";
@@ -23,6 +25,8 @@ export interface DistributorOptions {
   prisma: PrismaClient;
   /** GATEHOUSE_CLUSTER_TOKEN: sent to every data plane's control endpoint */
   clusterToken: string;
+  /** GATEHOUSE_CLUSTER_CERT/KEY/CA: every call to a data plane over mutual TLS */
+  clusterTls?: ClusterTls | undefined;
   /** how often the newest version and the data-plane list are read from the database (ms) */
   pollIntervalMs?: number;
   /** timeout of one push (PUT /v1/config) or status read (ms) */
@@ -93,6 +97,7 @@ function describe(error: unknown): string {
 export class Distributor {
   private readonly prisma: PrismaClient;
   private readonly token: string;
+  private readonly tls: ClusterTls | undefined;
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly retryInitialMs: number;
@@ -124,6 +129,7 @@ export class Distributor {
   constructor(opts: DistributorOptions) {
     this.prisma = opts.prisma;
     this.token = opts.clusterToken;
+    this.tls = opts.clusterTls;
     this.pollMs = opts.pollIntervalMs ?? 2000;
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.retryInitialMs = opts.retryInitialMs ?? 500;
@@ -375,12 +381,15 @@ export class Distributor {
     }
   }
 
-  private request(url: string, init: RequestInit): Promise<Response> {
-    return fetch(url, {
-      ...init,
-      headers: { ...init.headers, authorization: `Bearer ${this.token}` },
-      signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timeoutMs)]),
-    });
+  private request(
+    url: string,
+    init: { method: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response> {
+    const headers = { ...init.headers, authorization: `Bearer ${this.token}` };
+    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timeoutMs)]);
+    // over mutual TLS: the control plane's certificate presented, the data plane's verified
+    if (this.tls) return mutualTlsCall(new URL(url), { ...init, headers, signal, tls: this.tls });
+    return fetch(url, { ...init, headers, signal });
   }
 
   private async push(plane: PlaneState, target: number): Promise<void> {

@@ -36,6 +36,7 @@ export function startDistribution(): void {
   const distributor = new Distributor({
     prisma,
     clusterToken: token,
+    clusterTls: settings.clusterTls,
     pollIntervalMs: settings.GATEHOUSE_DISTRIBUTION_POLL_MS,
     requestTimeoutMs: settings.GATEHOUSE_PUSH_TIMEOUT_MS,
     retryInitialMs: settings.GATEHOUSE_PUSH_RETRY_MS,
