@@ -22,6 +22,7 @@ import {
   clientErrorHandler,
   socketAnswer,
 } from "./client-errors.js";
+import { deferContinue } from "./expect-continue.js";
 import { H2Request, H2Response, requestTimeout, trackSessions } from "./h2.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
 import {
@@ -93,6 +94,11 @@ function createTlsServer(
     connectionsCheckingInterval: number;
   },
 ): Http2SecureServer {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
+    const req = request as unknown as Http2ServerRequest;
+    if (req instanceof H2Request) requestTimeout(req, response, httpOptions.requestTimeout);
+    opts.handle(request, response);
+  };
   const s = createSecureServer(
     {
       ...tlsServerOptions(opts.tls, opts.log),
@@ -104,13 +110,9 @@ function createTlsServer(
         maxHeaderListSize: httpOptions.maxHeaderSize,
       },
     },
-    ((req: Http2ServerRequest, res: Http2ServerResponse) => {
-      const request = req as unknown as IncomingMessage;
-      const response = res as unknown as ServerResponse;
-      if (req instanceof H2Request) requestTimeout(req, response, httpOptions.requestTimeout);
-      opts.handle(request, response);
-    }) as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+    onRequest as unknown as (req: Http2ServerRequest, res: Http2ServerResponse) => void,
   );
+  s.on("checkContinue", deferContinue(onRequest));
   Object.assign(s, httpOptions, { requireHostHeader: true });
   trackSessions(s, { idleTimeout: httpOptions.keepAliveTimeout });
   return s;
@@ -150,7 +152,7 @@ export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
       // owns the server's lifecycle and logger. See README "Why the proxy port bypasses Fastify's router".
       const s: Server = opts.tls
         ? (createTlsServer({ ...opts, tls: opts.tls }, httpOptions) as unknown as Server)
-        : createServer(httpOptions, opts.handle);
+        : createServer(httpOptions, opts.handle).on("checkContinue", deferContinue(opts.handle));
       void fastifyHandler;
       limitConnections(s, {
         maxConnections,

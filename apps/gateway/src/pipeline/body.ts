@@ -2,6 +2,7 @@
 import type { IncomingMessage } from "node:http";
 import { BodyTooLargeError } from "@gatehouse/plugin-kit";
 import { ERROR_CODES, GatewayError } from "../errors.js";
+import { sendContinue } from "../net/expect-continue.js";
 
 /** The request's body is over the route's limit: answered with `status`, the connection closed. */
 export class RequestBodyError extends GatewayError {
@@ -17,6 +18,7 @@ export class RequestBodyError extends GatewayError {
 
 /** Buffers a body up to `limit` bytes; `kitLimit`: the limit is a plugin's (BodyTooLargeError). */
 export function readBody(req: IncomingMessage, limit: number, kitLimit = false): Promise<Buffer> {
+  sendContinue(req);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -7,6 +7,7 @@
 // - watchdog.ts  an attempt's connect timer, read watchdog and write timer
 // - response.ts  pipeResponse: the upstream body relayed to the client with backpressure
 // - upgrade.ts   forwardUpgrade: a WebSocket handshake and its relay (proxy.ws)
+import { sendContinue } from "../net/expect-continue.js";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Attempt, finishAttempt, ignoreError, launch } from "./attempt.js";
 import { ERR_NO_PEER } from "./balancer/balancing.js";
@@ -244,6 +245,7 @@ export function forward(
   handlers: ForwardHandlers,
 ): void {
   assertOutboundPath(out.path);
+  sendContinue(req); // the body goes upstream: the client may send it now
   const { headers, mode } = outboundHeaders(req, out);
   if (req.headers.expect !== undefined || out.headers !== undefined)
     dropExpectIfPathMangled(headers, out.path);
