@@ -165,6 +165,8 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       opts.fileLogDirs ?? [DEFAULT_FILE_LOG_DIR],
       metrics.registry,
       worker?.nodeCounters,
+      // read at scrape time, once `health` below exists
+      () => health.registry.report(),
     ),
   );
   metrics.configVersion.set(-1);

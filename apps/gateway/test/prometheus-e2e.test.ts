@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { control, doc, gateway, send, upstream } from "./helpers.js";
+import { backends, eventually, poolDoc } from "./upstream-helpers.js";
 
 /** The sample lines of `name` in a Prometheus text exposition. */
 function samples(text: string, name: string): string[] {
@@ -130,4 +131,53 @@ test("prometheus with Kong's defaults (every *_metrics false) exports no per-req
   const text = (await control(gw, "GET", "/metrics")).text;
   assert.deepEqual(samples(text, "kong_http_requests_total"), []);
   assert.deepEqual(samples(text, "kong_request_latency_ms_count"), []);
+});
+
+test("prometheus upstream_health_metrics: kong_upstream_target_health has one series per state of each target, 1 for its current state (healthy, unhealthy after passive failures, healthchecks_off)", async (t) => {
+  const [a, b] = await backends(t, 2);
+  a!.behave = (_req, res) => {
+    res.statusCode = 500;
+    res.end("broken");
+    return true;
+  };
+  const withPlugin = (d: Record<string, unknown>, on: boolean) => ({
+    ...d,
+    plugins: [{ name: "prometheus", config: { upstream_health_metrics: on } }],
+  });
+  const gw = await gateway(
+    t,
+    withPlugin(
+      poolDoc([{ target: a!.target }, { target: b!.target }], {
+        healthchecks: { passive: { unhealthy: { http_failures: 1 } } },
+      }),
+      true,
+    ),
+  );
+  const line = (target: string, state: string) =>
+    `kong_upstream_target_health{upstream="pool",target="${target}",address="${target}",state="${state}",subsystem="http"}`;
+  let text = (await control(gw, "GET", "/metrics")).text;
+  for (const tgt of [a!.target, b!.target]) {
+    assert.equal(value(text, line(tgt, "healthy")), 1, text);
+    for (const s of ["unhealthy", "dns_error", "healthchecks_off"])
+      assert.equal(value(text, line(tgt, s)), 0);
+  }
+  await eventually("a tripped", async () => {
+    await send(gw.url);
+    text = (await control(gw, "GET", "/metrics")).text;
+    return value(text, line(a!.target, "unhealthy")) === 1;
+  });
+  assert.equal(value(text, line(a!.target, "healthy")), 0);
+  assert.equal(value(text, line(b!.target, "healthy")), 1);
+
+  // no health checks at all: healthchecks_off; the toggle off: no series
+  const [c] = await backends(t, 1);
+  const off = await gateway(t, withPlugin(poolDoc([{ target: c!.target }]), true));
+  const offText = (await control(off, "GET", "/metrics")).text;
+  assert.equal(value(offText, line(c!.target, "healthchecks_off")), 1, offText);
+  assert.equal(value(offText, line(c!.target, "healthy")), 0);
+  const none = await gateway(t, withPlugin(poolDoc([{ target: c!.target }]), false));
+  assert.deepEqual(
+    samples((await control(none, "GET", "/metrics")).text, "kong_upstream_target_health"),
+    [],
+  );
 });

@@ -71,6 +71,20 @@ export interface DataPlaneOptions {
    * Node-wide, never cluster-wide: counters shared by several data planes belong in Redis.
    */
   readonly nodeCounters?: CounterStore;
+  /**
+   * The health of every target of every upstream this data plane balances over, as it is now (read
+   * when called; Kong's `kong.upstreams` health); undefined where there is no balancer (tests, tools).
+   */
+  readonly upstreamHealth?: () => readonly UpstreamTargetHealth[];
+}
+
+/** One target's health on this data plane (`health`: HEALTHY, UNHEALTHY, DNS_ERROR, HEALTHCHECKS_OFF). */
+export interface UpstreamTargetHealth {
+  upstream: string;
+  target: string;
+  health: string;
+  /** the addresses a host-name target resolved to, each with its health */
+  addresses?: readonly { address: string; health: string }[];
 }
 
 export interface PluginSpec<S extends z.ZodType> {

@@ -17,6 +17,7 @@ export type {
   PluginPhases,
   ConfigError,
   DataPlaneOptions,
+  UpstreamTargetHealth,
   ValidationResult,
 } from "./define.js";
 export {

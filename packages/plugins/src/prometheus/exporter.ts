@@ -1,4 +1,5 @@
-import { Counter, Histogram } from "prom-client";
+import type { UpstreamTargetHealth } from "@gatehouse/plugin-kit";
+import { Counter, Gauge, Histogram } from "prom-client";
 import type { Registry } from "prom-client";
 
 /** Kong's buckets (ms). */
@@ -27,6 +28,22 @@ export interface Observation {
 /** Kong OSS has one workspace. */
 const WORKSPACE = "default";
 
+/** Kong's states of kong_upstream_target_health, one series each (1: the current one). */
+export const TARGET_STATES = ["healthchecks_off", "healthy", "unhealthy", "dns_error"] as const;
+
+/** kong_upstream_target_health's series of one target (one address). */
+function setTargetHealth(
+  gauge: Gauge<string>,
+  upstream: string,
+  target: string,
+  address: string,
+  health: string,
+): void {
+  const current = health.toLowerCase();
+  for (const state of TARGET_STATES)
+    gauge.set({ upstream, target, address, state, subsystem: "http" }, state === current ? 1 : 0);
+}
+
 /** Kong's per-request metric families, registered once in one data plane's registry. */
 export class Exporter {
   private readonly requests: Counter<string>;
@@ -34,8 +51,10 @@ export class Exporter {
   private readonly upstreamLatency: Histogram<string>;
   private readonly kongLatency: Histogram<string>;
   private readonly bandwidth: Counter<string>;
+  /** whether a running config has upstream_health_metrics on (set by the plugin's retain) */
+  upstreamHealthOn = false;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, upstreamHealth?: () => readonly UpstreamTargetHealth[]) {
     const registers = [registry];
     const latencyLabels = ["service", "route", "workspace"];
     this.requests = new Counter({
@@ -71,6 +90,26 @@ export class Exporter {
       labelNames: ["service", "route", "direction", "workspace", "consumer"],
       registers,
     });
+    const on = () => this.upstreamHealthOn;
+    new Gauge({
+      name: "kong_upstream_target_health",
+      help: "Health status of targets of upstream. States = healthchecks_off|healthy|unhealthy|dns_error, value is 1 when state is populated.",
+      labelNames: ["upstream", "target", "address", "state", "subsystem"],
+      registers,
+      // --workers: every worker follows the same health; the node's value is any worker's
+      aggregator: "max",
+      collect() {
+        this.reset();
+        if (!on() || upstreamHealth === undefined) return;
+        for (const t of upstreamHealth()) {
+          if (t.addresses === undefined || t.addresses.length === 0)
+            setTargetHealth(this, t.upstream, t.target, t.target, t.health);
+          else
+            for (const a of t.addresses)
+              setTargetHealth(this, t.upstream, t.target, a.address, a.health);
+        }
+      },
+    });
   }
 
   /** Kong's exporter.log. */
@@ -96,6 +135,8 @@ export class Exporter {
 }
 
 const exporters = new WeakMap<object, Exporter>();
+/** every exporter created (one per data plane in this process), for retain */
+export const allExporters = new Set<Exporter>();
 
 function isRegistry(v: unknown): v is Registry {
   return (
@@ -107,12 +148,16 @@ function isRegistry(v: unknown): v is Registry {
 }
 
 /** The exporter of a data plane's registry (created on first use); undefined without a registry. */
-export function exporterFor(registry: unknown): Exporter | undefined {
+export function exporterFor(
+  registry: unknown,
+  upstreamHealth?: () => readonly UpstreamTargetHealth[],
+): Exporter | undefined {
   if (!isRegistry(registry)) return undefined;
   let e = exporters.get(registry);
   if (e === undefined) {
-    e = new Exporter(registry);
+    e = new Exporter(registry, upstreamHealth);
     exporters.set(registry, e);
+    allExporters.add(e);
   }
   return e;
 }

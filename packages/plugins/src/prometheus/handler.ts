@@ -3,7 +3,7 @@ import { definePlugin } from "@gatehouse/plugin-kit";
 import { latenciesOf, sizesOf } from "../shared/log-entry.js";
 import { readme } from "../shared/readme.js";
 import type { Exporter, Observation } from "./exporter.js";
-import { exporterFor } from "./exporter.js";
+import { allExporters, exporterFor } from "./exporter.js";
 import type { PrometheusConfig } from "./schema.js";
 import { prometheusSchema } from "./schema.js";
 
@@ -57,16 +57,24 @@ export const prometheus = definePlugin({
   configSchema: prometheusSchema,
   phases: { log },
   bind(config, options) {
-    const exporter = exporterFor(options.metricsRegistry);
+    const exporter = exporterFor(options.metricsRegistry, options.upstreamHealth);
     const own = { ...config };
     if (exporter !== undefined) bound.set(own, exporter);
     return { ok: true, config: own };
+  },
+  // kong_upstream_target_health is exported while a running config has upstream_health_metrics on
+  retain(configs) {
+    for (const e of allExporters) e.upstreamHealthOn = false;
+    for (const c of configs) {
+      const e = bound.get(c);
+      if (e !== undefined && c.upstream_health_metrics) e.upstreamHealthOn = true;
+    }
   },
   meta: {
     title: "Prometheus",
     category: "observability",
     summary:
-      "Request counts, latencies and bandwidth per service, route and consumer with Kong's metric names, on the data plane's /metrics.",
+      "Request counts, latencies and bandwidth per service, route and consumer, and upstream target health, with Kong's metric names, on the data plane's /metrics.",
     icon: "activity",
     readme: readme(new URL("./README.md", import.meta.url)),
   },

@@ -109,6 +109,6 @@ test("no route (or no registry): nothing is recorded and nothing fails", async (
 test("one exporter per registry: metric families are registered once", () => {
   const registry = new Registry();
   assert.equal(exporterFor(registry), exporterFor(registry));
-  assert.equal(registry.getMetricsAsArray().length, 5);
+  assert.equal(registry.getMetricsAsArray().length, 6);
   assert.notEqual(exporterFor(new Registry()), exporterFor(registry));
 });

@@ -18,7 +18,7 @@ export const prometheusSchema = z
       "Export kong_bandwidth_bytes (ingress and egress, per service and route).",
     ),
     upstream_health_metrics: flag(
-      "Export kong_upstream_target_health (accepted for decK files; not exported by Gatehouse yet).",
+      "Export kong_upstream_target_health (one series per state of each upstream target, 1 for its current state).",
     ),
     ai_metrics: flag("Kong's AI metrics (accepted for decK files; Gatehouse has no AI proxy)."),
   })
