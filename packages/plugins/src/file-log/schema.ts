@@ -1,16 +1,18 @@
 import { z } from "zod";
 
-// Kong's rule (match = [[^[^*&%%\`]+$]]): no *, &, %, or backtick. Control characters (NUL, CR, LF...)
-// are refused as well: no file system takes a NUL and a newline in a log path is always a mistake.
-// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-const BAD_CHARS = /[*&%`\x00-\x1f\x7f]/;
+// Kong's rule (match = [[^[^*&%%\`]+$]], a Lua pattern: `%%` is `%`, the backslash is literal): no *, &,
+// %, backslash or backtick, and not empty. NUL is refused too: no file system takes it (Kong's C open()
+// would cut the path there). Whatever else Kong accepts is accepted; where the file may be is the data
+// plane's rule (--file-log-dir, regular files only: place.ts).
+// eslint-disable-next-line no-control-regex -- NUL is the one control character refused
+const BAD_CHARS = /[*&%`\\\x00]/;
 
 export const fileLogSchema = z
   .object({
     path: z
       .string({ error: "required field missing" })
       .superRefine((s, ctx) => {
-        if (s === "" || BAD_CHARS.test(s) || s.endsWith("/"))
+        if (s === "" || BAD_CHARS.test(s))
           ctx.addIssue({ code: "custom", message: "not a valid filename" });
       })
       .describe(

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { validatePluginConfig } from "@gatehouse/plugin-kit";
+import { configJsonSchema, validatePluginConfig } from "@gatehouse/plugin-kit";
 import type { RunOptions } from "@gatehouse/plugin-kit/testing";
 import { runPlugin } from "@gatehouse/plugin-kit/testing";
 import { httpLog } from "../index.js";
@@ -135,6 +135,85 @@ test("queue bound: above max_entries the oldest entries are dropped, with a coun
   );
 });
 
+test("queue.max_bytes: above it the oldest entries are dropped; an entry larger than it is dropped", async (t) => {
+  t.after(() => httpLog.dispose?.());
+  const c = await collector(t);
+  await runPlugin(httpLog, { http_endpoint: c.url, timeout: 9000 }, request("/0"));
+  await c.waitFor(1);
+  const size = Buffer.byteLength(JSON.stringify(c.received[0]?.body));
+  c.received.length = 0;
+  c.hold = true;
+  const conf = { http_endpoint: c.url, queue: { max_bytes: Math.floor(size * 2.5) } };
+  await runPlugin(httpLog, conf, request("/1")); // in flight, held by the collector
+  await c.waitFor(1);
+  const logs = [];
+  for (const p of ["/2", "/3", "/4", "/5"])
+    logs.push(...(await runPlugin(httpLog, conf, request(p))).logs);
+  assert.deepEqual(
+    logs.filter((l) => l.level === "warn").map((l) => l.msg),
+    [`http-log: queue full (max_bytes ${conf.queue.max_bytes}): dropped the oldest 1 entries`],
+  );
+  c.release();
+  await c.waitFor(3);
+  assert.deepEqual(
+    c.received.map((r) => (r.body as { request: { uri: string } }).request.uri),
+    ["/1", "/4", "/5"],
+  );
+  const tiny = await runPlugin(
+    httpLog,
+    { http_endpoint: c.url, queue: { max_bytes: 10 } },
+    request("/6"),
+  );
+  assert.match(
+    tiny.logs.find((l) => l.level === "warn")?.msg ?? "",
+    /^http-log: an entry of \d+ bytes is larger than max_bytes 10: dropped 1 entries$/,
+  );
+});
+
+test("queue.concurrency_limit -1: every entry is sent at once, without waiting for the one before", async (t) => {
+  t.after(() => httpLog.dispose?.());
+  const c = await collector(t);
+  c.hold = true; // no answer comes back: with concurrency 1 only the first would be sent
+  const conf = { http_endpoint: c.url, queue: { concurrency_limit: -1 } };
+  for (const p of ["/a", "/b", "/c"]) await runPlugin(httpLog, conf, request(p));
+  await c.waitFor(3);
+  assert.deepEqual(
+    c.received.map((r) => (r.body as { request: { uri: string } }).request.uri).sort(),
+    ["/a", "/b", "/c"],
+  );
+  c.release();
+});
+
+test("Kong's deprecated retry_count, queue_size and flush_timeout are accepted and moved into queue", () => {
+  const r = validatePluginConfig(httpLog, {
+    http_endpoint: "http://logs.test/",
+    retry_count: 4,
+    queue_size: 5,
+    flush_timeout: 3,
+  });
+  assert.ok(r.ok);
+  const c = r.config as Record<string, unknown> & { queue: Record<string, unknown> };
+  assert.equal(c.queue.max_batch_size, 5);
+  assert.equal(c.queue.max_coalescing_delay, 3);
+  for (const k of ["retry_count", "queue_size", "flush_timeout"]) assert.equal(k in c, false, k);
+  // Kong: the old defaults (queue_size 1, flush_timeout 2) leave queue.* as configured
+  const old = validatePluginConfig(httpLog, {
+    http_endpoint: "http://logs.test/",
+    queue_size: 1,
+    flush_timeout: 2,
+    queue: { max_batch_size: 7, max_coalescing_delay: 4 },
+  });
+  assert.ok(old.ok);
+  const q = (old.config as { queue: Record<string, unknown> }).queue;
+  assert.deepEqual([q.max_batch_size, q.max_coalescing_delay], [7, 4]);
+  // hidden from the console's forms
+  const props = (
+    configJsonSchema(httpLog) as { properties: Record<string, { deprecated?: boolean }> }
+  ).properties;
+  for (const k of ["retry_count", "queue_size", "flush_timeout"])
+    assert.equal(props[k]?.deprecated, true, k);
+});
+
 test("user:password in http_endpoint becomes Basic authentication", async (t) => {
   t.after(() => httpLog.dispose?.());
   const c = await collector(t);
@@ -208,6 +287,14 @@ test("rejections name the field and the reason", () => {
   assert.deepEqual(errors({ ...ok, custom_fields_by_lua: { a: "return 1" } }), [
     { path: "config.custom_fields_by_lua", message: "not supported in Gatehouse (no Lua runtime)" },
   ]);
-  assert.equal(errors({ ...ok, queue: { max_bytes: 1 } })[0]?.path, "config.queue.max_bytes");
+  assert.deepEqual(errors({ ...ok, queue: { max_bytes: 0 } }), [
+    { path: "config.queue.max_bytes", message: "value should be at least 1" },
+  ]);
+  assert.deepEqual(errors({ ...ok, queue: { concurrency_limit: 2 } }), [
+    { path: "config.queue.concurrency_limit", message: "expected one of: -1, 1" },
+  ]);
+  assert.deepEqual(errors({ ...ok, queue_size: 0 }), [
+    { path: "config.queue_size", message: "value should be between 1 and 1000000" },
+  ]);
   assert.equal(errors({ ...ok, colour: 1 })[0]?.path, "config.colour");
 });

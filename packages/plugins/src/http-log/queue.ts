@@ -7,10 +7,16 @@ const WARN_EVERY_MS = 5000;
 
 /**
  * One bounded, batching, retrying queue per distinct http-log config (shared by every request and
- * snapshot using that config). push() never blocks; one batch is in flight at a time.
+ * snapshot using that config). push() never blocks; one batch is in flight at a time
+ * (`concurrency_limit` 1), or, with -1, every entry is sent at once on its own, as Kong does. Entries
+ * are kept as their JSON text, so `max_bytes` bounds what waits.
  */
 export class LogQueue {
-  private entries: unknown[] = [];
+  private entries: string[] = [];
+  /** bytes of the waiting entries */
+  private bytes = 0;
+  /** concurrency_limit -1: the entries being sent */
+  private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private closed = false;
@@ -41,30 +47,54 @@ export class LogQueue {
     return this.entries.length;
   }
 
-  push(entry: unknown): void {
+  push(value: unknown): void {
     if (this.closed) return;
     const q = this.conf.queue;
-    this.entries.push(entry);
-    if (this.entries.length > q.max_entries) {
-      const over = this.entries.length - q.max_entries;
-      this.entries.splice(0, over);
-      this.dropped += over;
-      this.droppedSinceWarn += over;
-      const now = Date.now();
-      if (now - this.lastWarn >= WARN_EVERY_MS) {
-        this.log.warn(
-          {
-            endpoint: this.url.origin,
-            dropped: this.droppedSinceWarn,
-            total_dropped: this.dropped,
-          },
-          `http-log: queue full (max_entries ${q.max_entries}): dropped the oldest ${this.droppedSinceWarn} entries`,
-        );
-        this.droppedSinceWarn = 0;
-        this.lastWarn = now;
+    const entry = JSON.stringify(value);
+    if (q.concurrency_limit === -1) {
+      const sending = this.sendWithRetry([entry]).finally(() => this.inFlight.delete(sending));
+      this.inFlight.add(sending);
+      return;
+    }
+    const size = Buffer.byteLength(entry);
+    if (q.max_bytes != null) {
+      if (size > q.max_bytes) {
+        this.drop(1, `an entry of ${size} bytes is larger than max_bytes ${q.max_bytes}`, false);
+        return;
+      }
+      let over = 0;
+      while (this.entries.length > over && this.bytes + size > q.max_bytes) {
+        this.bytes -= Buffer.byteLength(this.entries[over] as string);
+        over++;
+      }
+      if (over > 0) {
+        this.entries.splice(0, over);
+        this.drop(over, `queue full (max_bytes ${q.max_bytes})`);
       }
     }
+    this.entries.push(entry);
+    this.bytes += size;
+    if (this.entries.length > q.max_entries) {
+      const over = this.entries.length - q.max_entries;
+      for (const e of this.entries.splice(0, over)) this.bytes -= Buffer.byteLength(e);
+      this.drop(over, `queue full (max_entries ${q.max_entries})`);
+    }
     this.schedule();
+  }
+
+  /** Counts dropped entries; warns at most every WARN_EVERY_MS. */
+  private drop(n: number, why: string, oldest = true): void {
+    this.dropped += n;
+    this.droppedSinceWarn += n;
+    const now = Date.now();
+    if (now - this.lastWarn >= WARN_EVERY_MS) {
+      this.log.warn(
+        { endpoint: this.url.origin, dropped: this.droppedSinceWarn, total_dropped: this.dropped },
+        `http-log: ${why}: dropped ${oldest ? "the oldest " : ""}${this.droppedSinceWarn} entries`,
+      );
+      this.droppedSinceWarn = 0;
+      this.lastWarn = now;
+    }
   }
 
   private schedule(): void {
@@ -96,6 +126,7 @@ export class LogQueue {
         if (!partial && !this.closed && this.entries.length < this.conf.queue.max_batch_size) break;
         partial = false;
         const batch = this.entries.splice(0, this.conf.queue.max_batch_size);
+        for (const e of batch) this.bytes -= Buffer.byteLength(e);
         await this.sendWithRetry(batch);
       }
     } finally {
@@ -104,9 +135,11 @@ export class LogQueue {
     }
   }
 
-  private async sendWithRetry(batch: unknown[]): Promise<void> {
+  private async sendWithRetry(batch: string[]): Promise<void> {
     const q = this.conf.queue;
-    const body = JSON.stringify(this.conf.queue.max_batch_size === 1 ? batch[0] : batch);
+    // Kong: one entry is sent as an object, a batch as an array
+    const body =
+      q.max_batch_size === 1 && batch.length === 1 ? (batch[0] as string) : `[${batch.join(",")}]`;
     const deadline = Date.now() + q.max_retry_time * 1000;
     let delay = q.initial_retry_delay * 1000;
     for (let attempt = 1; ; attempt++) {
@@ -184,6 +217,7 @@ export class LogQueue {
     this.clearTimer();
     this.wake?.();
     if (this.sending) await this.sending;
+    await Promise.all(this.inFlight);
     if (this.entries.length > 0) {
       this.sending = this.drain();
       await this.sending;

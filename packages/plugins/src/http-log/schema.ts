@@ -1,59 +1,16 @@
 import { z } from "zod";
-import { headerName, headerValue, httpUrl } from "../shared/fields.js";
+import {
+  deprecatedQueueFields,
+  headerName,
+  headerValue,
+  httpUrl,
+  int,
+  moveDeprecatedQueueFields,
+  queueSchema,
+} from "../shared/fields.js";
 
-const seconds = (min: number, max: number, def: number, what: string) =>
-  z
-    .number({ error: "expected a number" })
-    .min(min, { error: `value should be between ${min} and ${max}` })
-    .max(max, { error: `value should be between ${min} and ${max}` })
-    .default(def)
-    .describe(what);
-
-const int = (min: number, max: number, def: number, what: string) =>
-  z
-    .number({ error: "expected an integer" })
-    .int({ error: "expected an integer" })
-    .min(min, { error: `value should be between ${min} and ${max}` })
-    .max(max, { error: `value should be between ${min} and ${max}` })
-    .default(def)
-    .describe(what);
-
-/** Kong's shared queue parameters (seconds for times). */
-export const queueSchema = z
-  .object({
-    max_batch_size: int(1, 1_000_000, 1, "Maximum number of entries sent in one request."),
-    max_coalescing_delay: seconds(
-      0,
-      3600,
-      1,
-      "Seconds to wait for more entries before sending a batch that is not full.",
-    ),
-    max_entries: int(
-      1,
-      1_000_000,
-      10_000,
-      "Maximum entries waiting; above, the oldest are dropped.",
-    ),
-    max_retry_time: seconds(
-      0,
-      1_000_000,
-      60,
-      "Seconds a failing batch is retried before it is dropped.",
-    ),
-    initial_retry_delay: seconds(0.001, 1_000_000, 0.01, "Seconds before the first retry."),
-    max_retry_delay: seconds(0.001, 1_000_000, 60, "Longest wait between retries, in seconds."),
-  })
-  .strict()
-  .superRefine((q, ctx) => {
-    if (q.initial_retry_delay > q.max_retry_delay)
-      ctx.addIssue({
-        code: "custom",
-        path: ["initial_retry_delay"],
-        message: "must not be larger than max_retry_delay",
-      });
-  });
-
-export type QueueConfig = z.output<typeof queueSchema>;
+export { queueSchema };
+export type { QueueConfig } from "../shared/fields.js";
 
 export const httpLogSchema = z
   .object({
@@ -114,7 +71,9 @@ export const httpLogSchema = z
       })
       .describe("Kong's Lua-computed fields: not supported (refused when set).")
       .meta({ deprecated: true }),
+    ...deprecatedQueueFields,
   })
-  .strict();
+  .strict()
+  .transform(moveDeprecatedQueueFields);
 
 export type HttpLogConfig = z.output<typeof httpLogSchema>;

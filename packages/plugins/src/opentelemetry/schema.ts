@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { headerName, headerValue } from "../shared/fields.js";
-import { queueSchema } from "../http-log/schema.js";
+import { headerName, headerValue, queueSchema } from "../shared/fields.js";
 
 /** Trace header formats Gatehouse reads and writes (Kong's others: jaeger, ot, aws, gcp, datadog, instana). */
 export const FORMATS = ["w3c", "b3", "b3-single"] as const;

@@ -44,3 +44,126 @@ export const httpUrl = z.string({ error: "required field missing" }).superRefine
   if (u.protocol !== "http:" && u.protocol !== "https:")
     ctx.addIssue({ code: "custom", message: "unsupported scheme: use http or https" });
 });
+
+export const seconds = (min: number, max: number, def: number, what: string) =>
+  z
+    .number({ error: "expected a number" })
+    .min(min, { error: `value should be between ${min} and ${max}` })
+    .max(max, { error: `value should be between ${min} and ${max}` })
+    .default(def)
+    .describe(what);
+
+export const int = (min: number, max: number, def: number, what: string) =>
+  z
+    .number({ error: "expected an integer" })
+    .int({ error: "expected an integer" })
+    .min(min, { error: `value should be between ${min} and ${max}` })
+    .max(max, { error: `value should be between ${min} and ${max}` })
+    .default(def)
+    .describe(what);
+
+/** Kong's shared queue parameters (kong/tools/queue_schema.lua; seconds for times): http-log, opentelemetry. */
+export const queueSchema = z
+  .object({
+    max_batch_size: int(1, 1_000_000, 1, "Maximum number of entries sent in one request."),
+    max_coalescing_delay: seconds(
+      0,
+      3600,
+      1,
+      "Seconds to wait for more entries before sending a batch that is not full.",
+    ),
+    max_entries: int(
+      1,
+      1_000_000,
+      10_000,
+      "Maximum entries waiting; above, the oldest are dropped.",
+    ),
+    max_retry_time: seconds(
+      0,
+      1_000_000,
+      60,
+      "Seconds a failing batch is retried before it is dropped.",
+    ),
+    initial_retry_delay: seconds(0.001, 1_000_000, 0.01, "Seconds before the first retry."),
+    max_retry_delay: seconds(0.001, 1_000_000, 60, "Longest wait between retries, in seconds."),
+    max_bytes: z
+      .number({ error: "expected an integer" })
+      .int({ error: "expected an integer" })
+      .min(1, { error: "value should be at least 1" })
+      .nullish()
+      .describe(
+        "Maximum bytes of entries waiting (their JSON text); above, the oldest are dropped. Unset: no limit.",
+      )
+      .meta({ examples: [1_048_576] }),
+    concurrency_limit: z
+      .number({ error: "expected an integer" })
+      .int({ error: "expected an integer" })
+      .refine((n) => n === 1 || n === -1, { error: "expected one of: -1, 1" })
+      .default(1)
+      .describe(
+        "1: one batch in flight at a time (entries wait in the queue). -1: no queue, every entry is sent at once on its own.",
+      )
+      .meta({ examples: [-1] }),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    if (q.initial_retry_delay > q.max_retry_delay)
+      ctx.addIssue({
+        code: "custom",
+        path: ["initial_retry_delay"],
+        message: "must not be larger than max_retry_delay",
+      });
+  });
+
+export type QueueConfig = z.output<typeof queueSchema>;
+
+/**
+ * Kong 3.9's deprecated flat queue fields (to be removed in Kong 4.0), as Kong's
+ * Queue.get_plugin_params reads them: `queue_size` → `queue.max_batch_size` and `flush_timeout` →
+ * `queue.max_coalescing_delay` when not their old defaults (1 and 2); `retry_count` no longer works
+ * in Kong (retries follow `queue.max_retry_time`) and is dropped. Accepted on input, moved before the
+ * config is stored, never in forms (`deprecated`).
+ */
+export const deprecatedQueueFields = {
+  retry_count: z
+    .number({ error: "expected an integer" })
+    .int({ error: "expected an integer" })
+    .nullish()
+    .describe(
+      "Deprecated (Kong): no longer works, retries follow queue.max_retry_time; dropped when saved.",
+    )
+    .meta({ deprecated: true }),
+  queue_size: z
+    .number({ error: "expected an integer" })
+    .int({ error: "expected an integer" })
+    .min(1, { error: "value should be between 1 and 1000000" })
+    .max(1_000_000, { error: "value should be between 1 and 1000000" })
+    .nullish()
+    .describe("Deprecated (Kong): use queue.max_batch_size; moved there when saved.")
+    .meta({ deprecated: true }),
+  flush_timeout: z
+    .number({ error: "expected a number" })
+    .min(0, { error: "value should be between 0 and 3600" })
+    .max(3600, { error: "value should be between 0 and 3600" })
+    .nullish()
+    .describe("Deprecated (Kong): use queue.max_coalescing_delay; moved there when saved.")
+    .meta({ deprecated: true }),
+};
+
+type DeprecatedQueueInput = {
+  queue: QueueConfig;
+  retry_count?: number | null;
+  queue_size?: number | null;
+  flush_timeout?: number | null;
+};
+
+/** The config without the deprecated flat fields, their values moved into `queue`. */
+export function moveDeprecatedQueueFields<T extends DeprecatedQueueInput>(
+  input: T,
+): Omit<T, "retry_count" | "queue_size" | "flush_timeout"> {
+  const { retry_count: _retry, queue_size, flush_timeout, ...rest } = input;
+  const queue = { ...input.queue };
+  if (queue_size != null && queue_size !== 1) queue.max_batch_size = queue_size;
+  if (flush_timeout != null && flush_timeout !== 2) queue.max_coalescing_delay = flush_timeout;
+  return { ...rest, queue };
+}
