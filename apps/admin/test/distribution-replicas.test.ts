@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { hashConfig } from "@gatehouse/config";
 import { createPrismaClient } from "@gatehouse/db/client";
 import type { PrismaClient } from "@gatehouse/db/client";
 import { createTestDatabase } from "@gatehouse/db/testing";
@@ -12,7 +11,7 @@ import type { TestDatabase } from "@gatehouse/db/testing";
 import { Distributor } from "../src/server/distribution/distributor";
 import type { PushEvent } from "../src/server/distribution/distributor";
 import type { DataPlane } from "./helpers/cluster.js";
-import { startDataPlane, waitFor } from "./helpers/cluster.js";
+import { commitRoute, startDataPlane, waitFor } from "./helpers/cluster.js";
 
 const token = `cluster-${randomBytes(16).toString("hex")}`;
 const quiet = { info() {}, warn() {}, error() {} };
@@ -40,13 +39,7 @@ after(async () => {
   await db?.drop();
 });
 
-async function commit(n: number): Promise<number> {
-  const doc = { _format_version: "3.0", routes: [{ name: `r${n}`, paths: [`/r/${n}`] }] };
-  const row = await prisma.configVersion.create({
-    data: { hash: hashConfig(doc), snapshot: doc, author: "test" },
-  });
-  return row.version;
-}
+const commit = (n: number): Promise<number> => commitRoute(prisma, n);
 
 test("two distributors pushing at once: the data plane only moves forward and ends at the newest", async () => {
   const events: PushEvent[] = [];

@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { hashConfig } from "@gatehouse/config";
+import type { PrismaClient } from "@gatehouse/db/client";
 import { createTestDatabase } from "@gatehouse/db/testing";
 import type { TestDatabase } from "@gatehouse/db/testing";
 import type { Admin } from "./admin.js";
@@ -302,4 +304,13 @@ export async function waitInSync(cp: Admin, id: string, version: number, timeout
     },
     timeoutMs,
   );
+}
+
+/** Commits a config version with one route `r<n>` straight to the database; its version number. */
+export async function commitRoute(prisma: PrismaClient, n: number): Promise<number> {
+  const doc = { _format_version: "3.0", routes: [{ name: `r${n}`, paths: [`/r/${n}`] }] };
+  const row = await prisma.configVersion.create({
+    data: { hash: hashConfig(doc), snapshot: doc, author: "test" },
+  });
+  return row.version;
 }
