@@ -23,6 +23,7 @@ import {
   socketAnswer,
 } from "./client-errors.js";
 import { deferContinue } from "./expect-continue.js";
+import { DEFAULT_LINGER_BYTES, DEFAULT_LINGER_MS, withLinger } from "./linger.js";
 import { H2Request, H2Response, requestTimeout, trackSessions } from "./h2.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
 import {
@@ -55,6 +56,12 @@ export interface ProxyLimits {
   maxConnectionsPerIp?: number;
   /** ms a client gets to read an error answer and close before its socket is destroyed (default 2 s) */
   closeGrace?: number;
+  /**
+   * after an answer sent before the request body was read (a refusal): ms and bytes of the rest read and
+   * discarded so the client gets the answer, then the connection is closed (default 30 s, 64 MiB)
+   */
+  lingerTime?: number;
+  lingerBytes?: number;
 }
 
 export interface ProxyServerOptions {
@@ -118,8 +125,15 @@ function createTlsServer(
   return s;
 }
 
-export function buildProxyServer(opts: ProxyServerOptions): FastifyInstance {
-  const { limits, metrics } = opts;
+export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
+  const { limits, metrics } = options;
+  const opts: ProxyServerOptions = {
+    ...options,
+    handle: withLinger(options.handle, {
+      ms: limits.lingerTime ?? DEFAULT_LINGER_MS,
+      bytes: limits.lingerBytes ?? DEFAULT_LINGER_BYTES,
+    }),
+  };
   const maxConnections = limits.maxConnections ?? defaultMaxConnections();
   const maxConnectionsPerIp =
     limits.maxConnectionsPerIp ?? defaultMaxConnectionsPerIp(maxConnections);
