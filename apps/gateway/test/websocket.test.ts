@@ -174,6 +174,41 @@ test("key-auth: refused → 401 HTTP answer, no upgrade, nothing upstream; accep
   await closed(c.ws);
 });
 
+test("ip-restriction and rate-limiting apply to handshakes (403, 429), acl to an authenticated one", async (t) => {
+  const up = await wsUpstream(t);
+  const gw = await gateway(
+    t,
+    doc(
+      [
+        {
+          name: "s",
+          url: up.url,
+          routes: [
+            {
+              paths: ["/deny"],
+              plugins: [{ name: "ip-restriction", config: { deny: ["127.0.0.1"] } }],
+            },
+            { paths: ["/limited"], plugins: [{ name: "rate-limiting", config: { minute: 1 } }] },
+            {
+              paths: ["/admins"],
+              plugins: [{ name: "key-auth" }, { name: "acl", config: { allow: ["admins"] } }],
+            },
+          ],
+        },
+      ],
+      { consumers: [{ username: "bob", keyauth_credentials: [{ key: "bob-key" }] }] },
+    ),
+  );
+  assert.equal((await refused(`${wsUrl(gw.url)}/deny`)).status, 403);
+  const first = await open(`${wsUrl(gw.url)}/limited`);
+  assert.equal(await first.next(), "hello");
+  first.ws.close();
+  await closed(first.ws);
+  assert.equal((await refused(`${wsUrl(gw.url)}/limited`)).status, 429);
+  assert.equal((await refused(`${wsUrl(gw.url)}/admins`, { apikey: "bob-key" })).status, 403);
+  assert.equal(up.handshakes.length, 1);
+});
+
 test("request-termination answers with its status, no upgrade", async (t) => {
   const up = await wsUpstream(t);
   const plugins = [
