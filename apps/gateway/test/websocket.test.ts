@@ -250,13 +250,13 @@ test("idle timeout: no frame either way for the service's read_timeout closes bo
   const up = await wsUpstream(t);
   const gw = await gateway(
     t,
-    doc([{ name: "s", url: up.url, read_timeout: 400, routes: [{ paths: ["/"] }] }]),
+    doc([{ name: "s", url: up.url, read_timeout: 1000, routes: [{ paths: ["/"] }] }]),
   );
   const c = await open(wsUrl(gw.url));
   assert.equal(await c.next(), "hello");
   // traffic keeps it open past the timeout
   for (let i = 0; i < 3; i++) {
-    await sleep(200);
+    await sleep(300);
     c.ws.send(`keep-${i}`);
     assert.equal(await c.next(), `echo:keep-${i}`);
   }
