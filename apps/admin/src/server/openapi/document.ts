@@ -159,6 +159,50 @@ export const OPERATIONS: Operation[] = [
     role: "viewer",
     response: "UpstreamHealth",
   },
+  {
+    method: "delete",
+    path: "/proxy-cache",
+    summary:
+      "Kong's purge of every proxy-cache entry: each connected data plane flushes its memory caches and the redis strategy's entries",
+    tag: "Proxy cache",
+    role: "editor",
+    status: 204,
+  },
+  {
+    method: "get",
+    path: "/proxy-cache/{key}",
+    summary:
+      "The cached entry {key} (a cache key, as X-Cache-Key shows it) of the first proxy-cache instance holding it, on any connected data plane",
+    tag: "Proxy cache",
+    role: "viewer",
+    response: "ProxyCacheEntry",
+  },
+  {
+    method: "delete",
+    path: "/proxy-cache/{key}",
+    summary: "Purges the cached entry {key} (a cache key) on every connected data plane",
+    tag: "Proxy cache",
+    role: "editor",
+    status: 204,
+  },
+  {
+    method: "get",
+    path: "/proxy-cache/{key}/caches/{cache_key}",
+    summary:
+      "The cached entry {cache_key} of the proxy-cache plugin {key} (its id or instance name)",
+    tag: "Proxy cache",
+    role: "viewer",
+    response: "ProxyCacheEntry",
+  },
+  {
+    method: "delete",
+    path: "/proxy-cache/{key}/caches/{cache_key}",
+    summary:
+      "Purges the cached entry {cache_key} of the proxy-cache plugin {key} on every connected data plane",
+    tag: "Proxy cache",
+    role: "editor",
+    status: 204,
+  },
   ...crud("/routes", "route", "Routes", "RouteInput", "Route", "route"),
   ...crud(
     "/routes/{route}/plugins",

@@ -182,6 +182,19 @@ export const UpstreamHealth = z.object({
   data_planes: z.array(z.object({ id: z.string(), hostname: z.string().nullable() })),
 });
 
+export const ProxyCacheEntry = z.object({
+  plugin_id: z.string().describe("the proxy-cache plugin holding the entry"),
+  strategy: z.enum(["memory", "redis"]),
+  status: z.int().describe("the cached response's status"),
+  headers: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
+  body: z.string().describe("the cached body, as UTF-8 text"),
+  body_len: z.int().describe("the body's length in bytes"),
+  timestamp: z.int().describe("when it was stored, seconds since the epoch"),
+  ttl: z.int().describe("its freshness, seconds"),
+  version: z.int(),
+  data_plane: z.string().describe("the data plane that answered"),
+});
+
 export const TargetInput = target.omit({ id: true }).extend(version);
 export const Target = z.object({
   ...readOnly,
