@@ -69,7 +69,11 @@ export interface PipelineIO {
 /** Runs one request through its chain. Resolves when the log phase is over; never rejects on a plugin's error. */
 export async function runPipeline(tx: Transaction, io: PipelineIO): Promise<void> {
   await runRequestPhase(tx, "rewrite");
-  if (!tx.responded && !tx.cancelled) await runRequestPhase(tx, "access");
+  if (!tx.responded && tx.noRoute !== undefined) {
+    // Kong: the router runs in access before the plugins; its 404 replaces the access phase
+    setPhase(tx, "access");
+    produceError(tx, tx.noRoute.status, tx.noRoute.message, undefined);
+  } else if (!tx.responded && !tx.cancelled) await runRequestPhase(tx, "access");
   setPhase(tx, "idle");
   let proxied = false;
   if (tx.cancelled && !tx.responded) {

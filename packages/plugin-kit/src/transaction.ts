@@ -111,6 +111,12 @@ export interface TransactionOptions {
   credentials?: CredentialLookup;
   log?: KitLogger;
   trace?: boolean;
+  /**
+   * The request matched no route (Kong's runloop): the chain (the global plugins) runs rewrite, then
+   * this error answers in place of the access phase (Kong routes in access, before its plugins), then
+   * header_filter, body_filter and log run.
+   */
+  noRoute?: { status: number; message: string };
 }
 
 /** A response header change made in rewrite/access, replayed on the upstream's headers. */
@@ -135,6 +141,8 @@ export interface Transaction {
   readonly credentials: CredentialLookup;
   readonly log: KitLogger;
   readonly traceOn: boolean;
+  /** TransactionOptions.noRoute */
+  readonly noRoute: { status: number; message: string } | undefined;
   kit: Kit | undefined;
 
   // request side (request.ts, client.ts, the service kit)
@@ -191,6 +199,7 @@ export function createTransaction(opts: TransactionOptions): Transaction {
     credentials: opts.credentials ?? {},
     log: opts.log ?? NOOP_LOGGER,
     traceOn: opts.trace === true,
+    noRoute: opts.noRoute,
     kit: undefined,
     method: opts.request.method,
     path: opts.request.path,

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { DEBUG_HEADER } from "@gatehouse/config";
-import type { KitLogger } from "@gatehouse/plugin-kit";
+import type { Chain, KitLogger } from "@gatehouse/plugin-kit";
 import type { RequestInfo } from "@gatehouse/plugin-kit/runtime";
 import { createTransaction, runPipeline } from "@gatehouse/plugin-kit/runtime";
 import type { Logger } from "pino";
@@ -134,7 +134,22 @@ export class Handler {
     const method = req.method ?? "GET";
     const m = snap.router.match(method, host, path, req.headers);
     if (m === undefined) {
-      sendError(req, res, 404, NO_ROUTE_MESSAGE);
+      // Kong runs the global plugins on a request no route matches (rewrite, then the 404 in place
+      // of access, header_filter, body_filter, log); none configured: nothing to run
+      const globals = snap.chains.forRoute(null, null);
+      if (globals.isEmpty || ex.upgrade !== undefined) {
+        sendError(req, res, 404, NO_ROUTE_MESSAGE);
+        return;
+      }
+      ex.fwd = forwardedHeaders(req, {
+        trustedProxies: snap.trustedProxies,
+        ...this.listenerOf(req),
+      });
+      ex.path = path;
+      ex.rawQuery = rawQuery;
+      this.withPlugins(ex, snap, undefined, globals, method, host, path, rawQuery).catch(
+        (err: unknown) => ex.internalError(err),
+      );
       return;
     }
     const entry = m.entry;
@@ -233,23 +248,27 @@ export class Handler {
     ex.path = path;
     ex.rawQuery = rawQuery;
     ex.captures = m.captures ?? null;
-    this.withPlugins(ex, snap, entry, method, host, path, rawQuery).catch((err: unknown) =>
-      ex.internalError(err),
+    this.withPlugins(ex, snap, entry, entry.chain, method, host, path, rawQuery).catch(
+      (err: unknown) => ex.internalError(err),
     );
   }
 
-  /** A route with plugins: the kit's runner drives the phases, the Exchange is its HTTP adapter. */
+  /**
+   * A route with plugins (or, `entry` undefined, the global plugins of a request no route matched):
+   * the kit's runner drives the phases, the Exchange is its HTTP adapter.
+   */
   private async withPlugins(
     ex: Exchange,
     snap: GatewaySnapshot,
-    entry: RouteEntry,
+    entry: RouteEntry | undefined,
+    chain: Chain,
     method: string,
     host: string,
     path: string,
     rawQuery: string,
   ): Promise<void> {
     const { req } = ex;
-    const limit = entry.maxBodySize;
+    const limit = entry?.maxBodySize ?? null;
     if (limit !== null && req.headers["transfer-encoding"] !== undefined) {
       ex.body = await readBody(req, limit); // bounded: counts a chunked body against the route's limit
     }
@@ -276,13 +295,14 @@ export class Handler {
       uriCaptures: ex.captures,
     };
     const tx = createTransaction({
-      chain: entry.chain,
+      chain,
       request: info,
-      route: entry.route,
-      service: entry.service ?? undefined,
+      route: entry?.route,
+      service: entry?.service ?? undefined,
       credentials: snap.credentials,
       log: this.kitLog,
       trace: ex.trace,
+      ...(entry === undefined ? { noRoute: { status: 404, message: NO_ROUTE_MESSAGE } } : {}),
     });
     ex.tx = tx;
     return runPipeline(tx, ex);
