@@ -69,6 +69,21 @@ test("deny: a consumer in a denied group is refused, others (even without groups
   assert.equal(h["X-Consumer-Groups"] ?? h["x-consumer-groups"], "");
 });
 
+test("an anonymous consumer without groups gets an empty X-Consumer-Groups (deny list), as Kong", async () => {
+  // carol has no group; she is key-auth's anonymous consumer here
+  const r = await runChain(
+    [
+      { name: "key-auth", config: { anonymous: "carol" } },
+      { name: "acl", config: { deny: ["users"] } },
+    ],
+    builtinCatalog,
+    { credentials, request: { headers: { "x-consumer-groups": "forged" } } },
+  );
+  assert.equal(r.response.status, 200);
+  const h = r.upstreamRequest!.headers;
+  assert.equal(h["X-Consumer-Groups"] ?? h["x-consumer-groups"], "");
+});
+
 test("no authenticated consumer: 401 'Unauthorized' (acl alone, no authentication plugin)", async () => {
   const r = await runPlugin(acl, { allow: ["admins"] }, { credentials });
   assert.equal(r.response.status, 401);
