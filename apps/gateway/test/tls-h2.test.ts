@@ -17,6 +17,7 @@ import { control, doc, echoUpstream, gateway, upstream } from "./helpers.js";
 import { connectionSpecific, h2Request, h2Session } from "./helpers/h2.js";
 import { portOf, sendTls } from "./helpers/tls.js";
 import { startRawUpstream } from "./helpers/proxy-harness.js";
+import { startGateway } from "../src/testing.js";
 
 const ca = makeCertificate({ cn: "Gatehouse test CA", ca: true });
 const leaf = makeCertificate({ cn: "h2.test", sans: ["h2.test", "*.h2.test"], issuer: ca });
@@ -319,6 +320,40 @@ test("h2: a large response flows with backpressure (the upstream waits for a pau
     stream.resume();
   });
   assert.equal(received, size);
+});
+
+test("h2 sessions: an idle one is closed after the keep-alive timeout; a shutdown sends GOAWAY and an open stream finishes", async (t) => {
+  let arrived: () => void = () => undefined;
+  const late = await upstream(t, (_req, res) => {
+    arrived();
+    setTimeout(() => res.end("done"), 400);
+  });
+  const gw = await startGateway(
+    doc([{ name: "s", url: late, routes: [{ paths: ["/"] }] }], { certificates }),
+    { limits: { keepAliveTimeout: 300 } },
+  );
+  let closed = false;
+  t.after(() => (closed ? undefined : gw.close()));
+
+  const idle = await h2Session(t, gw.tlsUrl, AUTHORITY);
+  const idleClosed = new Promise<void>((resolve) => idle.once("close", () => resolve()));
+  assert.equal((await h2Request(idle, { ":path": "/" })).status, 200); // open 400 ms: kept
+  const done = Date.now();
+  await idleClosed;
+  assert.ok(Date.now() - done < 2000, "closed soon after the keep-alive timeout");
+
+  const session = await h2Session(t, gw.tlsUrl, AUTHORITY);
+  const goaway = new Promise<void>((resolve) => session.once("goaway", () => resolve()));
+  const reached = new Promise<void>((resolve) => (arrived = resolve));
+  const pending = h2Request(session, { ":path": "/" });
+  await reached;
+  const closing = gw.close();
+  closed = true;
+  await goaway;
+  const r = await pending;
+  assert.equal(r.status, 200);
+  assert.equal(r.text, "done");
+  await closing;
 });
 
 test("the access log and the metrics record the protocol", async (t) => {

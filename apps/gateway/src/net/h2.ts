@@ -217,16 +217,23 @@ export function trackSessions(server: Http2SecureServer, opts: H2SessionOptions)
   server.on("session", (session: Tracked) => {
     sessions.add(session);
     session[kOpen] = 0;
+    // idle = no open stream for idleTimeout: one timer per session, re-armed when the last open
+    // stream closes (node's session timeout counts bytes, not streams: an open stream may be silent)
+    const idle = setTimeout(() => {
+      if (session[kOpen] === 0 && !session.closed) session.close();
+    }, opts.idleTimeout);
+    idle.unref();
     session.on("stream", (stream: ServerHttp2Stream) => {
       session[kOpen] = (session[kOpen] ?? 0) + 1;
       stream.once("close", () => {
         session[kOpen] = (session[kOpen] ?? 1) - 1;
+        if (session[kOpen] === 0) idle.refresh();
       });
     });
-    session.setTimeout(opts.idleTimeout, () => {
-      if (session[kOpen] === 0) session.close();
+    session.once("close", () => {
+      clearTimeout(idle);
+      sessions.delete(session);
     });
-    session.once("close", () => sessions.delete(session));
   });
   const h1CloseIdle = (server as unknown as HttpServer).closeIdleConnections.bind(server);
   const h1CloseAll = (HttpServer.prototype.closeAllConnections as () => void).bind(server);
