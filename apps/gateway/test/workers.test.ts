@@ -3,6 +3,7 @@
 // every worker and leaves no process behind. Real processes and sockets (the built CLI).
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { send, upstream } from "./helpers.js";
 import { eventually } from "./upstream-helpers.js";
 import { alive, startCluster } from "./helpers/workers.js";
@@ -105,4 +106,27 @@ test("a primary that dies (SIGKILL) leaves no orphan worker", async (t) => {
   gw.primary.child.kill("SIGKILL");
   await gw.primary.exited;
   await eventually("the workers exit", () => pids.every((pid) => !alive(pid)), 15_000);
+});
+
+test("a snapshot one worker refuses fails the push with that worker's message; every process keeps the running version", async (t) => {
+  const up = await upstream(t, (req, res) => res.end(req.url));
+  const plugin = fileURLToPath(new URL("./fixtures/refuse-in-worker.mjs", import.meta.url));
+  const gw = await startCluster(t, versioned(up, 0), 2, ["--plugins", `bundled,${plugin}`]);
+  const refused = versioned(up, 7);
+  (refused.services as { plugins?: unknown[] }[])[0]!.plugins = [
+    { name: "refuse-in-worker", config: { reason: "bad" } },
+  ];
+  const push = await gw.controlCall("PUT", "/v1/config", { version: 7, config: refused });
+  assert.equal(push.status, 400, push.text);
+  const errors = (push.json() as { errors: { path: string; message: string }[] }).errors;
+  assert.match(errors[0]!.message, /^worker \d+ \(pid \d+\): refused in a worker: bad$/);
+  assert.match(errors[0]!.path, /reason$/);
+  const status = (await gw.controlCall("GET", "/v1/status")).json() as { version: number };
+  assert.equal(status.version, 0);
+  assert.ok((await gw.workers()).every((w) => w.version === 0));
+  for (let i = 0; i < 4; i++) assert.equal((await send(`${gw.proxy}/a`)).text, "/v0/a");
+  // the next good version applies everywhere
+  const good = await gw.controlCall("PUT", "/v1/config", { version: 8, config: versioned(up, 8) });
+  assert.equal(good.status, 200, good.text);
+  for (let i = 0; i < 4; i++) assert.equal((await send(`${gw.proxy}/a`)).text, "/v8/a");
 });
