@@ -13,6 +13,7 @@ import pino from "pino";
 import { readCache, writeCache } from "./config/cache.js";
 import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./config/catalog.js";
 import { buildControl } from "./cluster/control-server.js";
+import type { ProxyCacheOps } from "./cluster/proxy-cache-control.js";
 import { Handler } from "./pipeline/handler.js";
 import { bindRetrying } from "./net/listen.js";
 import { buildProxyServer } from "./net/proxy-server.js";
@@ -44,6 +45,8 @@ export interface PrimaryRole {
   status(): Promise<Record<string, unknown>>;
   /** /metrics: every worker's and the primary's, aggregated */
   metrics(): Promise<string>;
+  /** the proxy-cache control routes over every worker's stores (memory entries live there) */
+  proxyCache: ProxyCacheOps;
 }
 
 /** --workers: a worker serves the proxy listeners only; the primary owns the rest. */
@@ -279,6 +282,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       ...(await primary?.status()),
     }),
     metricsText: primary?.metrics,
+    proxyCache: primary?.proxyCache,
   });
 
   const loadDocument = (doc: unknown, version: number, source: SnapshotSource) =>

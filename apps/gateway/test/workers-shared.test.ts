@@ -25,6 +25,10 @@ test("two workers share node-wide state: a local rate limit is exact, one prober
       return true;
     };
   }
+  ok!.behave = (_req, res) => {
+    res.setHeader("content-type", "text/plain"); // cacheable by proxy-cache's defaults
+    return false;
+  };
   flaky!.behave = (_req, res) => {
     res.statusCode = 500;
     res.end("flaky");
@@ -41,6 +45,12 @@ test("two workers share node-wide state: a local rate limit is exact, one prober
       },
       { name: "probed", host: "probed", routes: [{ name: "probed", paths: ["/probed"] }] },
       { name: "passive", host: "passive", routes: [{ name: "passive", paths: ["/passive"] }] },
+      {
+        name: "cached",
+        url: `http://${ok!.target}`,
+        routes: [{ name: "cached", paths: ["/cached"] }],
+        plugins: [{ name: "proxy-cache", config: { strategy: "memory" } }],
+      },
     ],
     upstreams: [
       {
@@ -118,4 +128,16 @@ test("two workers share node-wide state: a local rate limit is exact, one prober
     assert.equal(r.status, 200, r.text);
   }
   assert.equal(flaky!.hits, flakyHits, "no worker sends to the tripped target");
+
+  // proxy-cache's memory entries live in the workers: the primary's control routes reach them
+  const first = await send(`${gw.proxy}/cached`);
+  assert.equal(first.headers["x-cache-status"], "Miss");
+  const key = first.headers["x-cache-key"] as string;
+  const found = await gw.controlCall("GET", `/v1/plugins/proxy-cache/caches/${key}`);
+  assert.equal(found.status, 200, found.text);
+  assert.equal((found.json() as { strategy: string }).strategy, "memory");
+  for (let i = 0; i < 4; i++) await send(`${gw.proxy}/cached`); // both workers hold it now
+  assert.equal((await gw.controlCall("DELETE", "/v1/plugins/proxy-cache/caches")).status, 204);
+  const gone = await gw.controlCall("GET", `/v1/plugins/proxy-cache/caches/${key}`);
+  assert.equal(gone.status, 404, gone.text);
 });

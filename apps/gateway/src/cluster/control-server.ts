@@ -12,7 +12,8 @@ import type { FastifyBaseLogger } from "fastify";
 import { clusterServerTlsOptions } from "@gatehouse/config/cluster-tls";
 import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { isLoopback, safeEqual } from "./auth.js";
-import { registerProxyCacheControl } from "./proxy-cache-control.js";
+import { localProxyCacheOps, registerProxyCacheControl } from "./proxy-cache-control.js";
+import type { ProxyCacheOps } from "./proxy-cache-control.js";
 import type { GatewayMetrics } from "../metrics.js";
 import type { CompiledSnapshot, ConfigState } from "../config/state.js";
 
@@ -32,6 +33,8 @@ export interface ControlOptions<S extends CompiledSnapshot> {
   logger: FastifyBaseLogger;
   /** extra fields for /v1/status */
   status?: () => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** the proxy-cache routes' stores when not this process's (--workers: every worker's) */
+  proxyCache?: ProxyCacheOps;
   /** /metrics' text when it is not this process's registry alone (--workers: aggregated) */
   metricsText?: () => Promise<string>;
   bodyLimit?: number;
@@ -172,7 +175,7 @@ export function buildControl<S extends CompiledSnapshot>(opts: ControlOptions<S>
     return { ready: true, version: s.meta.version, hash: s.meta.hash };
   });
 
-  registerProxyCacheControl(app, state);
+  registerProxyCacheControl(app, opts.proxyCache ?? localProxyCacheOps(state));
 
   app.get("/metrics", async (_req, reply) => {
     const text = await (opts.metricsText?.() ?? metrics.registry.metrics());

@@ -1,5 +1,5 @@
 import { findCached, flushCaches, purgeCached } from "@gatehouse/plugins";
-import type { ProxyCacheInstance } from "@gatehouse/plugins";
+import type { CachedEntity, ProxyCacheInstance } from "@gatehouse/plugins";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { CompiledSnapshot, ConfigState } from "../config/state.js";
 
@@ -12,16 +12,33 @@ const NOT_FOUND = { message: "Not found" };
  * /v1/plugins/proxy-cache/caches/{key}`, `GET|DELETE /v1/plugins/proxy-cache/{plugin_id}/caches/{key}`,
  * over the running config's enabled proxy-cache instances. A store that fails (Redis down) → 503.
  */
-export function registerProxyCacheControl<S extends CompiledSnapshot>(
-  app: FastifyInstance,
+/** The cache operations behind the routes: this process's stores, or (--workers) every worker's. */
+export interface ProxyCacheOps {
+  find(key: string, pluginId?: string): Promise<CachedEntity | undefined>;
+  purge(key: string, pluginId?: string): Promise<boolean>;
+  flush(): Promise<void>;
+}
+
+/** The operations over this process's running config (its enabled proxy-cache instances). */
+export function localProxyCacheOps<S extends CompiledSnapshot>(
   state: ConfigState<S>,
-): void {
+): ProxyCacheOps {
   const instances = (pluginId?: string): ProxyCacheInstance[] =>
     (state.current?.config.plugins ?? [])
       .filter((p) => p.name === "proxy-cache" && p.enabled)
       .filter((p) => pluginId === undefined || p.id === pluginId)
       .map((p) => ({ id: p.id, config: p.config }));
+  return {
+    find: async (key, pluginId) => {
+      const list = instances(pluginId);
+      return list.length === 0 ? undefined : findCached(list, key);
+    },
+    purge: (key, pluginId) => purgeCached(instances(pluginId), key),
+    flush: () => flushCaches(instances()),
+  };
+}
 
+export function registerProxyCacheControl(app: FastifyInstance, ops: ProxyCacheOps): void {
   const guarded = async (reply: FastifyReply, run: () => Promise<unknown>) => {
     try {
       return await run();
@@ -33,24 +50,23 @@ export function registerProxyCacheControl<S extends CompiledSnapshot>(
 
   app.delete("/v1/plugins/proxy-cache/caches", async (_req, reply) =>
     guarded(reply, async () => {
-      await flushCaches(instances());
+      await ops.flush();
       return reply.code(204).send();
     }),
   );
 
   const one = (path: string, byPlugin: boolean) => {
     type P = { key: string; plugin_id?: string };
-    const scope = (params: P) => instances(byPlugin ? params.plugin_id : undefined);
+    const scope = (params: P) => (byPlugin ? params.plugin_id : undefined);
     app.get<{ Params: P }>(path, async (req, reply) =>
       guarded(reply, async () => {
-        const list = scope(req.params);
-        const found = list.length === 0 ? undefined : await findCached(list, req.params.key);
+        const found = await ops.find(req.params.key, scope(req.params));
         return found === undefined ? reply.code(404).send(NOT_FOUND) : found;
       }),
     );
     app.delete<{ Params: P }>(path, async (req, reply) =>
       guarded(reply, async () => {
-        const purged = await purgeCached(scope(req.params), req.params.key);
+        const purged = await ops.purge(req.params.key, scope(req.params));
         return purged ? reply.code(204).send() : reply.code(404).send(NOT_FOUND);
       }),
     );

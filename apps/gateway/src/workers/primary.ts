@@ -15,8 +15,10 @@ import type { ApplyGate, ConfigState } from "../config/state.js";
 import type { HealthRegistry } from "../proxy/balancer/health.js";
 import type { PrimaryRole } from "../server.js";
 import { isOurs } from "./protocol.js";
+import type { CachedEntity } from "@gatehouse/plugins";
 import type {
   Address,
+  CacheAnswer,
   FromWorker,
   SnapshotHandoff,
   ToWorker,
@@ -92,6 +94,17 @@ export class WorkerPool {
       },
       status: () => this.status(),
       metrics: () => this.metrics(),
+      proxyCache: {
+        find: async (key, pluginId) => {
+          const all = await this.cacheOp("find", key, pluginId);
+          return all.find((a) => a.found !== undefined)?.found;
+        },
+        purge: async (key, pluginId) =>
+          (await this.cacheOp("purge", key, pluginId)).some((a) => a.purged === true),
+        flush: async () => {
+          await this.cacheOp("flush", "");
+        },
+      },
     };
   }
 
@@ -309,6 +322,31 @@ export class WorkerPool {
     this.send(m, { t: "ask", id, what });
     const msg = await r;
     return msg?.t === "answer" ? (msg.value as T) : null;
+  }
+
+  /**
+   * A proxy-cache control call run by every ready worker (memory entries live in each); a worker
+   * whose store fails, or that does not answer, fails the call (the route answers 503).
+   */
+  private async cacheOp(
+    op: "find" | "purge" | "flush",
+    key: string,
+    pluginId?: string,
+  ): Promise<{ found?: CachedEntity; purged?: boolean }[]> {
+    const ready = [...this.members.values()].filter((m) => m.state === "ready");
+    const answers = await Promise.all(
+      ready.map(async (m) => {
+        const id = ++this.seq;
+        const r = this.reply(m, `answer:${id}`, ASK_TIMEOUT_MS);
+        this.send(m, { t: "cache", id, op, key, ...(pluginId !== undefined ? { pluginId } : {}) });
+        const msg = await r;
+        const value = msg?.t === "answer" ? (msg.value as CacheAnswer) : null;
+        if (value === null) throw new Error(`worker ${m.worker.id} did not answer`);
+        if (!value.ok) throw new Error(value.message);
+        return value;
+      }),
+    );
+    return answers;
   }
 
   /** `workers` in /v1/status (and the heartbeat's status). */

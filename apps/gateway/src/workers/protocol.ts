@@ -3,6 +3,7 @@
 // the control plane, which lives in @gatehouse/config.
 import type { ConfigError } from "@gatehouse/config";
 import type { CounterHit, WindowCounter } from "@gatehouse/plugin-kit";
+import type { CachedEntity } from "@gatehouse/plugins";
 import type { MetricObjectWithValues, MetricValue } from "prom-client";
 import type { SnapshotSource } from "../config/state.js";
 import type { PassiveReport, TargetView } from "../proxy/balancer/health.js";
@@ -42,6 +43,8 @@ export type ToWorker =
   | { t: "health"; views: TargetView[] }
   | { t: "hits"; results: { id: number; hit: CounterHit }[] }
   | { t: "ask"; id: number; what: "metrics" | "stats" }
+  /** a proxy-cache control call, run over the worker's own stores */
+  | { t: "cache"; id: number; op: "find" | "purge" | "flush"; key: string; pluginId?: string }
   | { t: "shutdown" };
 
 export type FromWorker =
@@ -53,7 +56,11 @@ export type FromWorker =
   | { t: "committed"; id: number }
   | { t: "passive"; reports: PassiveReport[] }
   | { t: "hit"; batch: HitRequest[] }
-  | { t: "answer"; id: number; value: WorkerStats | WorkerMetrics };
+  | { t: "answer"; id: number; value: WorkerStats | WorkerMetrics | CacheAnswer };
+
+/** A worker's answer to `cache`: what it found or purged, or its store's failure. */
+export type CacheAnswer =
+  { ok: true; found?: CachedEntity; purged?: boolean } | { ok: false; message: string };
 
 /** Whether `m` is one of ours (node:cluster and prom-client send their own on the same channel). */
 export function isOurs<T extends { t: string }>(m: unknown): m is T {

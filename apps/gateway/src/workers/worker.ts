@@ -10,7 +10,8 @@ import { buildGateway } from "../server.js";
 import type { GatewayOptions } from "../server.js";
 import type { PassiveReport } from "../proxy/balancer/health.js";
 import { isOurs } from "./protocol.js";
-import type { Address, FromWorker, HitRequest, ToWorker } from "./protocol.js";
+import { localProxyCacheOps } from "../cluster/proxy-cache-control.js";
+import type { Address, CacheAnswer, FromWorker, HitRequest, ToWorker } from "./protocol.js";
 
 function send(message: FromWorker): void {
   if (process.connected) process.send?.(message);
@@ -109,6 +110,17 @@ export function runWorker(opts: GatewayOptions & { log: Logger; shutdownGrace: n
   });
   gateway.health.registry.passiveSink = passiveSender();
   const decisions = new Map<number, (commit: boolean) => void>();
+  const cache = localProxyCacheOps(gateway.state);
+  const cacheOp = async (m: Extract<ToWorker, { t: "cache" }>): Promise<CacheAnswer> => {
+    try {
+      if (m.op === "find") return { ok: true, found: await cache.find(m.key, m.pluginId) };
+      if (m.op === "purge") return { ok: true, purged: await cache.purge(m.key, m.pluginId) };
+      await cache.flush();
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, message: (err as Error).message };
+    }
+  };
 
   let exiting = false;
   const exit = (why: string, code: number): void => {
@@ -206,6 +218,9 @@ export function runWorker(opts: GatewayOptions & { log: Logger; shutdownGrace: n
                 };
           send({ t: "answer", id: message.id, value });
         })();
+        return;
+      case "cache":
+        void cacheOp(message).then((value) => send({ t: "answer", id: message.id, value }));
         return;
       case "shutdown":
         exit("the primary is shutting down", 0);
