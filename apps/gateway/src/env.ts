@@ -4,7 +4,14 @@
  * precedence over its variable (main.ts). The secrets shared with the control plane follow
  * @gatehouse/config's rule (at least SHARED_SECRET_MIN_LENGTH characters), as in the admin.
  */
-import { compileTrustedProxies, debugTokenEnv, parseEnv, sharedSecretEnv } from "@gatehouse/config";
+import {
+  DEFAULT_REAL_IP,
+  compileTrustedProxies,
+  debugTokenEnv,
+  parseEnv,
+  parseRealIpHeader,
+  sharedSecretEnv,
+} from "@gatehouse/config";
 import { readClusterTls } from "@gatehouse/config/cluster-tls";
 import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { z } from "zod";
@@ -79,6 +86,21 @@ const gatewayEnvSchema = z.object({
   GATEHOUSE_DEBUG_TOKEN: debugTokenEnv,
   /** CIDRs whose X-Forwarded-* are trusted (and exempt from the per-address connection cap) */
   GATEHOUSE_TRUSTED_PROXIES: cidrList,
+  /** Kong's real_ip_header: the header the client address is read from behind trusted proxies */
+  GATEHOUSE_REAL_IP_HEADER: optional.transform((value, ctx) => {
+    if (value === undefined) return DEFAULT_REAL_IP.header;
+    const r = parseRealIpHeader(value);
+    if ("error" in r) {
+      ctx.addIssue({ code: "custom", message: r.error });
+      return z.NEVER;
+    }
+    return r.header;
+  }),
+  /** Kong's real_ip_recursive: on | off */
+  GATEHOUSE_REAL_IP_RECURSIVE: z
+    .enum(["on", "off"], { error: 'must be "on" or "off"' })
+    .optional()
+    .transform((v) => (v === undefined ? DEFAULT_REAL_IP.recursive : v === "on")),
   /** HMAC key of hashed key-auth credentials (key_hash) */
   GATEHOUSE_KEY_HASH_SECRET: sharedSecretEnv,
   /** the plugin set, when --plugins is not given */

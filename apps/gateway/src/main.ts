@@ -196,6 +196,7 @@ async function main(): Promise<void> {
     pluginSources,
     keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET,
     trustedProxies: env.GATEHOUSE_TRUSTED_PROXIES,
+    realIp: { header: env.GATEHOUSE_REAL_IP_HEADER, recursive: env.GATEHOUSE_REAL_IP_RECURSIVE },
     logLevel: o.logLevel,
     limits: {
       maxHeaderSize: positiveInt(o.maxHeaderSize, "--max-header-size"),

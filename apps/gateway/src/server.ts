@@ -1,8 +1,13 @@
 import { hostname } from "node:os";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Server as HttpsServer } from "node:https";
-import { formatErrors, parseDeclarative, UpstreamDenyList } from "@gatehouse/config";
-import type { ConfigError } from "@gatehouse/config";
+import {
+  DEFAULT_REAL_IP,
+  formatErrors,
+  parseDeclarative,
+  UpstreamDenyList,
+} from "@gatehouse/config";
+import type { ConfigError, RealIpSettings } from "@gatehouse/config";
 import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { disposePlugins, retainPluginResources } from "@gatehouse/plugin-kit";
 import type { PluginDefinition } from "@gatehouse/plugin-kit";
@@ -76,6 +81,8 @@ export interface GatewayOptions {
   /** heartbeat period towards the control plane until it says otherwise (ms, default 10 s) */
   heartbeatIntervalMs?: number;
   trustedProxies?: string[];
+  /** Kong's real_ip_header / real_ip_recursive (GATEHOUSE_REAL_IP_HEADER / _RECURSIVE) */
+  realIp?: RealIpSettings;
   keyHashSecret?: string;
   /** pino level, or "silent" */
   logLevel?: string;
@@ -236,6 +243,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     metrics,
     log,
     debugToken: opts.debugToken || undefined,
+    realIp: opts.realIp ?? DEFAULT_REAL_IP,
     get port() {
       return proxyPort;
     },

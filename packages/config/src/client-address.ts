@@ -53,8 +53,9 @@ export function compileTrustedProxies(cidrs: readonly string[]): TrustedProxies 
 }
 
 /**
- * The client's address: the TCP peer, unless the peer is a trusted proxy; then the right-most
- * X-Forwarded-For entry that is not itself a trusted proxy (nginx `real_ip_recursive on`). A
+ * The client's address: the TCP peer, unless the peer is a trusted proxy; then, from the real-IP header
+ * (`forwardedFor`: X-Forwarded-For, X-Real-IP, ...), the right-most entry that is not itself a trusted
+ * proxy (nginx / Kong `real_ip_recursive on`), or its last entry (`recursive` false). A
  * malformed entry stops the walk at the last address a trusted hop vouched for. Client-sent
  * X-Forwarded-For from an untrusted peer is never read.
  */
@@ -62,12 +63,18 @@ export function clientAddress(
   peer: string,
   forwardedFor: string | undefined,
   trusted: TrustedProxies,
+  recursive = true,
 ): string {
   let address = unmapIPv4(peer);
   if (address === "" || trusted === NO_TRUSTED_PROXIES || !trusted.contains(address)) {
     return address;
   }
   const chain = forwardedFor ? forwardedFor.split(",") : [];
+  if (!recursive) {
+    // nginx real_ip_recursive off: the last address of the header, whatever it is
+    const last = unmapIPv4((chain[chain.length - 1] ?? "").trim());
+    return isIP(last) === 0 ? address : last;
+  }
   for (let i = chain.length - 1; i >= 0; i--) {
     const candidate = unmapIPv4((chain[i] ?? "").trim());
     if (candidate === "") continue;
@@ -76,4 +83,32 @@ export function clientAddress(
     if (!trusted.contains(candidate)) break;
   }
   return address;
+}
+
+/** Kong's real_ip_header / real_ip_recursive (kong.conf), as the data plane applies them. */
+export interface RealIpSettings {
+  /** lower-case name of the header the client address is read from (behind trusted proxies) */
+  header: string;
+  recursive: boolean;
+}
+
+/** Gatehouse's defaults (Kong's are X-Real-IP and off; see the gateway README). */
+export const DEFAULT_REAL_IP: RealIpSettings = { header: "x-forwarded-for", recursive: true };
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * Checks a real_ip_header value: a header name (any case). Kong's `proxy_protocol` is refused with the
+ * reason (the listener does not read PROXY protocol headers). Returns the lower-case name or the problem.
+ */
+export function parseRealIpHeader(value: string): { header: string } | { error: string } {
+  const v = value.trim();
+  if (v.toLowerCase() === "proxy_protocol") {
+    return {
+      error:
+        "proxy_protocol is not supported: the proxy listener does not read PROXY protocol headers; use X-Forwarded-For or X-Real-IP",
+    };
+  }
+  if (!TOKEN.test(v)) return { error: `"${value}" is not a header name` };
+  return { header: v.toLowerCase() };
 }

@@ -8,10 +8,12 @@ export { formatPath, fromZodIssues, joinPath } from "./errors.js";
 export {
   clientAddress,
   compileTrustedProxies,
+  DEFAULT_REAL_IP,
   NO_TRUSTED_PROXIES,
+  parseRealIpHeader,
   unmapIPv4,
 } from "./client-address.js";
-export type { TrustedProxies } from "./client-address.js";
+export type { RealIpSettings, TrustedProxies } from "./client-address.js";
 export { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 export type { JwtAlgorithm } from "./jwt-algorithms.js";
 export { jwtKeyTypeProblem, jwtPublicKeyProblem, MIN_RSA_BITS } from "./jwt-keys.js";

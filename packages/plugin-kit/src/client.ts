@@ -7,8 +7,18 @@ import type { ClientKit, Consumer, Credential } from "./types.js";
 export class ClientKitImpl implements ClientKit {
   constructor(private readonly tx: Transaction) {}
 
+  /** Kong's kong.client.get_ip: the address of the connection's peer (a trusted proxy included). */
   getIp(): string {
     check(this.tx, ANY, "client.getIp");
+    return this.tx.info.peerIp ?? this.tx.info.clientIp;
+  }
+
+  /**
+   * Kong's kong.client.get_forwarded_ip: the client's address behind trusted proxies (real_ip_header,
+   * real_ip_recursive); the peer's otherwise. What ip-restriction, rate-limiting and the logs use.
+   */
+  getForwardedIp(): string {
+    check(this.tx, ANY, "client.getForwardedIp");
     return this.tx.info.clientIp;
   }
 

@@ -30,7 +30,10 @@ export interface RequestInfo {
   /** query string without the leading "?" ("" when none) */
   rawQuery: string;
   headers: NodeHeaders;
+  /** the client's address: the peer, or behind trusted proxies the real-IP header's (Kong's remote_addr) */
   clientIp: string;
+  /** the TCP peer's address (Kong's realip_remote_addr); clientIp when not given */
+  peerIp?: string;
   /**
    * Reads the whole request body (called at most once, only when a plugin asks for it). `maxBytes`:
    * the caller refuses bodies larger than that — the data plane may stop reading once the body passes

@@ -149,7 +149,10 @@ export interface RequestKit {
 }
 
 export interface ClientKit {
+  /** the connection's peer (Kong's get_ip) */
   getIp(): string;
+  /** the client behind trusted proxies, by the real-IP settings (Kong's get_forwarded_ip) */
+  getForwardedIp(): string;
   getConsumer(): Consumer | undefined;
   getCredential(): Credential | undefined;
   /** Sets the authenticated consumer/credential; consumer-scoped plugins apply from the next plugin on. */

@@ -1,3 +1,5 @@
+import { unmapIPv4 } from "@gatehouse/config";
+import type { RealIpSettings } from "@gatehouse/config";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { DEBUG_HEADER } from "@gatehouse/config";
@@ -55,6 +57,8 @@ export interface HandlerOptions {
   port: number;
   /** port of the TLS listener (X-Forwarded-Port of its requests, the https redirects' port) */
   tlsPort: number;
+  /** Kong's real_ip_header / real_ip_recursive */
+  realIp: RealIpSettings;
 }
 
 function onFinished(this: ServerResponse): void {
@@ -198,6 +202,7 @@ export class Handler {
     }
     const fwd = forwardedHeaders(req, {
       trustedProxies: snap.trustedProxies,
+      realIp: this.opts.realIp,
       scheme,
       port,
     });
@@ -283,6 +288,7 @@ export class Handler {
       rawQuery,
       headers: req.headers,
       clientIp: (ex.fwd as ForwardedHeaders)["x-real-ip"],
+      peerIp: unmapIPv4(req.socket.remoteAddress ?? ""),
       readBody: (maxBytes) => {
         if (ex.body !== undefined) return Promise.resolve(ex.body);
         const cap = Math.min(maxBytes ?? Infinity, limit ?? DEFAULT_READ_LIMIT);

@@ -6,7 +6,7 @@ import type {
   ServerResponse,
 } from "node:http";
 import type { Socket } from "node:net";
-import type { TrustedProxies } from "@gatehouse/config";
+import type { RealIpSettings, TrustedProxies } from "@gatehouse/config";
 import {
   clientAddress,
   compileTrustedProxies,
@@ -183,13 +183,16 @@ export interface ForwardedHeaders {
 /**
  * X-Forwarded-* and X-Real-IP for the outbound request. Client-sent values are kept (and
  * X-Forwarded-For appended to) only when the direct peer is a trusted proxy; otherwise they
- * are replaced. X-Real-IP is the peer, or, behind trusted proxies, the right-most address of
- * X-Forwarded-For that is not itself a trusted proxy (nginx `real_ip_recursive on`).
+ * are replaced. X-Real-IP is the peer, or, behind trusted proxies, the address the real-IP header
+ * gives (Kong's real_ip_header, X-Forwarded-For by default; real_ip_recursive: the right-most address
+ * that is not itself a trusted proxy, else the last one).
  */
 export function forwardedHeaders(
   req: IncomingMessage,
   opts: {
     trustedProxies: readonly string[] | TrustedProxies;
+    /** Kong's real_ip_header / real_ip_recursive (default: X-Forwarded-For, recursive) */
+    realIp?: RealIpSettings;
     scheme: "http" | "https";
     port: number;
   },
@@ -210,7 +213,13 @@ export function forwardedHeaders(
     };
   }
   const priorFor = firstValue(headers["x-forwarded-for"]);
-  const realIp = clientAddress(peer, priorFor, trusted);
+  const realIpHeader = opts.realIp?.header ?? "x-forwarded-for";
+  const realIp = clientAddress(
+    peer,
+    realIpHeader === "x-forwarded-for" ? priorFor : firstValue(headers[realIpHeader]),
+    trusted,
+    opts.realIp?.recursive ?? true,
+  );
   return {
     "x-forwarded-for": priorFor ? `${priorFor}, ${peer}` : peer,
     "x-forwarded-proto": firstValue(headers["x-forwarded-proto"]) ?? opts.scheme,

@@ -48,7 +48,7 @@ function rangesOf(conf: IpRestrictionConfig): { allow: Range[]; deny: Range[] } 
 
 function access(kit: Kit, conf: IpRestrictionConfig): void {
   const status = conf.status ?? 403;
-  const raw = kit.client.getIp();
+  const raw = kit.client.getForwardedIp();
   if (!ipaddr.isValid(raw)) {
     kit.response.error(403, ERR_NO_CLIENT_IP);
     return;

@@ -56,7 +56,7 @@ async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
         "http.host": req.getHost(),
         "http.scheme": req.getScheme(),
         "http.flavor": "1.1",
-        "http.client_ip": kit.client.getIp(),
+        "http.client_ip": kit.client.getForwardedIp(),
         "net.peer.ip": kit.client.getIp(),
       },
     },

@@ -57,7 +57,7 @@ export function identifierOf(kit: Kit, conf: RateLimitingConfig): string {
     default:
       break;
   }
-  return id ?? kit.client.getIp();
+  return id ?? kit.client.getForwardedIp();
 }
 
 /** Header names per period, built once (not per request). */

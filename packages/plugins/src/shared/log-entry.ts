@@ -97,7 +97,7 @@ export function serializeLog(kit: Kit): Record<string, unknown> {
       entityRef(kit.router.getService(), ["id", "name", "host", "port", "protocol", "path"]) ??
       null,
     latencies: latenciesOf(info),
-    client_ip: kit.client.getIp(),
+    client_ip: kit.client.getForwardedIp(),
     started_at: Math.round(num(info.started_at) ?? Date.now() - total),
     source: kit.response.getSource(),
   };
