@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { send, upstream } from "./helpers.js";
 import { eventually } from "./upstream-helpers.js";
 import { alive, startCluster } from "./helpers/workers.js";
+import { run } from "./helpers/cli.js";
 
 /** A document whose one route answers with the upstream's path: `/v<version>` */
 function versioned(up: string, version: number): Record<string, unknown> {
@@ -129,4 +130,16 @@ test("a snapshot one worker refuses fails the push with that worker's message; e
   const good = await gw.controlCall("PUT", "/v1/config", { version: 8, config: versioned(up, 8) });
   assert.equal(good.status, 200, good.text);
   for (let i = 0; i < 4; i++) assert.equal((await send(`${gw.proxy}/a`)).text, "/v8/a");
+});
+
+test("--workers and GATEHOUSE_WORKERS refuse what is not a positive integer or auto, naming the option", async () => {
+  for (const [args, env, name] of [
+    [["--workers", "0"], {}, "--workers"],
+    [["--workers", "two"], {}, "--workers"],
+    [[], { GATEHOUSE_WORKERS: "-1" }, "GATEHOUSE_WORKERS"],
+  ] as const) {
+    const p = run(["--listen", "127.0.0.1:0", "--control", "127.0.0.1:0", ...args], env);
+    assert.equal(await p.exited, 2, p.err());
+    assert.match(p.err(), new RegExp(`${name}: must be a positive integer`));
+  }
 });
