@@ -1,5 +1,6 @@
 // Helpers shared by the benchmark's modules (run.mjs, tls.mjs): load-tool output parsing, the CPU
 // time of a process, medians and rounding.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 
@@ -169,4 +170,36 @@ http {
 ${http}
 }
 `;
+}
+
+/**
+ * wrk with `connections` keep-alive connections, pinned to `core` (run.mjs's pin(core, cmd, args)):
+ * `(url, seconds, headers?)` returns the parsed sample.
+ */
+export function wrkRunner({ wrk }, pin, connections, core = 1) {
+  return (url, seconds, headers = {}) => {
+    const [cmd, a] = pin(core, wrk, [
+      ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
+      "-t1",
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "--latency",
+      url,
+    ]);
+    return parseWrk(execFileSync(cmd, a, { encoding: "utf8" }));
+  };
+}
+
+/** Checks that each scenario's URL answers 200, warms it up (1 s of load) and sets its `run`. */
+export async function prepareScenarios(scenarios, wrk) {
+  for (const s of scenarios) {
+    const res = await fetch(s.url, { headers: s.headers });
+    const body = await res.text();
+    if (res.status !== 200)
+      throw new Error(
+        `${s.label}: expected 200 from ${s.url}, got ${res.status}: ${body.slice(0, 200)}`,
+      );
+    wrk(s.url, 1, s.headers); // warm-up (JIT, keep-alive pools)
+    s.run = (seconds) => wrk(s.url, seconds, s.headers);
+  }
 }

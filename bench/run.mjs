@@ -3,7 +3,8 @@
 // all on loopback. An nginx `return 200` origin; nginx proxy_pass (upstream keepalive), bare
 // http-proxy with a keep-alive agent, Gatehouse with 0 plugins, a request-termination route and
 // Gatehouse with 10,000 routes loaded; HTTPS and HTTP/2 on the TLS listener against nginx
-// terminating TLS (bench/tls.mjs). wrk drives the load (h2load for HTTP/2). Proxies under test are pinned to core 0,
+// terminating TLS (bench/tls.mjs); the Node peers fast-gateway and @fastify/http-proxy
+// (bench/peers.mjs). wrk drives the load (h2load for HTTP/2). Proxies under test are pinned to core 0,
 // wrk and the origin to core 1 where the machine has two cores or more.
 // Prints a table and writes bench/results.json. Ratios are medians of per-round ratios; the CPU
 // time each proxy process spent per request (/proc) is reported next to them, as the steadier
@@ -18,13 +19,15 @@ import { parseArgs } from "node:util";
 import {
   cpuRatioOf as cpuRatioOfSamples,
   nginxConfig,
-  parseWrk,
+  prepareScenarios,
   ratioOf as ratioOfSamples,
   round,
   runRounds,
   summarize,
   tableRow,
+  wrkRunner,
 } from "./lib.mjs";
+import { benchPeers, PEER_TARGETS } from "./peers.mjs";
 import { benchPush } from "./push.mjs";
 import { benchSoak } from "./soak.mjs";
 import { benchTls } from "./tls.mjs";
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     "skip-soak": { type: "boolean", default: false },
     "skip-tls": { type: "boolean", default: false },
     "skip-workers": { type: "boolean", default: false },
+    "skip-peers": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -317,29 +321,8 @@ try {
       pid: gateway10k.pid,
     },
   ];
-  for (const s of scenarios) {
-    const res = await fetch(s.url, { headers: s.headers });
-    const body = await res.text();
-    if (res.status !== 200)
-      throw new Error(
-        `${s.label}: expected 200 from ${s.url}, got ${res.status}: ${body.slice(0, 200)}`,
-      );
-  }
-
-  const wrk = (url, seconds, headers = {}) => {
-    const [cmd, a] = pin(1, tools.wrk, [
-      ...Object.entries(headers).flatMap(([k, v]) => ["-H", `${k}: ${v}`]),
-      "-t1",
-      `-c${connections}`,
-      `-d${seconds}s`,
-      "--latency",
-      url,
-    ]);
-    return execFileSync(cmd, a, { encoding: "utf8" });
-  };
+  await prepareScenarios(scenarios, wrkRunner(tools, pin, connections));
   const failures = [];
-  for (const s of scenarios) wrk(s.url, 1, s.headers); // warm-up (JIT, keep-alive pools)
-  for (const s of scenarios) s.run = (seconds) => parseWrk(wrk(s.url, seconds, s.headers));
   const samples = runRounds(scenarios, { rounds, duration, failures });
   const summary = summarize(scenarios, samples);
   const ratioOf = (a, b) => ratioOfSamples(samples, a, b);
@@ -378,6 +361,15 @@ try {
       `${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
     );
   }
+  // a module's rows (bench/tls.mjs, peers.mjs, workers.mjs): into the table, the summary, the failures
+  const addRows = (mod) => {
+    console.log("");
+    for (const s of mod.scenarios) {
+      summary[s.key] = mod.summary[s.key];
+      console.log(tableRow(summary[s.key]));
+    }
+    failures.push(...mod.failures);
+  };
   // the TLS listener: HTTPS and HTTP/2 against nginx terminating TLS, same origin (bench/tls.mjs)
   const tls = args["skip-tls"]
     ? null
@@ -397,19 +389,39 @@ try {
         connections,
       });
   if (tls) {
-    console.log("");
-    for (const s of tls.scenarios) {
-      const x = tls.summary[s.key];
-      summary[s.key] = x;
-      console.log(tableRow(x));
-    }
+    addRows(tls);
     console.log("(HTTP/2 rows: h2load reports no percentiles; p50 is its mean, p99 its max)");
     for (const [k, v] of Object.entries(tls.ratios)) {
       ratios[k] = v;
       cpuRatios[k] = tls.cpuRatios[k];
       console.log(`${k.padEnd(24)} ${v.toFixed(3)}  ${tls.cpuRatios[k].toFixed(3)}  (no target)`);
     }
-    failures.push(...tls.failures);
+  }
+  // issue 15: Gatehouse (0 plugins) against the Node peers fast-gateway and @fastify/http-proxy,
+  // same origin, keep-alive, rounds interleaved with the gateway's own row (bench/peers.mjs)
+  const peers = args["skip-peers"]
+    ? null
+    : await benchPeers({
+        tools,
+        launch,
+        pin,
+        waitFor,
+        origin,
+        gateway: { url: `http://127.0.0.1:${PORTS.gateway}/proxied`, pid: gateway.pid },
+        rounds,
+        duration,
+        connections,
+      });
+  if (peers) {
+    addRows(peers);
+    for (const [k, v] of Object.entries(peers.ratios)) {
+      ratios[k] = v;
+      cpuRatios[k] = peers.cpuRatios[k];
+      targets[k] = PEER_TARGETS[k];
+      console.log(
+        `${k.padEnd(24)} ${v.toFixed(3)}  ${peers.cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
+      );
+    }
   }
   // issue 12: a 3-target upstream under health checks vs one target, and --workers 2 over
   // --workers 1 with the load generator on the same machine (bench/workers.mjs)
@@ -429,12 +441,7 @@ try {
         connections,
       });
   if (workersRun) {
-    console.log("");
-    for (const s of workersRun.scenarios) {
-      const x = workersRun.summary[s.key];
-      summary[s.key] = x;
-      console.log(tableRow(x));
-    }
+    addRows(workersRun);
     const u = workersRun.ratios.upstream_vs_single_target;
     const w = workersRun.ratios.workers_2_vs_1;
     Object.assign(ratios, workersRun.ratios);
@@ -446,7 +453,6 @@ try {
     console.log(
       `workers_2_vs_1           ${w.toFixed(3)}  (no target: wrk and the targets share the ${cores} cores)`,
     );
-    failures.push(...workersRun.failures);
   }
   // config distribution: committed change -> applied on two data planes, 10k routes (bench/push.mjs)
   const push = args["skip-push"] ? null : await benchPush({ routes: routeCount });

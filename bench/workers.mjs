@@ -12,11 +12,18 @@
 // Rounds are interleaved (ABBA) like run.mjs's; each ratio is the median of the per-round ratios.
 // CPU per request is the gateway process's own: for `--workers 2` that is only the primary, so the
 // workers row has no CPU ratio.
-import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuRatioOf, nginxConfig, parseWrk, ratioOf, runRounds, summarize } from "./lib.mjs";
+import {
+  cpuRatioOf,
+  nginxConfig,
+  prepareScenarios,
+  ratioOf,
+  runRounds,
+  summarize,
+  wrkRunner,
+} from "./lib.mjs";
 
 const PORTS = {
   targets: [18100, 18101, 18102],
@@ -94,16 +101,7 @@ export async function benchWorkers(ctx) {
   );
   await sleep(1500); // a first round of probes: every target healthy
 
-  const wrk = (url, seconds) => {
-    const [cmd, a] = pin(1, tools.wrk, [
-      "-t1",
-      `-c${connections}`,
-      `-d${seconds}s`,
-      "--latency",
-      url,
-    ]);
-    return parseWrk(execFileSync(cmd, a, { encoding: "utf8" }));
-  };
+  const wrk = wrkRunner(tools, pin, connections);
   const scenarios = [
     {
       key: "upstream_single",
@@ -130,14 +128,7 @@ export async function benchWorkers(ctx) {
       pid: w2.pid,
     },
   ];
-  for (const s of scenarios) {
-    const res = await fetch(s.url);
-    const body = await res.text();
-    if (res.status !== 200)
-      throw new Error(`${s.label}: expected 200 from ${s.url}, got ${res.status}: ${body}`);
-    wrk(s.url, 1); // warm-up
-    s.run = (seconds) => wrk(s.url, seconds);
-  }
+  await prepareScenarios(scenarios, wrk);
   const failures = [];
   const samples = runRounds(scenarios, { rounds, duration, failures, what: "workers/upstream " });
   return {
