@@ -45,6 +45,10 @@ async function otlpReceiver(t: TestContext) {
   return { url: `${url}/v1/traces`, spans, requests, waitFor };
 }
 
+/** Service "orders" (upstream `up`) with route "list" on /orders carrying `plugins`. */
+const ordersDoc = (up: string, plugins: unknown[]) =>
+  doc([{ name: "orders", url: up, routes: [{ name: "list", paths: ["/orders"], plugins }] }]);
+
 const attr = (s: OtlpSpan, key: string) => {
   const v = s.attributes.find((a) => a.key === key)?.value;
   return v === undefined ? undefined : (Object.values(v)[0] as unknown);
@@ -59,29 +63,17 @@ test("opentelemetry through a real gateway: spans for the request and the upstre
   });
   const gw = await gateway(
     t,
-    doc([
+    ordersDoc(up, [
       {
-        name: "orders",
-        url: up,
-        routes: [
-          {
-            name: "list",
-            paths: ["/orders"],
-            plugins: [
-              {
-                name: "opentelemetry",
-                config: {
-                  traces_endpoint: otlp.url,
-                  traces_encoding: "json",
-                  headers: { "X-Api-Token": "t0ken" },
-                  resource_attributes: { "service.name": "edge" },
-                  queue: { max_coalescing_delay: 0.05 },
-                  http_response_header_for_traceid: "X-Trace-Id",
-                },
-              },
-            ],
-          },
-        ],
+        name: "opentelemetry",
+        config: {
+          traces_endpoint: otlp.url,
+          traces_encoding: "json",
+          headers: { "X-Api-Token": "t0ken" },
+          resource_attributes: { "service.name": "edge" },
+          queue: { max_coalescing_delay: 0.05 },
+          http_response_header_for_traceid: "X-Trace-Id",
+        },
       },
     ]),
   );
@@ -92,7 +84,8 @@ test("opentelemetry through a real gateway: spans for the request and the upstre
   assert.equal(r.status, 200);
   assert.equal(r.headers["x-trace-id"], parentTrace);
 
-  const spans = await otlp.waitFor(2);
+  // the request, the upstream call and the plugin's own access and header_filter calls
+  const spans = await otlp.waitFor(4);
   const root = spans.find((s) => s.name === "kong");
   const balancer = spans.find((s) => s.name === "kong.balancer");
   assert.ok(root && balancer);
@@ -162,4 +155,53 @@ test("opentelemetry: a request without trace context starts a new trace; b3 inje
   while (bodies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   assert.equal(bodies[0]?.type, "application/x-protobuf");
   assert.ok((bodies[0]?.size ?? 0) > 0);
+});
+
+test("opentelemetry plugin spans: one span per plugin per phase it runs in (kong.<phase>.plugin.<name>), children of the request span and within it", async (t) => {
+  const otlp = await otlpReceiver(t);
+  const up = await upstream(t, (_req, res) => res.end("ok"));
+  const gw = await gateway(
+    t,
+    ordersDoc(up, [
+      { name: "request-transformer", config: { add: { headers: ["x-a:1"] } } },
+      { name: "response-transformer", config: { add: { headers: ["x-b:2"] } } },
+      {
+        name: "opentelemetry",
+        config: {
+          traces_endpoint: otlp.url,
+          traces_encoding: "json",
+          queue: { max_coalescing_delay: 0.05 },
+        },
+      },
+    ]),
+  );
+  const r = await send(`${gw.url}/orders`);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers["x-b"], "2");
+  const spans = await otlp.waitFor(6);
+  const root = spans.find((s) => s.name === "kong");
+  assert.ok(root);
+  const plugin = spans.filter((s) => s.name.includes(".plugin.")).map((s) => s.name);
+  assert.deepEqual(plugin.sort(), [
+    "kong.access.plugin.opentelemetry",
+    "kong.access.plugin.request-transformer",
+    "kong.header_filter.plugin.opentelemetry",
+    "kong.header_filter.plugin.response-transformer",
+  ]);
+  type Timed = OtlpSpan & { startTimeUnixNano: string; endTimeUnixNano: string };
+  const r0 = root as Timed;
+  for (const s of spans.filter((x) => x.name.includes(".plugin.")) as Timed[]) {
+    assert.equal(s.parentSpanId, root.spanId, s.name);
+    assert.equal(s.traceId, root.traceId);
+    assert.equal(s.kind, 1, s.name); // INTERNAL
+    assert.ok(
+      BigInt(s.startTimeUnixNano) >= BigInt(r0.startTimeUnixNano),
+      `${s.name} starts in the request`,
+    );
+    assert.ok(
+      BigInt(s.endTimeUnixNano) <= BigInt(r0.endTimeUnixNano),
+      `${s.name} ends in the request`,
+    );
+    assert.ok(BigInt(s.endTimeUnixNano) >= BigInt(s.startTimeUnixNano));
+  }
 });

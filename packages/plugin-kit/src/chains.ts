@@ -78,6 +78,8 @@ export class Chain {
   readonly catchers: readonly CatchEntry[];
   readonly isEmpty: boolean;
   readonly hasBodyFilter: boolean;
+  /** a plugin of this chain wants every phase call timed (PluginSpec.phaseTimings): the runner records them */
+  readonly timed: boolean;
   private readonly consumerChains = new Map<string, Chain>();
 
   /** @internal */
@@ -111,6 +113,7 @@ export class Chain {
     this.catchers = catchers;
     this.isEmpty = entries.length === 0;
     this.hasBodyFilter = this.body_filter.length > 0;
+    this.timed = entries.some((e) => e.def.phaseTimings === true);
   }
 
   get plugins(): {

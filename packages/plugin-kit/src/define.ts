@@ -46,6 +46,8 @@ export interface PluginDefinition<C = any> {
   readonly dispose?: (() => void | Promise<void>) | undefined;
   /** See PluginSpec.phasesFor. */
   readonly phasesFor?: ((config: C) => readonly Phase[]) | undefined;
+  /** See PluginSpec.phaseTimings. */
+  readonly phaseTimings?: boolean | undefined;
   /** See PluginSpec.bind. */
   readonly bind?: ((config: C, options: DataPlaneOptions) => ValidationResult<C>) | undefined;
 }
@@ -118,6 +120,12 @@ export interface PluginSpec<S extends z.ZodType> {
    * are fine); a refused instance makes the data plane refuse the whole snapshot (400).
    */
   bind?: (config: z.output<S>, options: DataPlaneOptions) => ValidationResult<z.output<S>>;
+  /**
+   * true: on the routes this plugin applies to, the runner times every plugin's phase calls and gives
+   * them to the plugins as `kit.phaseTimings` (a tracer's per-plugin spans). Off by default: chains
+   * without such a plugin take no timestamps.
+   */
+  phaseTimings?: boolean;
 }
 
 const NAME = /^[a-z][a-z0-9-]*$/;
@@ -161,6 +169,7 @@ export function definePlugin<S extends z.ZodType>(
     dispose: spec.dispose,
     phasesFor: spec.phasesFor,
     bind: spec.bind,
+    phaseTimings: spec.phaseTimings,
   });
 }
 

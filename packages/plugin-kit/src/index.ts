@@ -43,6 +43,7 @@ export {
   chainOf,
 } from "./chains.js";
 export type { UpstreamFailureKind } from "./transaction.js";
+export type { PhaseTiming } from "./types.js";
 export { UpstreamError } from "./transaction.js";
 export type {
   Kit,

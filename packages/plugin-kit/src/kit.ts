@@ -6,7 +6,14 @@ import type { Phase } from "./phases.js";
 import { RequestKitImpl } from "./request.js";
 import { ResponseKitImpl } from "./response.js";
 import type { Transaction } from "./transaction.js";
-import type { CredentialLookup, Kit, KitLogger, RouterKit, ServiceKit } from "./types.js";
+import type {
+  CredentialLookup,
+  Kit,
+  KitLogger,
+  PhaseTiming,
+  RouterKit,
+  ServiceKit,
+} from "./types.js";
 
 class RouterKitImpl implements RouterKit {
   constructor(private readonly tx: Transaction) {}
@@ -71,6 +78,10 @@ class KitImpl implements Kit {
 
   get logInfo(): Readonly<Record<string, unknown>> | undefined {
     return this.tx.logInfo;
+  }
+
+  get phaseTimings(): readonly PhaseTiming[] | undefined {
+    return this.tx.timings;
   }
 }
 

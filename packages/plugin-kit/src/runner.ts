@@ -220,7 +220,7 @@ async function runLogPhase(tx: Transaction): Promise<void> {
  */
 function invoke(tx: Transaction, e: PhaseEntry, phase: Phase): boolean | Promise<boolean> {
   tx.current = e;
-  const t0 = tx.traceOn ? performance.now() : 0;
+  const t0 = tx.traceOn || tx.timings !== undefined ? performance.now() : 0;
   let r: void | Promise<void>;
   try {
     r = e.handler(kitOf(tx), e.config);
@@ -240,6 +240,7 @@ function handled(tx: Transaction, e: PhaseEntry, phase: Phase, t0: number): bool
   const stop =
     tx.exitedInPhase || (tx.cancelled !== undefined && (phase === "rewrite" || phase === "access"));
   if (tx.traceOn) addTrace(tx, e.name, phase, t0, stop ? "exit" : "ok");
+  if (tx.timings !== undefined) addTiming(tx, e.name, phase, t0, stop ? "exit" : "ok");
   return !stop;
 }
 
@@ -251,6 +252,7 @@ async function failed(
   err: unknown,
 ): Promise<boolean> {
   if (tx.traceOn) addTrace(tx, e.name, phase, t0, "error");
+  if (tx.timings !== undefined) addTiming(tx, e.name, phase, t0, "error");
   tx.log.error({ err, plugin: e.name, phase }, "plugin failed");
   // body_filter / log: the head is already decided: log and go on
   if (phase === "body_filter" || phase === "log") return true;
@@ -316,4 +318,23 @@ function addTrace(
   };
   if (isCatch) entry.catch = true;
   tx.trace.push(entry);
+}
+
+/** performance.now() → epoch ms */
+const EPOCH_OFFSET = performance.timeOrigin;
+
+function addTiming(
+  tx: Transaction,
+  plugin: string,
+  phase: Phase,
+  t0: number,
+  outcome: TraceEntry["outcome"],
+): void {
+  tx.timings?.push({
+    plugin,
+    phase,
+    start: EPOCH_OFFSET + t0,
+    end: EPOCH_OFFSET + performance.now(),
+    outcome,
+  });
 }

@@ -16,6 +16,7 @@ import type {
   KitLogger,
   ResponseSource,
   UriCaptures,
+  PhaseTiming,
 } from "./types.js";
 
 export type { ConnectionInfo };
@@ -146,6 +147,8 @@ export interface Transaction {
   readonly traceOn: boolean;
   /** TransactionOptions.noRoute */
   readonly noRoute: { status: number; message: string } | undefined;
+  /** the phase calls timed so far, when the chain asked for it (undefined otherwise: no cost) */
+  timings: PhaseTiming[] | undefined;
   kit: Kit | undefined;
 
   // request side (request.ts, client.ts, the service kit)
@@ -203,6 +206,7 @@ export function createTransaction(opts: TransactionOptions): Transaction {
     log: opts.log ?? NOOP_LOGGER,
     traceOn: opts.trace === true,
     noRoute: opts.noRoute,
+    timings: opts.chain.timed ? [] : undefined,
     kit: undefined,
     method: opts.request.method,
     path: opts.request.path,

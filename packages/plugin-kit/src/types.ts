@@ -190,4 +190,19 @@ export interface Kit {
   readonly credentials: CredentialLookup;
   /** What the data plane gives the log phase (PipelineIO.logInfo; log phase only, undefined before). */
   readonly logInfo: Readonly<Record<string, unknown>> | undefined;
+  /**
+   * Every plugin phase call of this request so far, timed (the call running now not included), when
+   * a plugin of the chain has `phaseTimings`; undefined otherwise.
+   */
+  readonly phaseTimings: readonly PhaseTiming[] | undefined;
+}
+
+/** One plugin's call in one phase, timed (only on chains with a `phaseTimings` plugin). */
+export interface PhaseTiming {
+  plugin: string;
+  phase: Phase | "error";
+  /** epoch milliseconds (fractional) when the call started and when it ended */
+  start: number;
+  end: number;
+  outcome: "ok" | "exit" | "error" | "recovered";
 }

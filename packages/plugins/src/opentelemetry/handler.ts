@@ -1,5 +1,5 @@
-import type { Attributes, Span } from "@opentelemetry/api";
-import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import type { Attributes, Span, Tracer } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Kit } from "@gatehouse/plugin-kit";
 import { definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
@@ -13,6 +13,36 @@ interface Spans {
   root: Span;
   balancer: Span;
   balancerEnded: boolean;
+  tracer: Tracer;
+  /** clockOffset() when the request span started: one per request, so its children stay inside it */
+  offset: number;
+}
+
+/**
+ * Kong's plugin spans (tracing_instrumentations: plugin_*): one per plugin per phase call,
+ * `kong.<phase>.plugin.<name>`, children of the request span, from the kit's timings (this plugin's own
+ * log call, running now, is not among them).
+ */
+function pluginSpans(kit: Kit, spans: Spans): void {
+  const ctx = trace.setSpan(context.active(), spans.root);
+  const offset = spans.offset;
+  for (const t of kit.phaseTimings ?? []) {
+    const span = spans.tracer.startSpan(
+      `kong.${t.phase}.plugin.${t.plugin}`,
+      { kind: SpanKind.INTERNAL, startTime: t.start + offset },
+      ctx,
+    );
+    if (t.outcome === "error") span.setStatus({ code: SpanStatusCode.ERROR });
+    span.end(t.end + offset);
+  }
+}
+
+/**
+ * The kit times calls on the monotonic clock (performance.timeOrigin + now), which drifts from the
+ * wall clock; the SDK anchors span times to Date.now() the same way: this is what to add to the kit's.
+ */
+function clockOffset(): number {
+  return Date.now() - (performance.timeOrigin + performance.now());
 }
 
 function str(v: unknown): string | undefined {
@@ -44,6 +74,10 @@ async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
   const { context: parent, format } = extractContext(conf, headers);
   for (const h of conf.propagation.clear ?? []) req.clearHeader(h);
   const tracer = await tracerOf(conf);
+  // the request span starts with the first plugin call timed (earlier plugins become its children)
+  const first = kit.phaseTimings?.[0]?.start;
+  const offset = clockOffset();
+  const startTime = first === undefined ? undefined : first + offset;
   const query = req.getRawQuery();
   const url = `${req.getScheme()}://${req.getHost()}:${req.getPort()}${req.getPath()}${query === "" ? "" : `?${query}`}`;
   const root = tracer.startSpan(
@@ -59,6 +93,7 @@ async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
         "http.client_ip": kit.client.getForwardedIp(),
         "net.peer.ip": kit.client.getIp(),
       },
+      ...(startTime !== undefined ? { startTime } : {}),
     },
     parent,
   );
@@ -75,7 +110,7 @@ async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
     },
     rootCtx,
   );
-  kit.ctx.set(CTX, { root, balancer, balancerEnded: false } satisfies Spans);
+  kit.ctx.set(CTX, { root, balancer, balancerEnded: false, tracer, offset } satisfies Spans);
   for (const [k, v] of Object.entries(
     injectHeaders(conf, trace.setSpan(rootCtx, balancer), format),
   ))
@@ -105,10 +140,12 @@ function log(kit: Kit): void {
       spans.balancer.setStatus({ code: SpanStatusCode.ERROR, message: "upstream failure" });
     spans.balancer.end();
   }
+  pluginSpans(kit, spans);
   const root = spans.root;
   root.setAttributes({ "http.status_code": status, ...entityAttributes(kit) });
   if (status >= 500) root.setStatus({ code: SpanStatusCode.ERROR });
-  root.end();
+  // on the same clock as its plugin spans' (the SDK's own end time may differ by its clock anchoring)
+  root.end(performance.timeOrigin + performance.now() + spans.offset);
 }
 
 export const opentelemetry = definePlugin({
@@ -117,6 +154,8 @@ export const opentelemetry = definePlugin({
   priority: 14,
   configSchema: opentelemetrySchema,
   phases: { access, header_filter: headerFilter, log },
+  // a span per plugin phase call: the runner times them on the routes this plugin applies to
+  phaseTimings: true,
   retain: (configs) => retainProviders(configs),
   dispose: () => retainProviders([]),
   meta: {
