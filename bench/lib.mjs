@@ -203,3 +203,19 @@ export async function prepareScenarios(scenarios, wrk) {
     s.run = (seconds) => wrk(s.url, seconds, s.headers);
   }
 }
+
+/**
+ * `count` routes shaped like real configs (the big config of run.mjs and routes.mjs, the router cases
+ * of micro.mjs): `/svcN/vK/items` prefixes, every 10th with a host `hN.example.test`, every 50th a
+ * regex path `~/reN/(?<id>\d+)$` (so every regex route has a host too).
+ */
+export function mixedRoutes(count) {
+  const routes = [];
+  for (let i = 0; i < count; i++) {
+    const r = { name: `r${i}`, paths: [`/svc${i}/v${i % 7}/items`] };
+    if (i % 10 === 0) r.hosts = [`h${i}.example.test`];
+    if (i % 50 === 0) r.paths = [`~/re${i}/(?<id>\\d+)$`];
+    routes.push(r);
+  }
+  return routes;
+}

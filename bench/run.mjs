@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
   cpuRatioOf as cpuRatioOfSamples,
+  mixedRoutes,
   nginxConfig,
   prepareScenarios,
   ratioOf as ratioOfSamples,
@@ -29,6 +30,7 @@ import {
 } from "./lib.mjs";
 import { benchPeers, PEER_TARGETS } from "./peers.mjs";
 import { benchPush } from "./push.mjs";
+import { benchRoutes100k, ROUTES_TARGETS } from "./routes.mjs";
 import { benchSoak } from "./soak.mjs";
 import { benchTls } from "./tls.mjs";
 import { benchWorkers } from "./workers.mjs";
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     "skip-tls": { type: "boolean", default: false },
     "skip-workers": { type: "boolean", default: false },
     "skip-peers": { type: "boolean", default: false },
+    "skip-routes-100k": { type: "boolean", default: false },
   },
 });
 const rounds = Number(args.rounds);
@@ -209,13 +212,7 @@ const baseConfig = {
   ],
 };
 const bigConfig = structuredClone(baseConfig);
-const many = [];
-for (let i = 0; i < routeCount - 2; i++) {
-  const r = { name: `r${i}`, paths: [`/svc${i}/v${i % 7}/items`] };
-  if (i % 10 === 0) r.hosts = [`h${i}.example.test`];
-  if (i % 50 === 0) r.paths = [`~/re${i}/(?<id>\\d+)$`];
-  many.push(r);
-}
+const many = mixedRoutes(routeCount - 2);
 bigConfig.services.push({ name: "many", url: origin, routes: many });
 const smallFile = join(work, "gateway-1.json");
 const bigFile = join(work, "gateway-10k.json");
@@ -361,7 +358,25 @@ try {
       `${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
     );
   }
-  // a module's rows (bench/tls.mjs, peers.mjs, workers.mjs): into the table, the summary, the failures
+  // what the modules (bench/tls.mjs, peers.mjs, routes.mjs, workers.mjs) get from this run
+  const moduleCtx = {
+    tools,
+    work,
+    launch,
+    pin,
+    waitFor,
+    origin,
+    config: baseConfig,
+    gatewayMain,
+    gatewayArgs: gwArgs,
+    gwEnv,
+    token,
+    gateway: { url: `http://127.0.0.1:${PORTS.gateway}/proxied`, pid: gateway.pid },
+    rounds,
+    duration,
+    connections,
+  };
+  // a module's rows (bench/tls.mjs, peers.mjs, routes.mjs, workers.mjs): into the table, the summary, the failures
   const addRows = (mod) => {
     console.log("");
     for (const s of mod.scenarios) {
@@ -371,23 +386,7 @@ try {
     failures.push(...mod.failures);
   };
   // the TLS listener: HTTPS and HTTP/2 against nginx terminating TLS, same origin (bench/tls.mjs)
-  const tls = args["skip-tls"]
-    ? null
-    : await benchTls({
-        tools,
-        work,
-        launch,
-        pin,
-        waitFor,
-        origin,
-        config: baseConfig,
-        gatewayMain,
-        gwEnv,
-        token,
-        rounds,
-        duration,
-        connections,
-      });
+  const tls = args["skip-tls"] ? null : await benchTls(moduleCtx);
   if (tls) {
     addRows(tls);
     console.log("(HTTP/2 rows: h2load reports no percentiles; p50 is its mean, p99 its max)");
@@ -399,19 +398,7 @@ try {
   }
   // issue 15: Gatehouse (0 plugins) against the Node peers fast-gateway and @fastify/http-proxy,
   // same origin, keep-alive, rounds interleaved with the gateway's own row (bench/peers.mjs)
-  const peers = args["skip-peers"]
-    ? null
-    : await benchPeers({
-        tools,
-        launch,
-        pin,
-        waitFor,
-        origin,
-        gateway: { url: `http://127.0.0.1:${PORTS.gateway}/proxied`, pid: gateway.pid },
-        rounds,
-        duration,
-        connections,
-      });
+  const peers = args["skip-peers"] ? null : await benchPeers(moduleCtx);
   if (peers) {
     addRows(peers);
     for (const [k, v] of Object.entries(peers.ratios)) {
@@ -423,23 +410,26 @@ try {
       );
     }
   }
+  // issue 15: 100,000 routes: the time to apply them through PUT /v1/config, the RSS they take,
+  // and proxying with them loaded against 1 route (bench/routes.mjs)
+  const routesRun = args["skip-routes-100k"] ? null : await benchRoutes100k(moduleCtx);
+  if (routesRun) {
+    addRows(routesRun);
+    const r = routesRun.ratios;
+    Object.assign(ratios, r);
+    Object.assign(cpuRatios, routesRun.cpuRatios);
+    Object.assign(targets, ROUTES_TARGETS);
+    const c = routesRun.cpuRatios.routes_100k_vs_1;
+    console.log(
+      `routes_100k_vs_1         ${r.routes_100k_vs_1.toFixed(3)}  ${c.toFixed(3)}  (target >= 0.95) ${r.routes_100k_vs_1 >= 0.95 ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `compile_ms_100k_routes   ${r.compile_ms_100k_routes}  (target <= 1500) ${r.compile_ms_100k_routes <= 1500 ? "met" : "MISSED"}; per 10,000 routes: RSS ${r.rss_mb_per_10k_routes} MB, heap ${r.heap_mb_per_10k_routes} MB`,
+    );
+  }
   // issue 12: a 3-target upstream under health checks vs one target, and --workers 2 over
   // --workers 1 with the load generator on the same machine (bench/workers.mjs)
-  const workersRun = args["skip-workers"]
-    ? null
-    : await benchWorkers({
-        tools,
-        work,
-        launch,
-        pin,
-        waitFor,
-        gatewayArgs: gwArgs,
-        gwEnv,
-        token,
-        rounds,
-        duration,
-        connections,
-      });
+  const workersRun = args["skip-workers"] ? null : await benchWorkers(moduleCtx);
   if (workersRun) {
     addRows(workersRun);
     const u = workersRun.ratios.upstream_vs_single_target;
@@ -493,6 +483,7 @@ try {
     scenarios: summary,
     tls: tls ? tls.settings : null,
     push: push?.details ?? null,
+    routes_100k: routesRun?.details ?? null,
     soak: soak ? { soak_rss_growth_mb: soak.soak_rss_growth_mb, ...soak.details } : null,
     errors: failures,
   };
