@@ -40,7 +40,7 @@ const built = (rel) => {
 const { compileRouter } = await built("apps/gateway/dist/router/router.js");
 const { normalizePath } = await built("apps/gateway/dist/router/normalize.js");
 const { definePlugin } = await built("packages/plugin-kit/dist/index.js");
-const { runPlugin } = await built("packages/plugin-kit/dist/testing.js");
+const { chainOf, runTransaction } = await built("packages/plugin-kit/dist/testing.js");
 const { z } = createRequire(join(root, "packages/plugin-kit/package.json"))("zod");
 
 // --- the router ---------------------------------------------------------------------------------
@@ -128,16 +128,19 @@ const request = {
   path: "/api/items",
   headers: typicalHeaders,
 };
-const check = await runPlugin(headerWork, {}, { request, upstream });
+// chains built once (no config validation per run): the runs measure the transaction alone
+const emptyChain = chainOf([{ def: empty, config: {} }]);
+const headerChain = chainOf([{ def: headerWork, config: {} }]);
+const check = await runTransaction(headerChain, { request, upstream });
 if (
   check.upstreamRequest?.headers["x-consumer-id"] !== "c-1" ||
   check.upstreamRequest.headers.cookie !== undefined ||
   check.response.header("x-ratelimit-remaining") !== "99"
 )
   throw new Error("kit header case: the plugin's header changes did not apply");
-bench.add("kit transaction, empty plugin", () => runPlugin(empty, {}, { request, upstream }));
+bench.add("kit transaction, empty plugin", () => runTransaction(emptyChain, { request, upstream }));
 bench.add("kit transaction, header get/set/add/clear", () =>
-  runPlugin(headerWork, {}, { request, upstream }),
+  runTransaction(headerChain, { request, upstream }),
 );
 
 // --- run ----------------------------------------------------------------------------------------
