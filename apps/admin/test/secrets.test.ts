@@ -3,7 +3,8 @@ import { after, before, test } from "node:test";
 import type { Admin } from "./helpers/admin.js";
 import { client, startAdmin, tokenFor } from "./helpers/admin.js";
 
-// rate-limiting marks config.redis.password secret (`.meta({ secret: true })`).
+// rate-limiting marks config.redis.password secret (`.meta({ secret: true })`), and Kong's deprecated
+// flat redis_password too (accepted on input, moved into redis.password before it is stored).
 const PASSWORD = "redis-pa55word-xyz";
 const config = { minute: 10, policy: "redis", redis: { host: "127.0.0.1", password: PASSWORD } };
 
@@ -26,7 +27,7 @@ after(async () => admin?.stop());
 test("the catalog names the secret fields", async () => {
   const catalog = await api("GET", "/api/v1/catalog");
   const rl = catalog.body.data.find((p: { name: string }) => p.name === "rate-limiting");
-  assert.deepEqual(rl.secret_fields, ["redis.password"]);
+  assert.deepEqual(rl.secret_fields, ["redis.password", "redis_password"]);
 });
 
 test("secret fields are masked in every read: create response, get, list, versions, export", async () => {
