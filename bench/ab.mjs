@@ -5,10 +5,11 @@
 // other load on the machine moves least; prints old/new per round and the median (> 1: new is
 // cheaper). ROUNDS (default 8) and DURATION (seconds, default 3) in the environment.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { benchConfig, cpuSeconds, median, nginxConfig } from "./lib.mjs";
 
 const [oldMain, newMain] = process.argv.slice(2);
 if (!oldMain || !newMain) {
@@ -25,54 +26,18 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-/** user + system CPU of a process, in µs */
-const cpuOf = (pid) => {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 10_000;
-};
-
 const work = mkdtempSync(join(tmpdir(), "gatehouse-ab-"));
 const originPort = await freePort();
 writeFileSync(
   join(work, "nginx.conf"),
-  `daemon off; master_process off; worker_processes 1; user root; pid ${work}/nginx.pid;
-error_log ${work}/nginx-error.log warn; events { worker_connections 4096; }
-http { access_log off; client_body_temp_path ${work}/b; proxy_temp_path ${work}/p;
-  fastcgi_temp_path ${work}/f; uwsgi_temp_path ${work}/u; scgi_temp_path ${work}/s;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:${originPort}; location / { return 200 "ok\\n"; } } }
-`,
+  nginxConfig(
+    work,
+    "nginx",
+    `  server { listen 127.0.0.1:${originPort}; location / { return 200 "ok\\n"; } }`,
+  ),
 );
 const origin = `http://127.0.0.1:${originPort}`;
-const config = {
-  _format_version: "3.0",
-  services: [
-    {
-      name: "origin",
-      url: origin,
-      routes: [
-        { name: "proxied", paths: ["/proxied"] },
-        {
-          name: "chain",
-          paths: ["/chain"],
-          plugins: [
-            { name: "key-auth", config: { key_names: ["apikey"] } },
-            { name: "rate-limiting", config: { second: 1000000000, policy: "local" } },
-            { name: "response-transformer", config: { add: { headers: ["x-bench:1"] } } },
-          ],
-        },
-      ],
-    },
-  ],
-  consumers: [{ username: "bench", keyauth_credentials: [{ key: "bench-key" }] }],
-  routes: [
-    {
-      name: "terminated",
-      paths: ["/terminated"],
-      plugins: [{ name: "request-termination", config: { status_code: 200, message: "ok" } }],
-    },
-  ],
-};
+const config = benchConfig(origin);
 writeFileSync(join(work, "config.json"), JSON.stringify(config));
 
 const children = [];
@@ -141,7 +106,7 @@ try {
   for (const g of Object.values(gateways)) await waitFor(`http://127.0.0.1:${g.port}/terminated`);
   /** CPU µs per request of one wrk run against one gateway */
   const measure = (g, path, header) => {
-    const before = cpuOf(g.pid);
+    const before = cpuSeconds(g.pid) ?? 0;
     const out = execFileSync("taskset", [
       "-c",
       "1",
@@ -153,7 +118,7 @@ try {
       `http://127.0.0.1:${g.port}${path}`,
     ]).toString();
     const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
-    return (cpuOf(g.pid) - before) / Math.max(1, requests);
+    return (((cpuSeconds(g.pid) ?? 0) - before) * 1e6) / Math.max(1, requests);
   };
   const scenarios = {
     terminated: ["/terminated"],
@@ -172,7 +137,6 @@ try {
       );
     }
   }
-  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
   for (const [name, a] of Object.entries(ratios)) {
     console.log(
       `${name}: old/new CPU per request, median ${median(a).toFixed(3)} (min ${Math.min(...a).toFixed(3)}, max ${Math.max(...a).toFixed(3)})`,

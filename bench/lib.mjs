@@ -148,6 +148,43 @@ export function tableRow(x) {
 }
 
 /**
+ * The small Gatehouse config every benchmark starts from, forwarding to `origin`: `/proxied` (0
+ * plugins), `/chain` (issue 4's chain: key-auth + rate-limiting, never reached + a header
+ * transformer, with the consumer `bench` and key `bench-key`) and `/terminated` (request-termination).
+ */
+export function benchConfig(origin) {
+  return {
+    _format_version: "3.0",
+    services: [
+      {
+        name: "origin",
+        url: origin,
+        routes: [
+          { name: "proxied", paths: ["/proxied"] },
+          {
+            name: "chain",
+            paths: ["/chain"],
+            plugins: [
+              { name: "key-auth", config: { key_names: ["apikey"] } },
+              { name: "rate-limiting", config: { second: 1000000000, policy: "local" } },
+              { name: "response-transformer", config: { add: { headers: ["x-bench:1"] } } },
+            ],
+          },
+        ],
+      },
+    ],
+    consumers: [{ username: "bench", keyauth_credentials: [{ key: "bench-key" }] }],
+    routes: [
+      {
+        name: "terminated",
+        paths: ["/terminated"],
+        plugins: [{ name: "request-termination", config: { status_code: 200, message: "ok" } }],
+      },
+    ],
+  };
+}
+
+/**
  * An nginx configuration for the benchmark (foreground, one worker, files in `work` under `name`,
  * no access log, keep-alive for the whole run) with `http` inside its http block.
  */

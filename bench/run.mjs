@@ -17,6 +17,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import {
+  benchConfig,
   cpuRatioOf as cpuRatioOfSamples,
   mixedRoutes,
   nginxConfig,
@@ -181,36 +182,7 @@ writeFileSync(
 
 // --- Gatehouse configurations ------------------------------------------------------------------
 const origin = `http://127.0.0.1:${PORTS.origin}`;
-const baseConfig = {
-  _format_version: "3.0",
-  services: [
-    {
-      name: "origin",
-      url: origin,
-      routes: [
-        { name: "proxied", paths: ["/proxied"] },
-        {
-          // the plugin chain of issue 4's benchmark: auth + rate limit (never reached) + transformer
-          name: "chain",
-          paths: ["/chain"],
-          plugins: [
-            { name: "key-auth", config: { key_names: ["apikey"] } },
-            { name: "rate-limiting", config: { second: 1000000000, policy: "local" } },
-            { name: "response-transformer", config: { add: { headers: ["x-bench:1"] } } },
-          ],
-        },
-      ],
-    },
-  ],
-  consumers: [{ username: "bench", keyauth_credentials: [{ key: "bench-key" }] }],
-  routes: [
-    {
-      name: "terminated",
-      paths: ["/terminated"],
-      plugins: [{ name: "request-termination", config: { status_code: 200, message: "ok" } }],
-    },
-  ],
-};
+const baseConfig = benchConfig(origin);
 const bigConfig = structuredClone(baseConfig);
 const many = mixedRoutes(routeCount - 2);
 bigConfig.services.push({ name: "many", url: origin, routes: many });
