@@ -1,6 +1,4 @@
 import { hostname } from "node:os";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Server as HttpsServer } from "node:https";
 import {
   DEFAULT_REAL_IP,
   formatErrors,
@@ -18,11 +16,10 @@ import pino from "pino";
 import { readCache, writeCache } from "./config/cache.js";
 import { DEFAULT_FILE_LOG_DIR, dataPlaneOptions, pluginCatalog } from "./config/catalog.js";
 import { buildControl } from "./cluster/control-server.js";
-import type { ProxyCacheOps } from "./cluster/proxy-cache-control.js";
 import { Handler } from "./pipeline/handler.js";
 import { bindRetrying } from "./net/listen.js";
-import { buildProxyServer } from "./net/proxy-server.js";
-import { destroyUpgradeSockets } from "./net/upgrade.js";
+import { ProxyListeners, boundAddress, listenerUrl } from "./net/listeners.js";
+import type { Address } from "./net/listeners.js";
 import type { ProxyLimits } from "./net/proxy-server.js";
 import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
@@ -33,33 +30,10 @@ import type { Resolve } from "./proxy/balancer/dns.js";
 import { NodeHealth } from "./proxy/balancer/node-health.js";
 import type { GatewaySnapshot } from "./config/snapshot.js";
 import { ConfigState } from "./config/state.js";
-import type { ApplyGate, ApplyResult, SnapshotSource } from "./config/state.js";
-import type { CounterStore } from "@gatehouse/plugin-kit";
+import type { ApplyResult, SnapshotSource } from "./config/state.js";
+import type { PrimaryRole, WorkerRole } from "./workers/roles.js";
 
-/**
- * --workers: what the primary (control endpoint, cache, agent, health probes, node-wide counters;
- * no proxy listener) needs from its worker pool (workers/primary.ts).
- */
-export interface PrimaryRole {
-  kind: "primary";
-  /** every worker compiles the snapshot and runs it before the primary counts it as applied */
-  gate: ApplyGate<GatewaySnapshot>;
-  /** the proxy listeners as the workers bound them (for the control plane and the deny list) */
-  listeners(): { proxy: { host: string; port: number }; proxyTls?: { host: string; port: number } };
-  /** `workers` of /v1/status and heartbeats */
-  status(): Promise<Record<string, unknown>>;
-  /** /metrics: every worker's and the primary's, aggregated */
-  metrics(): Promise<string>;
-  /** the proxy-cache control routes over every worker's stores (memory entries live there) */
-  proxyCache: ProxyCacheOps;
-}
-
-/** --workers: a worker serves the proxy listeners only; the primary owns the rest. */
-export interface WorkerRole {
-  kind: "worker";
-  /** the node-wide counters (the primary's), for plugins (DataPlaneOptions.nodeCounters) */
-  nodeCounters: CounterStore;
-}
+export type { PrimaryRole, WorkerRole } from "./workers/roles.js";
 
 export interface GatewayOptions {
   /** proxy listener; port 0 = any free port */
@@ -137,27 +111,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/**
- * Stop accepting; idle keep-alive connections go now, in-flight requests and relayed WebSockets
- * get `grace` ms;
- * keep-alive clients get `Connection: close` on their next answer and reconnect to a successor.
- */
-async function drain(listener: FastifyInstance, grace: number): Promise<void> {
-  const s = listener.server;
-  const closing = listener.close();
-  s.prependListener("request", (_req: IncomingMessage, res: ServerResponse) => {
-    res.shouldKeepAlive = false;
-  });
-  s.closeIdleConnections();
-  const timer = setTimeout(() => {
-    s.closeAllConnections();
-    destroyUpgradeSockets(s); // relayed WebSockets (no longer HTTP connections for Node)
-  }, grace);
-  timer.unref();
-  await closing;
-  clearTimeout(timer);
-}
-
 /** Version of a config loaded from a file: below anything the control plane pushes (≥ 1). */
 export const FILE_VERSION = 0;
 
@@ -191,8 +144,6 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   new UpstreamDenyList(upstreamDeny); // throws on an invalid rule, before anything starts
   const listenTls = opts.listenTls;
   const ownListeners = () => [listen, controlAddr, ...(listenTls ? [listenTls] : [])];
-  /** the TLS listener's server, once built (the snapshot's apply sets its default certificate) */
-  const tlsListener: { server?: HttpsServer } = {};
   const localDeny = {
     current: new UpstreamDenyList(localDenyRules(ownListeners(), opts.controlPlaneUrl)),
   };
@@ -225,8 +176,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
         : undefined,
     onApplied: (s) => {
       health.apply(s.balanced);
-      // a client that sends no SNI gets the server's own context: the default certificate
-      tlsListener.server?.setSecureContext(s.tls.defaultPem ?? {});
+      listeners.setDefaultCertificate(s.tls.defaultPem); // for clients that send no SNI
       metrics.configApplies.inc();
       metrics.configVersion.set(s.meta.version);
       // plugins release resources (connections, queues) of configs that are gone; never throws
@@ -236,42 +186,30 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     onPersistError: (err) => log.error({ err }, "could not write the config cache"),
   });
 
-  let proxyPort = listen.port;
-  let tlsPort = listenTls?.port ?? 443;
-  const handler = new Handler({
+  const handler: Handler = new Handler({
     state,
     metrics,
     log,
     debugToken: opts.debugToken || undefined,
     realIp: opts.realIp ?? DEFAULT_REAL_IP,
-    get port() {
-      return proxyPort;
+    get port(): number {
+      return listeners.port;
     },
-    get tlsPort() {
-      return tlsPort;
+    get tlsPort(): number {
+      return listeners.tlsPort;
     },
   });
 
-  const proxy = buildProxyServer({
+  const listeners: ProxyListeners = new ProxyListeners({
     log,
     metrics,
     limits,
     trustedProxies: opts.trustedProxies ?? [],
-    handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
-    upgrade: handler.handleUpgrade,
+    handler,
+    listen,
+    listenTls,
+    tls: { contexts: () => state.current?.tls ?? null },
   });
-  const proxyTls = listenTls
-    ? buildProxyServer({
-        log,
-        metrics,
-        limits,
-        trustedProxies: opts.trustedProxies ?? [],
-        handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
-        upgrade: handler.handleUpgrade,
-        tls: { contexts: () => state.current?.tls ?? null },
-      })
-    : undefined;
-  tlsListener.server = proxyTls?.server as HttpsServer | undefined;
 
   const control = buildControl({
     state,
@@ -377,38 +315,31 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     agent.start();
   };
 
+  /** this data plane's own listeners, as bound, are never proxied to */
+  const denyOwnListeners = (bound: (Address | undefined)[]) => {
+    const own = [...ownListeners(), ...bound.filter((a): a is Address => a !== undefined)];
+    localDeny.current = new UpstreamDenyList(localDenyRules(own, opts.controlPlaneUrl));
+  };
+
   /** --workers, the primary: the control endpoint only (the workers hold the proxy listeners) */
   const listenPrimary = async (p: PrimaryRole) => {
     const controlUrl = await bindRetrying(() => control.listen(controlAddr), {
       windowMs: opts.bindRetryWindow ?? 10_000,
     });
-    const caddr = control.server.address();
-    const controlPort = caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port;
+    const controlPort = boundAddress(control, controlAddr.host).port || controlAddr.port;
     const bound = p.listeners();
-    localDeny.current = new UpstreamDenyList(
-      localDenyRules(
-        [
-          ...ownListeners(),
-          bound.proxy,
-          { host: controlAddr.host, port: controlPort },
-          ...(bound.proxyTls ? [bound.proxyTls] : []),
-        ],
-        opts.controlPlaneUrl,
-      ),
-    );
+    denyOwnListeners([bound.proxy, { host: controlAddr.host, port: controlPort }, bound.proxyTls]);
     await startAgent(controlPort, bound.proxy.port);
-    const url = (scheme: string, a: { host: string; port: number }) =>
-      `${scheme}://${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
     return {
-      proxy: url("http", bound.proxy),
+      proxy: listenerUrl("http", bound.proxy),
       control: controlUrl,
-      ...(bound.proxyTls ? { proxyTls: url("https", bound.proxyTls) } : {}),
+      ...(bound.proxyTls ? { proxyTls: listenerUrl("https", bound.proxyTls) } : {}),
     };
   };
 
   return {
-    proxy,
-    proxyTls,
+    proxy: listeners.proxy,
+    proxyTls: listeners.proxyTls,
     health,
     control,
     state,
@@ -427,41 +358,15 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       // a worker has no control endpoint (the primary's serves the node)
       const controlUrl =
         worker === undefined ? await bindRetrying(() => control.listen(controlAddr), retry) : "";
-      const proxyUrl = await bindRetrying(() => proxy.listen(listen), retry);
-      const addr = proxy.server.address();
-      if (addr !== null && typeof addr === "object") proxyPort = addr.port;
-      let proxyTlsUrl: string | undefined;
-      let tlsAddr: ReturnType<typeof proxy.server.address> = null;
-      if (proxyTls && listenTls) {
-        await bindRetrying(() => proxyTls.listen(listenTls), retry);
-        tlsAddr = proxyTls.server.address();
-        if (tlsAddr !== null && typeof tlsAddr === "object") tlsPort = tlsAddr.port;
-        const host = listenTls.host.includes(":") ? `[${listenTls.host}]` : listenTls.host;
-        proxyTlsUrl = `https://${host}:${tlsPort}`;
-      }
-      const caddr = worker === undefined ? control.server.address() : null;
-      const bound = (a: typeof addr, host: string) =>
-        a !== null && typeof a === "object" ? { host, port: a.port } : { host, port: 0 };
-      localDeny.current = new UpstreamDenyList(
-        localDenyRules(
-          [
-            ...ownListeners(),
-            bound(addr, listen.host),
-            ...(caddr !== null ? [bound(caddr, controlAddr.host)] : []),
-            ...(listenTls ? [bound(tlsAddr, listenTls.host)] : []),
-          ],
-          opts.controlPlaneUrl,
-        ),
-      );
-      if (worker === undefined)
-        await startAgent(
-          caddr !== null && typeof caddr === "object" ? caddr.port : controlAddr.port,
-          proxyPort,
-        );
+      const bound = await listeners.bind(retry);
+      const controlBound =
+        worker === undefined ? boundAddress(control, controlAddr.host) : undefined;
+      denyOwnListeners([bound.proxy, controlBound, bound.proxyTls]);
+      if (controlBound) await startAgent(controlBound.port || controlAddr.port, bound.proxy.port);
       return {
-        proxy: proxyUrl,
+        proxy: bound.proxyUrl,
         control: controlUrl,
-        ...(proxyTlsUrl !== undefined ? { proxyTls: proxyTlsUrl } : {}),
+        ...(bound.proxyTlsUrl !== undefined ? { proxyTls: bound.proxyTlsUrl } : {}),
       };
     },
     async close() {
@@ -471,8 +376,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       // both proxy ports and the control port are free at once for a successor
       const controlClosing = worker === undefined ? control.close() : Promise.resolve();
       // the primary of --workers never listened on the proxy ports (its workers drain them)
-      if (primary === undefined)
-        await Promise.all([proxy, ...(proxyTls ? [proxyTls] : [])].map((p) => drain(p, grace)));
+      if (primary === undefined) await listeners.drain(grace);
       await controlClosing;
       state.current?.pool.destroy();
       // flush log queues, close plugin connections; never throws

@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import type { GatewaySnapshot } from "../config/snapshot.js";
 import type { ApplyGate, ConfigState } from "../config/state.js";
 import type { HealthRegistry } from "../proxy/balancer/health.js";
-import type { PrimaryRole } from "../server.js";
+import type { PrimaryRole } from "./roles.js";
 import { isOurs } from "./protocol.js";
 import type { CachedEntity } from "@gatehouse/plugins";
 import type {
