@@ -345,19 +345,3 @@ export const documentSchema = z.strictObject({
   upstream_deny: upstreamDenySchema.optional(),
 });
 export type DeclarativeDocument = z.infer<typeof documentSchema>;
-
-/**
- * The document schema with route lists taken as they are: used only when every route already
- * passed `isPlainValidRoute` (validate.ts), which accepts nothing the route schemas refuse, so
- * the issues are the same as `documentSchema`'s and the 10,000 routes of a large document are not
- * run through zod one by one.
- */
-const serviceSchemaRoutesChecked = z.strictObject({
-  ...serviceSchema.shape,
-  routes: z.array(z.unknown()).optional(),
-});
-export const documentSchemaRoutesChecked = z.strictObject({
-  ...documentSchema.shape,
-  services: z.array(serviceSchemaRoutesChecked).optional(),
-  routes: z.array(z.unknown()).optional(),
-});

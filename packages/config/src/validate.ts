@@ -3,7 +3,8 @@ import { fromZodIssues, joinPath } from "./errors.js";
 import { stableId } from "./ids.js";
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 import { jwtPublicKeyProblem } from "./jwt-keys.js";
-import { ERR_NO_MATCHER, hasMatcher, routeHost, routeMethod, routePath } from "./routes.js";
+import { ERR_NO_MATCHER, hasMatcher } from "./routes.js";
+import { documentSchemaFastRoutes } from "./fast-routes.js";
 import { checkUpstreamFields, checkUpstreamSharing, normalizeUpstream } from "./upstreams.js";
 import {
   checkCertificates,
@@ -11,13 +12,6 @@ import {
   normalizeCertificates,
   serviceTls,
 } from "./certificates.js";
-import {
-  documentSchema,
-  documentSchemaRoutesChecked,
-  MAX_LENGTH,
-  NAME_RE,
-  TAG_RE,
-} from "./schema.js";
 import type { DeclarativeDocument, PluginDoc, Ref, RouteDoc, ServiceDoc } from "./schema.js";
 import type {
   ConfigError,
@@ -593,131 +587,6 @@ function normalize(
   };
 }
 
-// ---------- fast path for plain routes (large documents) ----------
-
-const str128 = (v: unknown): boolean => typeof v === "string" && v.length >= 1 && v.length <= 128;
-const bool = (v: unknown): boolean => v === undefined || typeof v === "boolean";
-const safeInt = (v: unknown): boolean => typeof v === "number" && Number.isSafeInteger(v);
-const everyString = (v: unknown, ok: (s: string) => boolean): boolean => {
-  if (!Array.isArray(v)) return false;
-  for (const x of v) if (typeof x !== "string" || !ok(x)) return false;
-  return true;
-};
-const isProtocol = (p: string): boolean => p === "http" || p === "https";
-const isTag = (t: string): boolean => t.length >= 1 && t.length <= 128 && TAG_RE.test(t);
-// the route rules themselves (routes.ts), as the schema applies them
-const isPath = (p: string): boolean => routePath(p).ok;
-const isMethod = (m: string): boolean => routeMethod(m).ok;
-const isHost = (h: string): boolean => routeHost(h).ok;
-const REDIRECT_CODES = new Set([426, 301, 302, 307, 308]);
-const PLAIN_ROUTE_KEYS = new Set([
-  "id",
-  "name",
-  "protocols",
-  "methods",
-  "hosts",
-  "paths",
-  "tags",
-  "strip_path",
-  "preserve_host",
-  "request_buffering",
-  "response_buffering",
-  "regex_priority",
-  "max_body_size",
-  "path_handling",
-  "https_redirect_status_code",
-  "service",
-]);
-
-/**
- * True only for a route the route schema certainly accepts and outputs unchanged (but for the
- * upper-cased methods): the common fields with valid values. Anything else (headers, plugins,
- * a service reference object, an unknown field, any doubtful value) answers false and the
- * document goes through the full schema, so the errors reported never depend on this check.
- */
-function isPlainValidRoute(r: unknown, nested: boolean): boolean {
-  if (!isObj(r)) return false;
-  for (const key in r) {
-    const v = r[key];
-    if (v === undefined) {
-      // an optional field left undefined; an unknown one is refused by the schema either way
-      if (!PLAIN_ROUTE_KEYS.has(key) || (nested && key === "service")) return false;
-      continue;
-    }
-    switch (key) {
-      case "id":
-        if (!str128(v)) return false;
-        break;
-      case "name":
-        if (!str128(v) || !NAME_RE.test(v as string)) return false;
-        break;
-      case "protocols":
-        if (!everyString(v, isProtocol) || (v as unknown[]).length === 0) return false;
-        break;
-      case "methods":
-        if (!everyString(v, isMethod)) return false;
-        break;
-      case "hosts":
-        if (!everyString(v, isHost)) return false;
-        break;
-      case "paths":
-        if (!everyString(v, isPath)) return false;
-        break;
-      case "tags":
-        if (!everyString(v, isTag)) return false;
-        break;
-      case "strip_path":
-      case "preserve_host":
-      case "request_buffering":
-      case "response_buffering":
-        if (!bool(v)) return false;
-        break;
-      case "regex_priority":
-        if (!safeInt(v)) return false;
-        break;
-      case "max_body_size":
-        if (!safeInt(v) || (v as number) < 0) return false;
-        break;
-      case "path_handling":
-        if (v !== "v0" && v !== "v1") return false;
-        break;
-      case "https_redirect_status_code":
-        if (!REDIRECT_CODES.has(v as number)) return false;
-        break;
-      case "service":
-        if (nested || typeof v !== "string" || v.length === 0) return false;
-        if (v.length > MAX_LENGTH.identifier) return false;
-        break;
-      default:
-        return false; // headers, plugins, unknown fields: the full schema decides
-    }
-  }
-  return true;
-}
-
-/** Every route of the document (nested and top-level) passes `isPlainValidRoute`. */
-function allRoutesPlain(doc: Raw): boolean {
-  const services = doc.services;
-  if (Array.isArray(services)) {
-    for (const s of services) {
-      if (!isObj(s) || s.routes === undefined) continue;
-      if (!Array.isArray(s.routes)) continue; // the schema reports it either way
-      for (const r of s.routes) if (!isPlainValidRoute(r, true)) return false;
-    }
-  }
-  if (Array.isArray(doc.routes)) {
-    for (const r of doc.routes) if (!isPlainValidRoute(r, false)) return false;
-  }
-  return true;
-}
-
-/** What the route schema outputs for a plain valid route: itself, methods upper-cased. */
-function plainRouteOutput(r: unknown): unknown {
-  const route = r as { methods?: unknown };
-  if (!Array.isArray(route.methods)) return r;
-  return { ...route, methods: (route.methods as string[]).map((m) => m.toUpperCase()) };
-}
-
 /**
  * Validate a declarative document against the format and this data plane's plugin
  * set. Lists every error found (schema, references, plugin configs) as `{ path, message }`.
@@ -729,11 +598,8 @@ export function validateDeclarative(doc: unknown, opts: ValidateOptions): Valida
       errors: [{ path: "", message: "the document must be an object (a YAML mapping)" }],
     };
   }
-  // large documents are mostly plain routes: checked by hand when they all are (same issues)
-  const routesChecked = allRoutesPlain(doc);
-  const parsed = routesChecked
-    ? documentSchemaRoutesChecked.safeParse(doc, { reportInput: true })
-    : documentSchema.safeParse(doc, { reportInput: true });
+  // plain routes (most of a large document) are checked by hand, the others by zod (same issues)
+  const parsed = documentSchemaFastRoutes.safeParse(doc, { reportInput: true });
   const errors: ConfigError[] = parsed.success ? [] : fromZodIssues(parsed.error.issues);
   const pluginConfigs = new Map<string, Record<string, unknown>>();
   errors.push(...crossCheck(doc, opts.plugins, pluginConfigs));
@@ -747,18 +613,7 @@ export function validateDeclarative(doc: unknown, opts: ValidateOptions): Valida
     });
     return { ok: false, errors: unique };
   }
-  let data = parsed.data as DeclarativeDocument;
-  if (routesChecked) {
-    const checked = parsed.data as {
-      services?: { routes?: unknown[] }[];
-      routes?: unknown[];
-    };
-    for (const s of checked.services ?? []) {
-      if (s.routes) s.routes = s.routes.map(plainRouteOutput);
-    }
-    if (checked.routes) checked.routes = checked.routes.map(plainRouteOutput);
-    data = checked as DeclarativeDocument;
-  }
+  const data = parsed.data as DeclarativeDocument;
   return { ok: true, config: normalize(data, pluginConfigs) };
 }
 
