@@ -139,14 +139,16 @@ export class Handler {
     const m = snap.router.match(method, host, path, req.headers);
     if (m === undefined) {
       // Kong runs the global plugins on a request no route matches (rewrite, then the 404 in place
-      // of access, header_filter, body_filter, log); none configured: nothing to run
+      // of access, header_filter, body_filter, log), a WebSocket handshake too (its answer goes on
+      // its socket, net/upgrade.ts); none configured: nothing to run
       const globals = snap.chains.forRoute(null, null);
-      if (globals.isEmpty || ex.upgrade !== undefined) {
+      if (globals.isEmpty) {
         sendError(req, res, 404, NO_ROUTE_MESSAGE);
         return;
       }
       ex.fwd = forwardedHeaders(req, {
         trustedProxies: snap.trustedProxies,
+        realIp: this.opts.realIp,
         ...this.listenerOf(req),
       });
       ex.path = path;
