@@ -29,8 +29,9 @@ export default async function PluginsPage() {
     <>
       <h1>Plugin marketplace</h1>
       <p className="lead">
-        Every plugin the gateway ships with. Open one for its documentation, then enable it globally
-        or on a service, route or consumer.
+        Every plugin the data planes run: the built-in ones and those installed with
+        GATEHOUSE_PLUGINS. Open one for its documentation, then enable it globally or on a service,
+        route or consumer.
       </p>
       <Marketplace plugins={cards} />
     </>
