@@ -32,7 +32,7 @@ import type {
   UpgradeHandlers,
 } from "../proxy/index.js";
 import type { RouteEntry } from "../config/snapshot.js";
-import { requestHashKey } from "../proxy/balancer/hash-key.js";
+import { requestHashKey, withHashCookie } from "../proxy/balancer/hash-key.js";
 import { protocolOf } from "../net/h2.js";
 import { RequestBodyError, readBody } from "./body.js";
 import { flatHeaders, nodeHeaders, sendError } from "./respond.js";
@@ -107,6 +107,8 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
   path = "";
   rawQuery = "";
   captures: UriCaptures | null = null;
+  /** the sticky cookie the balancer generated (hash_on cookie): set on the upstream's answer */
+  hashCookie: string | undefined;
   /** a WebSocket handshake: its socket and head (the upstream gets it through forwardUpgrade) */
   upgrade: UpgradeClient | undefined;
   /** the status of an answer relayed on the socket (101 of an upgrade, or the upstream's refusal) */
@@ -140,13 +142,19 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
   onResponse(proxyRes: IncomingMessage, info: { target: string; upstreamLatencyMs: number }): void {
     this.upstreamMs = info.upstreamLatencyMs;
     const settle = this.settle;
+    const cookie = this.hashCookie;
+    // Kong sets it before the plugins' header_filter: response plugins see (and may change) it
+    const upstreamHeaders =
+      cookie === undefined ? proxyRes.headers : withHashCookie(proxyRes.headers, cookie);
     if (settle !== undefined) {
       this.upstreamRes = proxyRes;
-      settle({ kind: "response", status: proxyRes.statusCode ?? 502, headers: proxyRes.headers });
+      settle({ kind: "response", status: proxyRes.statusCode ?? 502, headers: upstreamHeaders });
       return;
     }
-    if (this.trace) {
-      const headers = { ...proxyRes.headers, [TRACE_HEADER]: this.traceValue() };
+    if (this.trace || cookie !== undefined) {
+      const headers = this.trace
+        ? { ...upstreamHeaders, [TRACE_HEADER]: this.traceValue() }
+        : upstreamHeaders;
       pipeResponse(proxyRes, this.res, { status: proxyRes.statusCode ?? 502, headers });
     } else pipeResponse(proxyRes, this.res);
   }
@@ -229,7 +237,7 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
     }
     const body = r.body ?? this.body;
     const fwd = this.fwd as ForwardedHeaders;
-    const hashKey = requestHashKey(
+    const hash = requestHashKey(
       entry.hashing,
       req,
       {
@@ -240,12 +248,13 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
       },
       this.tx?.consumer?.id ?? null,
     );
+    this.hashCookie = hash?.setCookie;
     const out = {
       method: r.method,
       path: r.query === "" ? outPath : `${outPath}?${r.query}`,
       headers,
       ...(body ? { body } : {}),
-      ...(hashKey ? { hashKey } : {}),
+      ...(hash ? { hashKey: hash.key } : {}),
     };
     return new Promise((resolve) => {
       this.settle = resolve;

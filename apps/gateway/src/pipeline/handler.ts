@@ -238,12 +238,13 @@ export class Handler {
         fwd["x-real-ip"],
       );
       const hk = { clientIp: fwd["x-real-ip"], path, rawQuery, captures: m.captures ?? null };
-      const hashKey = requestHashKey(entry.hashing, req, hk, null);
+      const hash = requestHashKey(entry.hashing, req, hk, null);
+      ex.hashCookie = hash?.setCookie;
       const out = {
         method,
         path: m.upstreamPath + search,
         rawHeaders,
-        ...(hashKey ? { hashKey } : {}),
+        ...(hash ? { hashKey: hash.key } : {}),
       };
       if (ex.upgrade !== undefined) forwardUpgrade(req, ex.upgrade, entry.upstream, out, ex);
       else forward(req, res, entry.upstream, out, ex);
