@@ -22,7 +22,7 @@ function log(kit: Kit, conf: HttpLogConfig): void {
     q = new LogQueue(conf, kit.log);
     queues.set(key, q);
   } else q.setLogger(kit.log);
-  q.push(serializeLog(kit));
+  q.pushEntry(serializeLog(kit));
 }
 
 async function closeWhere(keep: (key: string) => boolean): Promise<void> {
