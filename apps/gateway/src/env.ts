@@ -107,6 +107,8 @@ const gatewayEnvSchema = z.object({
   GATEHOUSE_PLUGINS: z.string().optional(),
   /** when --workers is not given: a positive integer or "auto" (checked in main.ts) */
   GATEHOUSE_WORKERS: optional,
+  /** when --tracing-sampling-rate is not given: a number from 0 to 1 (checked in main.ts) */
+  GATEHOUSE_TRACING_SAMPLING_RATE: optional,
   /** when --max-connections is not given */
   GATEHOUSE_MAX_CONNECTIONS: integer(1),
   /** when --max-connections-per-ip is not given (0 = no cap) */

@@ -3,7 +3,7 @@
  * Gatehouse data plane.
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--listen-tls HOST:PORT] [--control HOST:PORT]
  *                     [--cache-dir DIR] [--log-level LEVEL] [--workers N|auto]
- *                     [--upstream-deny RULES]... [--file-log-dir DIR]...
+ *                     [--upstream-deny RULES]... [--file-log-dir DIR]... [--tracing-sampling-rate R]
  * Env: see env.ts (every variable, checked at start; a flag takes precedence over its variable).
  */
 import cluster from "node:cluster";
@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import pino from "pino";
 import { Command, Option } from "commander";
+import { DEFAULT_TRACING_SAMPLING_RATE } from "@gatehouse/plugin-kit";
 import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
 import { gatewayEnv } from "./env.js";
 import type { GatewayEnv } from "./env.js";
@@ -38,6 +39,7 @@ interface CliOptions {
   upstreamDeny: string[];
   fileLogDir: string[];
   workers?: string;
+  tracingSamplingRate?: string;
 }
 
 function fail(message: string, code = 2): never {
@@ -67,6 +69,14 @@ function positiveInt(value: string, option: string): number {
 function workerCount(value: string, option: string): number {
   if (value.trim() === "auto") return availableParallelism();
   return positiveInt(value, option);
+}
+
+/** --tracing-sampling-rate / GATEHOUSE_TRACING_SAMPLING_RATE: a number from 0 to 1. */
+function samplingRate(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
+    fail(`${option}: must be a number from 0 to 1, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function nonNegativeInt(value: string, option: string): number {
@@ -125,6 +135,10 @@ async function main(): Promise<void> {
       collect,
       [],
     )
+    .option(
+      "--tracing-sampling-rate <rate>",
+      `Kong's tracing_sampling_rate: probability (0 to 1) a new trace is sampled by an opentelemetry plugin whose sampling_rate is unset (env GATEHOUSE_TRACING_SAMPLING_RATE; default ${DEFAULT_TRACING_SAMPLING_RATE})`,
+    )
     .parse();
   const o = program.opts<CliOptions>();
   let listen: { host: string; port: number };
@@ -180,6 +194,12 @@ async function main(): Promise<void> {
         ? workerCount(env.GATEHOUSE_WORKERS, "GATEHOUSE_WORKERS")
         : 1;
   const shutdownGrace = positiveInt(o.shutdownGrace, "--shutdown-grace");
+  const tracingSamplingRate =
+    o.tracingSamplingRate !== undefined
+      ? samplingRate(o.tracingSamplingRate, "--tracing-sampling-rate")
+      : env.GATEHOUSE_TRACING_SAMPLING_RATE !== undefined
+        ? samplingRate(env.GATEHOUSE_TRACING_SAMPLING_RATE, "GATEHOUSE_TRACING_SAMPLING_RATE")
+        : undefined;
   const gatewayOptions: GatewayOptions = {
     listen,
     listenTls,
@@ -208,6 +228,7 @@ async function main(): Promise<void> {
     shutdownGrace,
     upstreamDeny: o.upstreamDeny,
     fileLogDirs: o.fileLogDir.length > 0 ? o.fileLogDir : undefined,
+    tracingSamplingRate,
   };
   if (workers > 1 && cluster.isWorker) {
     const log = pino({

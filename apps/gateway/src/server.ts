@@ -75,6 +75,8 @@ export interface GatewayOptions {
   upstreamDeny?: string[];
   /** --file-log-dir: where file-log may write (default `.data/logs`, created on first use) */
   fileLogDirs?: string[];
+  /** --tracing-sampling-rate: Kong's tracing_sampling_rate (DataPlaneOptions.tracingSamplingRate) */
+  tracingSamplingRate?: number;
   /** ms in-flight requests get to finish at shutdown (default 10 s) */
   shutdownGrace?: number;
   /** ms to keep retrying a bind that finds its address in use (default 10 s, 0 = fail at once) */
@@ -130,6 +132,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       worker?.nodeCounters,
       // read at scrape time, once `health` below exists
       () => health.registry.report(),
+      opts.tracingSamplingRate,
     ),
   );
   metrics.configVersion.set(-1);

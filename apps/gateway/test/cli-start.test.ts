@@ -277,3 +277,15 @@ test("DB-less file-log outside --file-log-dir is refused at start naming config.
   );
   await assert.rejects(stat("/etc/gatehouse-escape.log"), { code: "ENOENT" });
 });
+
+test("--tracing-sampling-rate / GATEHOUSE_TRACING_SAMPLING_RATE: a number from 0 to 1, else refused naming the option", async (t) => {
+  const dir = await tempDir(t);
+  for (const [args, env, name, value] of [
+    [["--tracing-sampling-rate", "2"], {}, "--tracing-sampling-rate", "2"],
+    [[], { GATEHOUSE_TRACING_SAMPLING_RATE: "often" }, "GATEHOUSE_TRACING_SAMPLING_RATE", "often"],
+  ] as const) {
+    const p = run(["--cache-dir", dir, ...args], env);
+    assert.equal(await p.exited, 2, p.err());
+    assert.match(p.err(), new RegExp(`${name}: must be a number from 0 to 1, got "${value}"`));
+  }
+});

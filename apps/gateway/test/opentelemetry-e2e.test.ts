@@ -137,6 +137,7 @@ test("opentelemetry: a request without trace context starts a new trace; b3 inje
                 name: "opentelemetry",
                 config: {
                   traces_endpoint: `${receiver}/v1/traces`,
+                  sampling_rate: 1,
                   queue: { max_coalescing_delay: 0.05 },
                   propagation: { extract: ["w3c", "b3"], inject: ["b3"] },
                 },
@@ -170,6 +171,7 @@ test("opentelemetry plugin spans: one span per plugin per phase it runs in (kong
         config: {
           traces_endpoint: otlp.url,
           traces_encoding: "json",
+          sampling_rate: 1,
           queue: { max_coalescing_delay: 0.05 },
         },
       },
@@ -204,4 +206,57 @@ test("opentelemetry plugin spans: one span per plugin per phase it runs in (kong
     );
     assert.ok(BigInt(s.endTimeUnixNano) >= BigInt(s.startTimeUnixNano));
   }
+});
+
+test("opentelemetry sampling_rate unset: the data plane's --tracing-sampling-rate decides (Kong's tracing_sampling_rate); a config's own sampling_rate wins", async (t) => {
+  const otlp = await otlpReceiver(t);
+  const seen = new Map<string, string>();
+  const up = await upstream(t, (req, res) => {
+    seen.set(req.url ?? "", String(req.headers.traceparent));
+    res.end("ok");
+  });
+  const otel = (extra: Record<string, unknown>) => ({
+    name: "opentelemetry",
+    config: {
+      traces_endpoint: otlp.url,
+      traces_encoding: "json",
+      queue: { max_coalescing_delay: 0.05 },
+      ...extra,
+    },
+  });
+  const twoRoutes = doc([
+    {
+      name: "s",
+      url: up,
+      routes: [
+        { name: "node-rate", paths: ["/node"], plugins: [otel({})] },
+        { name: "own-rate", paths: ["/own"], plugins: [otel({ sampling_rate: 1 })] },
+      ],
+    },
+  ]);
+  const traceOf = (path: string) =>
+    /^00-([0-9a-f]{32})-[0-9a-f]{16}-0([01])$/.exec(seen.get(path) ?? "");
+
+  // the node samples nothing: a config without sampling_rate follows it, one with 1 does not
+  const never = await gateway(t, twoRoutes, { tracingSamplingRate: 0 });
+  assert.equal((await send(`${never.url}/node/a`)).status, 200);
+  assert.equal((await send(`${never.url}/own/b`)).status, 200);
+  const unsampled = traceOf("/a");
+  const sampled = traceOf("/b");
+  assert.ok(unsampled && sampled, JSON.stringify([...seen]));
+  assert.equal(unsampled[2], "0", "not sampled: the upstream is told so");
+  assert.equal(sampled[2], "1");
+  const spans = await otlp.waitFor(2);
+  assert.ok(spans.some((s) => s.traceId === sampled[1]));
+  assert.ok(!spans.some((s) => s.traceId === unsampled[1]), "an unsampled trace is not exported");
+
+  // the node samples everything: the config without sampling_rate follows it
+  const always = await gateway(t, twoRoutes, { tracingSamplingRate: 1 });
+  assert.equal((await send(`${always.url}/node/c`)).status, 200);
+  const c = traceOf("/c");
+  assert.equal(c?.[2], "1");
+  const deadline = Date.now() + 20_000;
+  while (!otlp.spans.some((s) => s.traceId === c?.[1]) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.ok(otlp.spans.some((s) => s.name === "kong" && s.traceId === c?.[1]));
 });

@@ -52,8 +52,16 @@ export interface PluginDefinition<C = any> {
   readonly bind?: ((config: C, options: DataPlaneOptions) => ValidationResult<C>) | undefined;
 }
 
+/** Kong's `tracing_sampling_rate` default (kong.conf): 1 trace in 100. */
+export const DEFAULT_TRACING_SAMPLING_RATE = 0.01;
+
 /** The data plane's own settings a plugin may depend on (like Kong's `kong.configuration`). */
 export interface DataPlaneOptions {
+  /**
+   * --tracing-sampling-rate (Kong's `tracing_sampling_rate`, 0 to 1): the probability a new trace is
+   * sampled where a tracing plugin's config sets none; undefined = DEFAULT_TRACING_SAMPLING_RATE.
+   */
+  readonly tracingSamplingRate?: number;
   /**
    * --file-log-dir: the directories plugins may write files in, absolute with symlinks resolved
    * (created on first use). Throws when one cannot be created or resolved.

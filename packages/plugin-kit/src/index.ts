@@ -21,6 +21,7 @@ export type {
   ValidationResult,
 } from "./define.js";
 export {
+  DEFAULT_TRACING_SAMPLING_RATE,
   definePlugin,
   validatePluginConfig,
   configJsonSchema,

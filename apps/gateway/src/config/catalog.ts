@@ -18,19 +18,22 @@ export const DEFAULT_FILE_LOG_DIR = ".data/logs";
  * The data plane's options for plugins. The --file-log-dir directories are created and resolved
  * (symlinks) on first use, i.e. only once a config uses file-log; `metricsRegistry` is the registry
  * the control port's /metrics serves; `nodeCounters` the primary's counters under --workers;
- * `upstreamHealth` reads the balancer's target health (prometheus' kong_upstream_target_health).
+ * `upstreamHealth` reads the balancer's target health (prometheus' kong_upstream_target_health);
+ * `tracingSamplingRate` is --tracing-sampling-rate.
  */
 export function dataPlaneOptions(
   fileLogDirs: readonly string[],
   metricsRegistry?: unknown,
   nodeCounters?: CounterStore,
   upstreamHealth?: () => readonly UpstreamTargetHealth[],
+  tracingSamplingRate?: number,
 ): DataPlaneOptions {
   let resolved: string[] | undefined;
   return {
     metricsRegistry,
     nodeCounters,
     upstreamHealth,
+    tracingSamplingRate,
     get fileLogDirs() {
       resolved ??= fileLogDirs.map((d) => {
         try {

@@ -1,7 +1,7 @@
 import type { Attributes, Span, Tracer } from "@opentelemetry/api";
 import { SpanKind, SpanStatusCode, context, trace } from "@opentelemetry/api";
 import type { Kit } from "@gatehouse/plugin-kit";
-import { definePlugin } from "@gatehouse/plugin-kit";
+import { DEFAULT_TRACING_SAMPLING_RATE, definePlugin } from "@gatehouse/plugin-kit";
 import { readme } from "../shared/readme.js";
 import type { OpenTelemetryConfig } from "./schema.js";
 import { opentelemetrySchema } from "./schema.js";
@@ -73,7 +73,7 @@ async function access(kit: Kit, conf: OpenTelemetryConfig): Promise<void> {
   const headers = req.getHeaders(1000).headers;
   const { context: parent, format } = extractContext(conf, headers);
   for (const h of conf.propagation.clear ?? []) req.clearHeader(h);
-  const tracer = await tracerOf(conf);
+  const tracer = await tracerOf(conf, kit.log);
   // the request span starts with the first plugin call timed (earlier plugins become its children)
   const first = kit.phaseTimings?.[0]?.start;
   const offset = clockOffset();
@@ -156,6 +156,17 @@ export const opentelemetry = definePlugin({
   phases: { access, header_filter: headerFilter, log },
   // a span per plugin phase call: the runner times them on the routes this plugin applies to
   phaseTimings: true,
+  // Kong: an unset sampling_rate follows the node's tracing_sampling_rate
+  bind: (config, options) => ({
+    ok: true,
+    config:
+      config.sampling_rate != null
+        ? config
+        : {
+            ...config,
+            sampling_rate: options.tracingSamplingRate ?? DEFAULT_TRACING_SAMPLING_RATE,
+          },
+  }),
   retain: (configs) => retainProviders(configs),
   dispose: () => retainProviders([]),
   meta: {

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { headerName, headerValue, queueSchema } from "../shared/fields.js";
+import {
+  deprecatedSpanQueueFields,
+  headerName,
+  headerValue,
+  moveDeprecatedQueueFields,
+  queueSchema,
+} from "../shared/fields.js";
 
 /** Trace header formats Gatehouse reads and writes (Kong's others: jaeger, ot, aws, gcp, datadog, instana). */
 export const FORMATS = ["w3c", "b3", "b3-single"] as const;
@@ -89,22 +95,9 @@ export const opentelemetrySchema = z
     queue: queueSchema
       .default(queueSchema.parse({ max_batch_size: 200 }))
       .describe(
-        "Batching of spans: max_batch_size spans per request, max_coalescing_delay seconds, max_entries queued.",
+        "Batching of spans: max_batch_size spans per request, max_coalescing_delay seconds, max_entries (and max_bytes of encoded spans) queued, concurrency_limit batches in flight.",
       ),
-    batch_span_count: z
-      .number()
-      .int()
-      .positive()
-      .nullish()
-      .describe("Deprecated (Kong): use queue.max_batch_size.")
-      .meta({ deprecated: true }),
-    batch_flush_delay: z
-      .number()
-      .int()
-      .nonnegative()
-      .nullish()
-      .describe("Deprecated (Kong): use queue.max_coalescing_delay.")
-      .meta({ deprecated: true }),
+    ...deprecatedSpanQueueFields,
     connect_timeout: timeout(1000, "Milliseconds to connect to the OTLP endpoint."),
     send_timeout: timeout(5000, "Milliseconds to send a batch."),
     read_timeout: timeout(5000, "Milliseconds to wait for the endpoint's answer."),
@@ -123,12 +116,13 @@ export const opentelemetrySchema = z
       .max(1, { error: "value should be between 0 and 1" })
       .nullish()
       .describe(
-        "Probability a new trace is sampled (0 to 1; unset: 1). A request's sampled flag from its trace context is followed.",
+        "Probability a new trace is sampled (0 to 1). Unset: the data plane's --tracing-sampling-rate (Kong's tracing_sampling_rate, default 0.01). A request's sampled flag from its trace context is followed.",
       ),
     propagation: propagationSchema
       .default({ default_format: "w3c" })
       .describe("How the trace context is read from requests and written to the upstream."),
   })
-  .strict();
+  .strict()
+  .transform(moveDeprecatedQueueFields);
 
 export type OpenTelemetryConfig = z.output<typeof opentelemetrySchema>;

@@ -10,10 +10,14 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { B3InjectEncoding, B3Propagator } from "@opentelemetry/propagator-b3";
 import type * as OtlpHttp from "@opentelemetry/exporter-trace-otlp-http";
 import type * as OtlpProto from "@opentelemetry/exporter-trace-otlp-proto";
+import type * as OtlpTransformer from "@opentelemetry/otlp-transformer";
 import type * as Resources from "@opentelemetry/resources";
 import type * as SdkTraceBase from "@opentelemetry/sdk-trace-base";
 import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import type { KitLogger } from "@gatehouse/plugin-kit";
+import { DEFAULT_TRACING_SAMPLING_RATE } from "@gatehouse/plugin-kit";
 import type { Format, OpenTelemetryConfig } from "./schema.js";
+import { QueueSpanProcessor } from "./span-queue.js";
 
 /** The official propagators, one per format Gatehouse supports. */
 const PROPAGATORS: Record<Format, TextMapPropagator> = {
@@ -82,6 +86,7 @@ export function injectHeaders(
 interface Exporting {
   provider: BasicTracerProvider;
   tracer: Tracer;
+  processor: QueueSpanProcessor;
 }
 
 /**
@@ -89,13 +94,20 @@ interface Exporting {
  * loaded on first use, not when the data plane starts.
  */
 let sdk: Promise<Sdk> | undefined;
-type Sdk = [typeof SdkTraceBase, typeof Resources, typeof OtlpProto, typeof OtlpHttp];
+type Sdk = [
+  typeof SdkTraceBase,
+  typeof Resources,
+  typeof OtlpProto,
+  typeof OtlpHttp,
+  typeof OtlpTransformer,
+];
 function loadSdk(): Promise<Sdk> {
   sdk ??= Promise.all([
     import("@opentelemetry/sdk-trace-base"),
     import("@opentelemetry/resources"),
     import("@opentelemetry/exporter-trace-otlp-proto"),
     import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/otlp-transformer"),
   ]);
   return sdk;
 }
@@ -110,50 +122,68 @@ function keyOf(c: OpenTelemetryConfig): string {
     c.headers ?? {},
     c.resource_attributes ?? {},
     c.queue,
-    c.batch_span_count ?? null,
-    c.batch_flush_delay ?? null,
     c.connect_timeout + c.send_timeout + c.read_timeout,
-    c.sampling_rate ?? 1,
+    samplingRate(c),
   ]);
 }
 
+/** The config's sampling_rate; unset (a config the data plane did not bind): Kong's default. */
+function samplingRate(c: OpenTelemetryConfig): number {
+  return c.sampling_rate ?? DEFAULT_TRACING_SAMPLING_RATE;
+}
+
 async function create(c: OpenTelemetryConfig): Promise<Exporting> {
-  const [base, resources, proto, json] = await loadSdk();
-  const { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler } =
-    base;
-  const Exporter = c.traces_encoding === "json" ? json.OTLPTraceExporter : proto.OTLPTraceExporter;
+  const [base, resources, proto, json, transformer] = await loadSdk();
+  const { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler } = base;
+  const isJson = c.traces_encoding === "json";
+  const Exporter = isJson ? json.OTLPTraceExporter : proto.OTLPTraceExporter;
   const exporter = new Exporter({
     url: c.traces_endpoint,
     headers: { ...(c.headers ?? {}) },
     timeoutMillis: c.connect_timeout + c.send_timeout + c.read_timeout,
   });
-  const batch = c.batch_span_count ?? c.queue.max_batch_size;
-  const processor = new BatchSpanProcessor(exporter, {
-    maxExportBatchSize: Math.min(batch, c.queue.max_entries),
-    maxQueueSize: c.queue.max_entries,
-    scheduledDelayMillis: (c.batch_flush_delay ?? c.queue.max_coalescing_delay) * 1000,
-    exportTimeoutMillis: c.connect_timeout + c.send_timeout + c.read_timeout,
-  });
+  const serializer = isJson ? transformer.JsonTraceSerializer : transformer.ProtobufTraceSerializer;
+  const processor = new QueueSpanProcessor(
+    exporter,
+    c.queue,
+    new URL(c.traces_endpoint).origin,
+    (span) => serializer.serializeRequest([span])?.byteLength ?? 0,
+  );
   const provider = new BasicTracerProvider({
     resource: resources.resourceFromAttributes({
       "service.name": "kong",
       ...(c.resource_attributes ?? {}),
     }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(c.sampling_rate ?? 1) }),
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(samplingRate(c)) }),
     spanProcessors: [processor],
   });
-  return { provider, tracer: provider.getTracer("gatehouse-opentelemetry") };
+  return { provider, tracer: provider.getTracer("gatehouse-opentelemetry"), processor };
 }
 
-/** The tracer of a config (its provider created on first use). */
-export async function tracerOf(c: OpenTelemetryConfig): Promise<Tracer> {
+/** The exporting side of a config (created on first use). */
+function exportingOf(c: OpenTelemetryConfig): Promise<Exporting> {
   const key = keyOf(c);
   let e = providers.get(key);
   if (e === undefined) {
     e = create(c);
     providers.set(key, e);
   }
-  return (await e).tracer;
+  return e;
+}
+
+/** The tracer of a config; `log` is where its queue reports drops and failed batches. */
+export async function tracerOf(c: OpenTelemetryConfig, log?: KitLogger): Promise<Tracer> {
+  const e = await exportingOf(c);
+  if (log !== undefined) e.processor.queue.setLogger(log);
+  return e.tracer;
+}
+
+/** The span queue of a config (tests): undefined until its exporter exists. */
+export async function spanQueueOf(
+  c: OpenTelemetryConfig,
+): Promise<QueueSpanProcessor["queue"] | undefined> {
+  const e = providers.get(keyOf(c));
+  return e === undefined ? undefined : (await e).processor.queue;
 }
 
 /** Flushes and shuts down the providers no config in `configs` uses. */

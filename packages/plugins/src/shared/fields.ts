@@ -117,13 +117,32 @@ export const queueSchema = z
 
 export type QueueConfig = z.output<typeof queueSchema>;
 
+const deprecatedInt = (min: number, max: number, what: string) =>
+  z
+    .number({ error: "expected an integer" })
+    .int({ error: "expected an integer" })
+    .min(min, { error: `value should be between ${min} and ${max}` })
+    .max(max, { error: `value should be between ${min} and ${max}` })
+    .nullish()
+    .describe(`Deprecated (Kong): use ${what}; moved there when saved.`)
+    .meta({ deprecated: true });
+
 /**
  * Kong 3.9's deprecated flat queue fields (to be removed in Kong 4.0), as Kong's
- * Queue.get_plugin_params reads them: `queue_size` → `queue.max_batch_size` and `flush_timeout` →
- * `queue.max_coalescing_delay` when not their old defaults (1 and 2); `retry_count` no longer works
- * in Kong (retries follow `queue.max_retry_time`) and is dropped. Accepted on input, moved before the
- * config is stored, never in forms (`deprecated`).
+ * Queue.get_plugin_params reads them: each sets its `queue` field unless it holds its old default.
+ * `retry_count` no longer works in Kong (retries follow `queue.max_retry_time`) and is dropped.
+ * Accepted on input, moved by moveDeprecatedQueueFields before the config is stored, never in forms
+ * (`deprecated`).
  */
+const DEPRECATED_QUEUE = {
+  queue_size: { field: "max_batch_size", oldDefault: 1 },
+  flush_timeout: { field: "max_coalescing_delay", oldDefault: 2 },
+  batch_span_count: { field: "max_batch_size", oldDefault: 200 },
+  batch_flush_delay: { field: "max_coalescing_delay", oldDefault: 3 },
+} as const;
+type DeprecatedQueueField = keyof typeof DEPRECATED_QUEUE | "retry_count";
+
+/** http-log's: `retry_count`, `queue_size`, `flush_timeout`. */
 export const deprecatedQueueFields = {
   retry_count: z
     .number({ error: "expected an integer" })
@@ -133,14 +152,7 @@ export const deprecatedQueueFields = {
       "Deprecated (Kong): no longer works, retries follow queue.max_retry_time; dropped when saved.",
     )
     .meta({ deprecated: true }),
-  queue_size: z
-    .number({ error: "expected an integer" })
-    .int({ error: "expected an integer" })
-    .min(1, { error: "value should be between 1 and 1000000" })
-    .max(1_000_000, { error: "value should be between 1 and 1000000" })
-    .nullish()
-    .describe("Deprecated (Kong): use queue.max_batch_size; moved there when saved.")
-    .meta({ deprecated: true }),
+  queue_size: deprecatedInt(1, 1_000_000, "queue.max_batch_size"),
   flush_timeout: z
     .number({ error: "expected a number" })
     .min(0, { error: "value should be between 0 and 3600" })
@@ -150,20 +162,27 @@ export const deprecatedQueueFields = {
     .meta({ deprecated: true }),
 };
 
-type DeprecatedQueueInput = {
-  queue: QueueConfig;
-  retry_count?: number | null;
-  queue_size?: number | null;
-  flush_timeout?: number | null;
+/** opentelemetry's: `batch_span_count`, `batch_flush_delay` (integers in Kong). */
+export const deprecatedSpanQueueFields = {
+  batch_span_count: deprecatedInt(1, 1_000_000, "queue.max_batch_size"),
+  batch_flush_delay: deprecatedInt(0, 3600, "queue.max_coalescing_delay"),
+};
+
+type DeprecatedQueueInput = { queue: QueueConfig } & {
+  [K in DeprecatedQueueField]?: number | null;
 };
 
 /** The config without the deprecated flat fields, their values moved into `queue`. */
 export function moveDeprecatedQueueFields<T extends DeprecatedQueueInput>(
   input: T,
-): Omit<T, "retry_count" | "queue_size" | "flush_timeout"> {
-  const { retry_count: _retry, queue_size, flush_timeout, ...rest } = input;
+): Omit<T, DeprecatedQueueField> {
+  const rest: Record<string, unknown> = { ...input };
   const queue = { ...input.queue };
-  if (queue_size != null && queue_size !== 1) queue.max_batch_size = queue_size;
-  if (flush_timeout != null && flush_timeout !== 2) queue.max_coalescing_delay = flush_timeout;
-  return { ...rest, queue };
+  delete rest.retry_count;
+  for (const [name, { field, oldDefault }] of Object.entries(DEPRECATED_QUEUE)) {
+    const v = input[name as keyof typeof DEPRECATED_QUEUE];
+    delete rest[name];
+    if (v != null && v !== oldDefault) queue[field] = v;
+  }
+  return { ...rest, queue } as Omit<T, DeprecatedQueueField>;
 }
