@@ -7,10 +7,11 @@
 // - target (the Attempt itself: http-proxy's setupOutgoing reads protocol/host/port from it and
 //   hands it back as the callback's 4th argument, which is how the callback finds its attempt
 //   without a closure), the target's keep-alive agent, `secure` (TLS verification), method;
-// - headers: the final header record in `options.headers`. setupOutgoing starts from a copy of
-//   `req.headers` (the client's, hop-by-hop included), so `req.headers` is swapped for an empty
-//   object for the duration of the synchronous call and restored; `req.url` likewise becomes
-//   the final path (`toProxy`, no prependPath).
+// - headers: the final headers, a flat list (`options.ssl`, see outgoingWithList) or a record
+//   (`options.headers`). setupOutgoing starts from a copy of `req.headers` (the client's,
+//   hop-by-hop included), so `req.headers` is swapped for an empty object for the duration of the
+//   synchronous call and restored; `req.url` likewise becomes the final path (`toProxy`, no
+//   prependPath).
 //
 // Where the stream pass would reintroduce a flaw, ours replaces it:
 // - the body: the stream pass pipes `options.buffer || req` into proxyReq. `buffer` is a
@@ -22,8 +23,10 @@
 //   verbatim path back on proxyReq (before its head is rendered). An Expect request's head is
 //   rendered inside http.request: when urlJoin would change its path, Expect is not forwarded
 //   (dropExpectIfPathMangled, outbound.ts).
-// - headers: a flat list (the client's raw lines on the fast path) becomes the record http-proxy
-//   takes, repeats kept as arrays (headerRecord, outbound.ts); Node validates and stores them.
+// - headers: a flat list (the client's raw lines on the fast path) goes to http.request as is
+//   (through the object setupOutgoing fills, outgoingWithList); where it cannot (TLS upstream,
+//   a path urlJoin changes, no Host line: wireHeaders, outbound.ts) it becomes the record
+//   http-proxy takes, repeats kept as arrays (headerRecord). Node validates either.
 // - retries: the stream pass adds 'error'/'aborted' listeners to req per call; a retry removes
 //   the failed attempts' ones (dropStaleListeners, forward.ts).
 // - timeouts: connect timer, a read watchdog on the socket byte counter, write timer (watchdog.ts).
@@ -36,7 +39,7 @@ import type { TLSSocket } from "node:tls";
 import type httpProxy from "http-proxy";
 import { engine } from "./engine.js";
 import type { Forwarding } from "./forward.js";
-import type { OutgoingHeaderRecord } from "./outbound.js";
+import type { OutgoingHeaderRecord, WireHeaders } from "./outbound.js";
 import type { Target } from "./pool.js";
 import { ForwardError } from "./errors.js";
 import {
@@ -105,9 +108,42 @@ interface WebOptions {
   target: Attempt;
   agent: Target["agent"];
   method: string;
-  headers: OutgoingHeaderRecord;
+  /** the record form (wireHeaders) */
+  headers: OutgoingHeaderRecord | undefined;
+  /** the list form: the object setupOutgoing fills (see outgoingWithList) */
+  ssl: { headers: string[] } | undefined;
   secure: boolean;
   buffer: typeof BODY_HOOK;
+}
+
+/**
+ * setupOutgoing fills `options.ssl || {}` and hands it to http.request. For a flat header list this
+ * object's own `headers` property ignores the record setupOutgoing assigns (a copy of the swapped,
+ * empty `req.headers`) and reads as the list, which Node renders as is (wireHeaders, outbound.ts).
+ */
+function outgoingWithList(list: string[]): { headers: string[] } {
+  return {
+    get headers(): string[] {
+      return list;
+    },
+    set headers(_ignored: unknown) {
+      // setupOutgoing's record of the client headers: not used
+    },
+  };
+}
+
+function webOptions(a: Attempt, headers: WireHeaders): WebOptions {
+  const fx = a.fx;
+  const list = Array.isArray(headers);
+  return {
+    target: a,
+    agent: a.target.agent,
+    method: fx.method,
+    headers: list ? undefined : headers,
+    ssl: list ? outgoingWithList(headers) : undefined,
+    secure: fx.upstream.spec.tlsVerify !== false,
+    buffer: BODY_HOOK,
+  };
 }
 
 /** the attempt whose proxy.web call is running (the body hook is called synchronously inside it) */
@@ -117,14 +153,7 @@ let starting: Attempt | undefined;
 export function launch(a: Attempt): void {
   const fx = a.fx;
   const req = fx.req;
-  const options: WebOptions = {
-    target: a,
-    agent: a.target.agent,
-    method: fx.method,
-    headers: fx.headers,
-    secure: fx.upstream.spec.tlsVerify !== false,
-    buffer: BODY_HOOK,
-  };
+  const options = webOptions(a, fx.headers);
   const savedUrl = req.url;
   const savedHeaders = req.headers;
   // setupOutgoing copies req.url / req.headers synchronously: the final path, no client headers

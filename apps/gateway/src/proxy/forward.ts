@@ -15,10 +15,10 @@ import { ForwardError, classifyError, isConnectFailure } from "./errors.js";
 import {
   assertOutboundPath,
   dropExpectIfPathMangled,
-  headerRecord,
   outboundHeaders,
+  wireHeaders,
 } from "./outbound.js";
-import type { BodyMode, OutgoingHeaderRecord, OutboundRequest } from "./outbound.js";
+import type { BodyMode, OutboundRequest, WireHeaders } from "./outbound.js";
 import type { Target, Upstream } from "./pool.js";
 
 export type { OutboundRequest } from "./outbound.js";
@@ -55,7 +55,7 @@ export class Forwarding {
     readonly upstream: Upstream,
     readonly method: string,
     readonly path: string,
-    readonly headers: OutgoingHeaderRecord,
+    readonly headers: WireHeaders,
     readonly mode: BodyMode,
     readonly body: Buffer | undefined,
     readonly handlers: ForwardHandlers,
@@ -255,7 +255,7 @@ export function forward(
     upstream,
     out.method.toUpperCase(),
     out.path,
-    headerRecord(headers),
+    wireHeaders(headers, out.path, upstream.spec.protocol === "https"),
     mode,
     out.body,
     handlers,

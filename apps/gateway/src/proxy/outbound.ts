@@ -23,6 +23,11 @@ export interface OutboundRequest {
 
 export type BodyMode = "none" | "buffer" | "stream";
 export type OutgoingHeaderRecord = Record<string, string | string[]>;
+/**
+ * What an attempt hands http-proxy: the flat list itself (Node renders it as is), or, where the list
+ * cannot go as is (see wireHeaders), the record.
+ */
+export type WireHeaders = string[] | OutgoingHeaderRecord;
 
 const INVALID_PATH = /[^\u0021-\u00ff]/;
 /** what setupOutgoing's urlJoin would change in the path part: "//" and "http(s):/" */
@@ -101,6 +106,33 @@ export function outboundHeaders(
   return { headers, mode: "none" };
 }
 
+/** setupOutgoing's urlJoin would change this path (its part before "?"). */
+function pathMangled(path: string): boolean {
+  const q = path.indexOf("?");
+  return JOIN_MANGLES.test(q === -1 ? path : path.slice(0, q));
+}
+
+function hasHost(list: readonly string[]): boolean {
+  for (let i = 0; i < list.length; i += 2) {
+    const name = list[i] as string;
+    if (name.length === 4 && name.toLowerCase() === "host") return true;
+  }
+  return false;
+}
+
+/**
+ * The headers in the form the attempts hand to http.request. A flat list goes as is: Node validates
+ * and renders it in the ClientRequest constructor, without a record, a copy of it in setupOutgoing
+ * and one setHeader per name (the per-request cost of the record form). The list needs a plain
+ * HTTP upstream (Node derives a TLS servername from a Host header it stored, not from a list), a
+ * Host line (Node adds none to a list), and a path urlJoin leaves alone (the head is rendered
+ * before the body hook could put the verbatim path back); otherwise the record (headerRecord).
+ */
+export function wireHeaders(list: string[], path: string, https: boolean): WireHeaders {
+  if (https || pathMangled(path) || !hasHost(list)) return headerRecord(list);
+  return list;
+}
+
 /**
  * Node renders the head of a request with an Expect header inside http.request, i.e. with the
  * path urlJoin produced, before the body hook can put the verbatim path back. When urlJoin
@@ -108,8 +140,7 @@ export function outboundHeaders(
  * from our server; the upstream receives the body right away either way).
  */
 export function dropExpectIfPathMangled(headers: string[], path: string): void {
-  const q = path.indexOf("?");
-  if (!JOIN_MANGLES.test(q === -1 ? path : path.slice(0, q))) return;
+  if (!pathMangled(path)) return;
   for (let i = headers.length - 2; i >= 0; i -= 2) {
     const name = headers[i] as string;
     if (name.length === 6 && name.toLowerCase() === "expect") headers.splice(i, 2);
