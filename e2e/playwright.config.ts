@@ -19,7 +19,10 @@ export default defineConfig({
   use: {
     baseURL: adminUrl,
     screenshot: "only-on-failure",
-    trace: "retain-on-failure",
+    // A failed test keeps its trace (DOM snapshot per action, sources, network) and its screenshot;
+    // no screencast in the trace: capturing and encoding frames of every page during every test costs
+    // CPU the suite does not have on a 2-core CI machine, and the failure screenshot shows the end state.
+    trace: { mode: "retain-on-failure", screenshots: false, snapshots: true, sources: true },
   },
   projects: [
     // One saved login per role (the editor and viewer are created through the API).

@@ -25,7 +25,9 @@ async function step(name, fn) {
   } catch (err) {
     console.error(`${name}: ${err instanceof Error ? err.stack : err}`);
   }
-  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  const seconds = (Date.now() - started) / 1000;
+  results.push({ name, ok, seconds });
+  console.log(`\n=== ${name}: ${ok ? "ok" : "FAIL"} in ${seconds.toFixed(1)} s ===`);
   return ok;
 }
 
@@ -51,23 +53,18 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 
 const turboArgs = ["--output-logs=new-only", "--log-order=grouped", "--log-prefix=task"];
 
+// The three are independent: run side by side (turbo already runs its tasks in parallel).
 await step("lint, format check, typecheck", async () => {
-  const code = await run(node, [turbo, "run", "lint", "typecheck", ...turboArgs], { cwd: root });
-  const rootLint = await run(
-    node,
-    [join(root, "node_modules/eslint/bin/eslint.js"), "scripts", "bench"],
-    {
+  const codes = await Promise.all([
+    run(node, [turbo, "run", "lint", "typecheck", ...turboArgs], { cwd: root }),
+    run(node, [join(root, "node_modules/eslint/bin/eslint.js"), "scripts", "bench"], {
       cwd: root,
-    },
-  );
-  const fmt = await run(
-    node,
-    [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", "."],
-    {
+    }),
+    run(node, [join(root, "node_modules/prettier/bin/prettier.cjs"), "--check", "."], {
       cwd: root,
-    },
-  );
-  return code || rootLint || fmt;
+    }),
+  ]);
+  return codes.find((code) => code !== 0) ?? 0;
 });
 
 const built = await step("build", () =>
@@ -81,7 +78,7 @@ if (built) {
 
 if (built) {
   await step("unit + integration tests", () =>
-    run(node, [turbo, "run", "test", "--concurrency=1", ...turboArgs], { cwd: root }),
+    run(node, [turbo, "run", "test", "--concurrency=2", ...turboArgs], { cwd: root }),
   );
 
   // `npm start` itself: port check, supervision (admin/gateway/database restarts), SIGHUP
