@@ -1,17 +1,24 @@
-// Config distribution benchmark (part of `npm run bench`, or alone: `node bench/push.mjs`):
-// the built admin (control plane, `next start`) and two gateway processes registered with it,
-// a 10,000-route config; then repeated changes through the REST API, each timed until BOTH data
-// planes run it. Reports p50/p99 of "committed (API answered) -> applied on both" and of
-// "API request sent -> applied on both".
+// Config distribution benchmark (part of `npm run bench`, or alone: `node bench/push.mjs
+// [--routes N] [--changes N] [--profile]`): the built admin (control plane, `next start`) and two
+// gateway processes registered with it, an N-route config (10,000 `/svcN/items` prefixes; at
+// 100,000 and more, bench/lib.mjs's mixed routes: prefixes, every 10th with a host, every 50th a
+// regex, like routes.mjs); then repeated changes through the REST API (PATCH a route's tags), each
+// timed until BOTH data planes run it. Reports p50/p99 of "committed (API answered) -> applied on
+// both" (push_p99_ms_<N>_routes) and of "API request sent -> applied on both"
+// (write_p99_ms_<N>_routes). With `profile` (a directory), the admin runs under `--cpu-prof` and
+// its profile of the measured changes is written there (bench/profile.mjs).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
+import { parseArgs } from "node:util";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { mixedRoutes } from "./lib.mjs";
+import { writeProfile } from "./profile.mjs";
 
 const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -47,8 +54,38 @@ const pct = (xs, p) => {
 const round = (x) => Math.round(x * 10) / 10;
 
 /**
- * @param {{ root?: string, routes?: number, changes?: number, log?: (line: string) => void }} [opts]
- * @returns {Promise<null | { push_p99_ms_10k_routes: number, details: object }>} null when skipped
+ * mixedRoutes(count) of bench/lib.mjs (names r0..., `/svcI/vJ/items` prefixes, every 10th with a
+ * host, every 50th a regex path instead), as rows of service "bench", in one INSERT.
+ */
+async function insertMixedRoutes(require, url, count) {
+  const pg = require("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO "Route" ("id", "name", "serviceId", "paths", "hosts", "updatedAt")
+       SELECT gen_random_uuid()::text, 'r' || i, s."id",
+         CASE WHEN i % 50 = 0 THEN ARRAY['~/re' || i || '/(?<id>\\d+)$']
+              ELSE ARRAY['/svc' || i || '/v' || (i % 7) || '/items'] END,
+         CASE WHEN i % 10 = 0 THEN ARRAY['h' || i || '.example.test'] ELSE '{}'::text[] END,
+         now()
+       FROM generate_series(0, $1::int - 1) AS i, "Service" s WHERE s."name" = 'bench'`,
+      [count - 1], // + the imported route "seed"
+    );
+  } finally {
+    await client.end();
+  }
+}
+
+/** "10k", "100k": the row names' route count */
+export const routesLabel = (n) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+/**
+ * @param {{ root?: string, routes?: number, changes?: number, profile?: string,
+ *   log?: (line: string) => void }} [opts]
+ * @returns {Promise<null | { rows: Record<string, number>, details: object }>} null when skipped;
+ *   rows: push_p99_ms_<N>_routes (committed -> applied on both) and write_p99_ms_<N>_routes
+ *   (request sent -> applied on both)
  */
 export async function benchPush(opts = {}) {
   const root = opts.root ?? defaultRoot;
@@ -90,29 +127,33 @@ export async function benchPush(opts = {}) {
       children.push(c);
       return c;
     };
-    spawnLogged(
-      "admin",
-      process.execPath,
-      [
-        require.resolve("next/dist/bin/next"),
-        "start",
-        "--hostname",
-        "127.0.0.1",
-        "--port",
-        String(adminPort),
-      ],
-      {
-        cwd: adminDir,
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          DATABASE_URL: db.url,
-          GATEHOUSE_BOOTSTRAP_TOKEN: bootstrap,
-          GATEHOUSE_CLUSTER_TOKEN: clusterToken,
+    const profileDir = opts.profile ? join(work, "admin-profile") : null;
+    const startAdmin = (profiled) =>
+      spawnLogged(
+        "admin",
+        process.execPath,
+        [
+          ...(profiled ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
+          require.resolve("next/dist/bin/next"),
+          "start",
+          "--hostname",
+          "127.0.0.1",
+          "--port",
+          String(adminPort),
+        ],
+        {
+          cwd: adminDir,
+          env: {
+            ...process.env,
+            NODE_ENV: "production",
+            NEXT_TELEMETRY_DISABLED: "1",
+            DATABASE_URL: db.url,
+            GATEHOUSE_BOOTSTRAP_TOKEN: bootstrap,
+            GATEHOUSE_CLUSTER_TOKEN: clusterToken,
+          },
         },
-      },
-    );
+      );
+    let adminProc = startAdmin(false);
     await until("the admin", async () => (await fetch(`${admin}/api/health`)).ok);
     const api = (method, path, body) =>
       fetch(`${admin}${path}`, {
@@ -121,22 +162,44 @@ export async function benchPush(opts = {}) {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
 
-    // the 10k-route config, in one import (one version)
+    // the N-route config: in one import (one version) up to the API's 1 MB request body; beyond,
+    // the service through the API, then the routes (bench/lib.mjs's mixedRoutes, built by
+    // PostgreSQL) straight into the database, then one pull of the cluster's config endpoint,
+    // which commits the database's export as a new version the way the admin does after an
+    // upgrade (refreshSnapshot)
+    const bulk = routes > 20_000;
     const doc = {
       _format_version: "3.0",
       services: [
         {
           name: "bench",
           url: "http://127.0.0.1:9",
-          routes: Array.from({ length: routes }, (_, i) => ({
-            name: `r${i}`,
-            paths: [`/svc${i}/items`],
-          })),
+          routes: bulk
+            ? [{ name: "seed", paths: ["/seed"] }]
+            : Array.from({ length: routes }, (_, i) => ({
+                name: `r${i}`,
+                paths: [`/svc${i}/items`],
+              })),
         },
       ],
     };
     const imported = await api("POST", "/api/v1/config/import?mode=sync", doc);
     if (!imported.ok) throw new Error(`import: ${imported.status} ${await imported.text()}`);
+    if (bulk) {
+      await insertMixedRoutes(require, db.url, routes);
+      const pulled = await fetch(`${admin}/api/v1/dataplane/config`, {
+        headers: { authorization: `Bearer ${clusterToken}` },
+      });
+      if (!pulled.ok) throw new Error(`commit of the routes: ${pulled.status}`);
+      await pulled.arrayBuffer();
+    }
+    if (profileDir) {
+      // the profiled admin starts after the import: its profile is the changes' (and start-up's)
+      adminProc.kill("SIGTERM");
+      await until("the admin to stop", async () => adminProc.exitCode !== null, 30_000);
+      adminProc = startAdmin(true);
+      await until("the admin", async () => (await fetch(`${admin}/api/health`)).ok);
+    }
 
     const planes = [];
     for (let i = 0; i < 2; i++) {
@@ -174,10 +237,16 @@ export async function benchPush(opts = {}) {
     const newest = async () =>
       (await (await api("GET", "/api/v1/config/versions?size=1")).json()).data[0].version;
     const first = await newest();
-    await until("both data planes at the first version", async () => {
-      const s = await Promise.all(planes.map(status));
-      return s.every((x) => x.version >= first);
-    });
+    // a 100,000-route document takes each data plane seconds to validate and compile
+    const applyTimeout = Math.max(120_000, routes * 3);
+    await until(
+      "both data planes at the first version",
+      async () => {
+        const s = await Promise.all(planes.map(status));
+        return s.every((x) => x.version >= first);
+      },
+      applyTimeout,
+    );
 
     const committed = [];
     const requested = [];
@@ -194,7 +263,7 @@ export async function benchPush(opts = {}) {
           const s = await Promise.all(planes.map(status));
           return s.every((x) => x.version > before);
         },
-        30_000,
+        applyTimeout,
         5,
       );
       const t2 = performance.now();
@@ -208,13 +277,44 @@ export async function benchPush(opts = {}) {
       committed_to_applied_ms: { p50: round(pct(committed, 50)), p99: round(pct(committed, 99)) },
       request_to_applied_ms: { p50: round(pct(requested, 50)), p99: round(pct(requested, 99)) },
     };
-    return { push_p99_ms_10k_routes: details.committed_to_applied_ms.p99, details };
+    if (profileDir) {
+      // the admin writes its profile when it exits (SIGTERM: Next's clean shutdown)
+      adminProc.kill("SIGTERM");
+      await until("the admin's CPU profile", async () => adminProc.exitCode !== null, 60_000);
+      details.profile = writeProfile(
+        profileDir,
+        opts.profile,
+        `admin-write-${routesLabel(routes)}`,
+      );
+    }
+    const n = routesLabel(routes);
+    return {
+      rows: {
+        [`push_p99_ms_${n}_routes`]: details.committed_to_applied_ms.p99,
+        [`write_p99_ms_${n}_routes`]: details.request_to_applied_ms.p99,
+      },
+      details,
+    };
   } finally {
     await stop();
   }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const result = await benchPush();
+  const { values } = parseArgs({
+    options: {
+      routes: { type: "string", default: "10000" },
+      changes: { type: "string", default: "15" },
+      profile: { type: "boolean", default: false },
+      // another checkout's build (e.g. a copy of the code before a change, for a before/after)
+      root: { type: "string", default: defaultRoot },
+    },
+  });
+  const result = await benchPush({
+    root: resolve(values.root),
+    routes: Number(values.routes),
+    changes: Number(values.changes),
+    profile: values.profile ? join(resolve(values.root), "bench/profiles") : undefined,
+  });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -23,6 +23,38 @@ test("every committed change is a new version with snapshot, hash, author and me
   assert.deepEqual(shown.body.snapshot, export_.body);
 });
 
+test("route changes, committed from the previous version's rows, snapshot what the export shows", async () => {
+  // each version must be the database's export, whatever changed in between (a service is
+  // created between two route changes, a deleted route takes its plugin along)
+  const newest = async () => {
+    const [latest] = (await api("GET", "/api/v1/config/versions?size=1")).body.data;
+    const shown = await api("GET", `/api/v1/config/versions/${latest.version}`);
+    const exported = await api("GET", "/api/v1/config/export?format=json");
+    assert.deepEqual(shown.body.snapshot, exported.body);
+    assert.equal(shown.body.hash, hashConfig(shown.body.snapshot));
+    return shown.body.snapshot as { routes: { name: string; tags: string[] }[] };
+  };
+  const created = await api("POST", "/api/v1/routes", { body: { name: "vr-a", paths: ["/vr-a"] } });
+  assert.equal(created.status, 201);
+  await newest();
+  assert.equal((await api("PATCH", "/api/v1/routes/vr-a", { body: { tags: ["t1"] } })).status, 200);
+  const patched = await newest();
+  assert.deepEqual(patched.routes.find((r) => r.name === "vr-a")?.tags, ["t1"]);
+  await api("POST", "/api/v1/services", { body: { name: "vr-svc", url: "http://vr.internal" } });
+  assert.equal((await api("PATCH", "/api/v1/routes/vr-a", { body: { tags: ["t2"] } })).status, 200);
+  const again = await newest();
+  assert.ok(JSON.stringify(again).includes('"vr-svc"'), "the service created in between is there");
+  const plugin = await api("POST", "/api/v1/routes/vr-a/plugins", {
+    body: { name: "cors", config: {} },
+  });
+  assert.equal(plugin.status, 201);
+  await newest();
+  assert.equal((await api("DELETE", "/api/v1/routes/vr-a")).status, 204);
+  const gone = await newest();
+  assert.ok(!JSON.stringify(gone).includes('"vr-a"'), "the route and its plugin are gone");
+  assert.ok(!JSON.stringify(gone).includes('"cors"'));
+});
+
 test("a failed change makes no version", async () => {
   const before = (await api("GET", "/api/v1/config/versions")).body.data[0].version;
   assert.equal((await api("PATCH", "/api/v1/services/v-svc", { body: { port: -1 } })).status, 400);

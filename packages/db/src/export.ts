@@ -81,6 +81,14 @@ export async function exportDeclarative(
   prisma: ExportClient,
   options: ExportOptions = {},
 ): Promise<ExportedDocument> {
+  return shapeExport(await readExportRows(prisma), options);
+}
+
+/** The rows of every table the export reads, as `readExportRows` returns them. */
+export type ExportRows = Awaited<ReturnType<typeof readExportRows>>;
+
+/** The rows the export is made of (see exportDeclarative); shapeExport makes the document. */
+export async function readExportRows(prisma: ExportClient) {
   // Plain findMany calls (no `include`): Prisma runs relation loads in parallel, which a
   // transaction's single connection does not support well.
   const queries = [
@@ -99,27 +107,33 @@ export async function exportDeclarative(
     prisma.sni.findMany(),
     prisma.caCertificate.findMany(),
   ] as const;
-  let rows;
   if (prisma.$transaction) {
-    rows = await prisma.$transaction([...queries], { isolationLevel: "RepeatableRead" });
-  } else {
-    rows = [
-      await queries[0],
-      await queries[1],
-      await queries[2],
-      await queries[3],
-      await queries[4],
-      await queries[5],
-      await queries[6],
-      await queries[7],
-      await queries[8],
-      await queries[9],
-      await queries[10],
-      await queries[11],
-      await queries[12],
-      await queries[13],
-    ] as const;
+    return prisma.$transaction([...queries], { isolationLevel: "RepeatableRead" });
   }
+  return [
+    await queries[0],
+    await queries[1],
+    await queries[2],
+    await queries[3],
+    await queries[4],
+    await queries[5],
+    await queries[6],
+    await queries[7],
+    await queries[8],
+    await queries[9],
+    await queries[10],
+    await queries[11],
+    await queries[12],
+    await queries[13],
+  ] as const;
+}
+
+/** Index of the Route rows in ExportRows (versions.ts patches them), and of the Plugin rows. */
+export const ROUTE_ROWS = 2;
+export const PLUGIN_ROWS = 3;
+
+/** The declarative document of `rows` (pure: the same rows give the same document). */
+export function shapeExport(rows: ExportRows, options: ExportOptions = {}): ExportedDocument {
   const [
     services,
     targets,
@@ -332,9 +346,13 @@ export function exportInTransaction(
   tx: ExportClient,
   options: ExportOptions = {},
 ): Promise<ExportedDocument> {
-  const withoutTransaction = new Proxy(tx, {
+  return exportDeclarative(withoutTransaction(tx), options);
+}
+
+/** `tx` without `$transaction`: exportDeclarative / readExportRows then read inside `tx`. */
+export function withoutTransaction(tx: ExportClient): ExportClient {
+  return new Proxy(tx, {
     get: (target, key, receiver) =>
       key === "$transaction" ? undefined : (Reflect.get(target, key, receiver) as unknown),
   });
-  return exportDeclarative(withoutTransaction, options);
 }

@@ -1,11 +1,23 @@
 import "server-only";
 import { validateDeclarative } from "@gatehouse/config";
 import type { Prisma } from "@gatehouse/db/client";
-import { commitVersion, lockChanges, SnapshotRefusedError } from "@gatehouse/db/versions";
+import {
+  commitVersion,
+  ExportCache,
+  lockChanges,
+  SnapshotRefusedError,
+} from "@gatehouse/db/versions";
+import type { CommittedConfigVersion } from "@gatehouse/db/versions";
 import { validationCatalog } from "@/server/catalog/plugins";
 import { notifyVersionCommitted } from "@/server/changes/hooks";
 import { jwtSecretKey } from "@/server/entities/credentials";
-import type { AuditEntry, ChangeActor, CommittedVersion, Tx } from "@/server/changes/types";
+import type {
+  AuditEntry,
+  ChangeActor,
+  CommittedSnapshot,
+  CommittedVersion,
+  Tx,
+} from "@/server/changes/types";
 import { db } from "@/server/db";
 import { validationError } from "@/server/http/errors";
 
@@ -20,6 +32,47 @@ export async function commitChange(
   tx: Tx,
   change: ChangeActor & { message: string; audit: AuditEntry[] },
 ): Promise<CommittedVersion> {
+  return (await commitChangeWithSnapshot(tx, change)).committed;
+}
+
+const globalCache = globalThis as typeof globalThis & { gatehouseExportCache?: ExportCache };
+
+/** This process's rows of the newest version it committed (one per process, whatever bundle). */
+function exportCache(): ExportCache {
+  return (globalCache.gatehouseExportCache ??= new ExportCache());
+}
+
+/**
+ * The Route rows a change wrote, when its audit says it wrote nothing else: the generic
+ * resource operations on routes (create, update, delete: one row each, a deleted route's plugins
+ * with it). Any other entity type, or a summary entry (an import), reads every table again.
+ */
+function routeRowsChanged(
+  audit: AuditEntry[],
+): { routeIds: string[]; deleted: boolean } | undefined {
+  const routeIds: string[] = [];
+  let deleted = false;
+  for (const entry of audit) {
+    if (entry.entityType !== "route" || entry.entityId === null) return undefined;
+    if (entry.action !== "create" && entry.action !== "update" && entry.action !== "delete")
+      return undefined;
+    routeIds.push(entry.entityId);
+    if (entry.action === "delete") deleted = true;
+  }
+  return routeIds.length > 0 ? { routeIds, deleted } : undefined;
+}
+
+interface Committed {
+  committed: CommittedVersion;
+  snapshot: CommittedSnapshot;
+  rows: CommittedConfigVersion["rows"];
+}
+
+/** commitChange, also returning the snapshot it committed (for the distribution hook). */
+async function commitChangeWithSnapshot(
+  tx: Tx,
+  change: ChangeActor & { message: string; audit: AuditEntry[] },
+): Promise<Committed> {
   if (change.audit.length > 0) {
     await tx.auditLog.createMany({
       data: change.audit.map((entry) => ({
@@ -35,7 +88,7 @@ export async function commitChange(
     });
   }
   try {
-    const { snapshot: _snapshot, ...committed } = await commitVersion(tx, {
+    const { snapshot, canonical, rows, ...committed } = await commitVersion(tx, {
       author: change.actor,
       message: change.message,
       // With the jwt secrets in clear: the snapshot is what data planes receive.
@@ -44,8 +97,10 @@ export async function commitChange(
         const checked = validateDeclarative(snapshot, { plugins: validationCatalog() });
         return checked.ok ? [] : checked.errors;
       },
+      changed: routeRowsChanged(change.audit),
+      cache: exportCache(),
     });
-    return committed;
+    return { committed, snapshot: { snapshot, canonical }, rows };
   } catch (error) {
     if (error instanceof SnapshotRefusedError) throw validationError(error.errors, error.message);
     throw error;
@@ -77,14 +132,19 @@ export async function applyChange<T>(
     async (tx) => {
       await lockChanges(tx);
       const { result, audit, message: described } = await work(tx);
-      const version =
+      const committed =
         audit.length > 0
-          ? await commitChange(tx, { ...actor, message: described ?? message, audit })
+          ? await commitChangeWithSnapshot(tx, { ...actor, message: described ?? message, audit })
           : null;
-      return { result, version };
+      return { result, committed };
     },
     { timeout: 60_000, maxWait: 30_000 },
   );
-  if (outcome.version) await notifyVersionCommitted(outcome.version);
-  return outcome;
+  const { result, committed } = outcome;
+  if (committed) {
+    // committed: the next change may start from these rows (ExportCache)
+    exportCache().remember({ ...committed.committed, rows: committed.rows });
+    await notifyVersionCommitted(committed.committed, committed.snapshot);
+  }
+  return { result, version: committed?.committed ?? null };
 }

@@ -1,3 +1,4 @@
+import type { ExportedDocument } from "@gatehouse/config";
 import type { Prisma, PrismaClient } from "@gatehouse/db/client";
 
 /** The client of an interactive transaction. */
@@ -26,4 +27,13 @@ export interface CommittedVersion {
   author: string;
   message: string | null;
   createdAt: Date;
+}
+
+/**
+ * A committed version's snapshot, kept for the distribution hook only (never in an API answer:
+ * it carries the secrets in clear): the document and its canonical JSON (what the hash is over).
+ */
+export interface CommittedSnapshot {
+  snapshot: ExportedDocument;
+  canonical: string;
 }

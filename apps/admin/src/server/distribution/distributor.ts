@@ -43,6 +43,14 @@ export interface DistributorOptions {
   log?: DistributorLog;
 }
 
+/** A version's snapshot as the process that committed it has it (see Distributor.notify). */
+export interface CommittedSnapshot {
+  hash: string;
+  snapshot: unknown;
+  /** canonicalJson(snapshot): hashCanonical of it is `hash` */
+  canonical: string;
+}
+
 export interface PushEvent {
   planeId: string;
   version: number;
@@ -150,13 +158,30 @@ export class Distributor {
   }
 
   /**
-   * A version was committed (the api's onVersionCommitted hook): push it everywhere. The first
+   * A version was committed (the api's onVersionCommitted hook, with its snapshot when this
+   * process committed it): push it everywhere. The first
    * commit after a quiet period is pushed at once; later ones within `coalesceMs` of the last
    * push start wait for the end of that window, so a burst becomes few pushes of its newest
    * version (and at most one push per data plane is in flight anyway).
    */
-  notify(version: number): void {
+  notify(version: number, committed?: CommittedSnapshot): void {
+    if (committed) this.prime(version, committed);
     this.detached(() => this.notifyDetached(version));
+  }
+
+  /**
+   * The version this process just committed, as it committed it: pushed without reading it back
+   * from the database (a 100,000-route snapshot costs seconds to read, parse and re-serialize).
+   * Its canonical JSON is the text the hash was computed over, the same text loadVersion makes.
+   */
+  private prime(version: number, committed: CommittedSnapshot): void {
+    if (this.loaded !== null && this.loaded.version >= version) return;
+    this.loaded = {
+      version,
+      hash: committed.hash,
+      used: pluginsUsed(committed.snapshot),
+      body: `{"version":${version},"config":${committed.canonical}}`,
+    };
   }
 
   private notifyDetached(version: number): void {

@@ -43,7 +43,13 @@ export function startDistribution(): void {
     coalesceMs: settings.GATEHOUSE_PUSH_COALESCE_MS,
   });
   globalDistribution.gatehouseDistributor = distributor;
-  const unsubscribe = onVersionCommitted((version) => distributor.notify(version.version));
+  const unsubscribe = onVersionCommitted((version, committed) =>
+    distributor.notify(version.version, {
+      hash: version.hash,
+      snapshot: committed.snapshot,
+      canonical: committed.canonical,
+    }),
+  );
   distributor.start();
 
   let stopping = false;
