@@ -105,6 +105,8 @@ const gatewayEnvSchema = z.object({
   GATEHOUSE_KEY_HASH_SECRET: sharedSecretEnv,
   /** the plugin set, when --plugins is not given */
   GATEHOUSE_PLUGINS: z.string().optional(),
+  /** when --proxy-protocol is not given: "listen", "listen-tls" or both, comma-separated (main.ts) */
+  GATEHOUSE_PROXY_PROTOCOL: optional,
   /** when --workers is not given: a positive integer or "auto" (checked in main.ts) */
   GATEHOUSE_WORKERS: optional,
   /** when --tracing-sampling-rate is not given: a number from 0 to 1 (checked in main.ts) */

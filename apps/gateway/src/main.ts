@@ -4,6 +4,7 @@
  *   gatehouse-gateway [--config FILE] [--listen HOST:PORT] [--listen-tls HOST:PORT] [--control HOST:PORT]
  *                     [--cache-dir DIR] [--log-level LEVEL] [--workers N|auto]
  *                     [--upstream-deny RULES]... [--file-log-dir DIR]... [--tracing-sampling-rate R]
+ *                     [--proxy-protocol [LISTENERS]]
  * Env: see env.ts (every variable, checked at start; a flag takes precedence over its variable).
  */
 import cluster from "node:cluster";
@@ -16,6 +17,8 @@ import { checkUpstreamDeny, formatErrors } from "@gatehouse/config";
 import { gatewayEnv } from "./env.js";
 import type { GatewayEnv } from "./env.js";
 import { parseHostPort } from "./net/listen.js";
+import { realIpProxyProtocolProblem } from "./net/proxy-protocol.js";
+import type { ProxyProtocolListeners } from "./net/proxy-protocol.js";
 import { loadPlugins } from "./config/plugin-loader.js";
 import type { LoadedPlugin } from "./config/plugin-loader.js";
 import { buildGateway } from "./server.js";
@@ -40,6 +43,7 @@ interface CliOptions {
   fileLogDir: string[];
   workers?: string;
   tracingSamplingRate?: string;
+  proxyProtocol?: string | true;
 }
 
 function fail(message: string, code = 2): never {
@@ -77,6 +81,21 @@ function samplingRate(value: string, option: string): number {
   if (value.trim() === "" || !Number.isFinite(n) || n < 0 || n > 1)
     fail(`${option}: must be a number from 0 to 1, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/**
+ * --proxy-protocol / GATEHOUSE_PROXY_PROTOCOL: the proxy listeners that read a PROXY protocol
+ * header first, `listen` and/or `listen-tls` (comma-separated); the flag alone: both.
+ */
+function proxyProtocolListeners(value: string | true, option: string): ProxyProtocolListeners {
+  if (value === true) return { listen: true, listenTls: true };
+  const names = value.split(",").map((v) => v.trim());
+  const bad = names.find((n) => n !== "listen" && n !== "listen-tls");
+  if (bad !== undefined || names.length === 0)
+    fail(
+      `${option}: must name proxy listeners, "listen" and/or "listen-tls", got ${JSON.stringify(value)}`,
+    );
+  return { listen: names.includes("listen"), listenTls: names.includes("listen-tls") };
 }
 
 function nonNegativeInt(value: string, option: string): number {
@@ -128,6 +147,10 @@ async function main(): Promise<void> {
     .option(
       "--workers <n>",
       'worker processes sharing the proxy listeners, or "auto" (one per core); the primary keeps the control endpoint, the cache and the control-plane agent (env GATEHOUSE_WORKERS; default 1: one process)',
+    )
+    .option(
+      "--proxy-protocol [listeners]",
+      'connections start with a PROXY protocol header (v1 or v2) on these proxy listeners: "listen", "listen-tls" or both comma-separated; the flag alone: both (env GATEHOUSE_PROXY_PROTOCOL; Kong\'s proxy_listen ... proxy_protocol)',
     )
     .option(
       "--file-log-dir <dir>",
@@ -200,6 +223,14 @@ async function main(): Promise<void> {
       : env.GATEHOUSE_TRACING_SAMPLING_RATE !== undefined
         ? samplingRate(env.GATEHOUSE_TRACING_SAMPLING_RATE, "GATEHOUSE_TRACING_SAMPLING_RATE")
         : undefined;
+  const proxyProtocol =
+    o.proxyProtocol !== undefined
+      ? proxyProtocolListeners(o.proxyProtocol, "--proxy-protocol")
+      : env.GATEHOUSE_PROXY_PROTOCOL !== undefined
+        ? proxyProtocolListeners(env.GATEHOUSE_PROXY_PROTOCOL, "GATEHOUSE_PROXY_PROTOCOL")
+        : {};
+  const ppProblem = realIpProxyProtocolProblem(env.GATEHOUSE_REAL_IP_HEADER, proxyProtocol);
+  if (ppProblem !== undefined) fail(ppProblem);
   const gatewayOptions: GatewayOptions = {
     listen,
     listenTls,
@@ -217,6 +248,7 @@ async function main(): Promise<void> {
     keyHashSecret: env.GATEHOUSE_KEY_HASH_SECRET,
     trustedProxies: env.GATEHOUSE_TRUSTED_PROXIES,
     realIp: { header: env.GATEHOUSE_REAL_IP_HEADER, recursive: env.GATEHOUSE_REAL_IP_RECURSIVE },
+    proxyProtocol,
     logLevel: o.logLevel,
     limits: {
       maxHeaderSize: positiveInt(o.maxHeaderSize, "--max-header-size"),

@@ -195,6 +195,7 @@ export class GatewayMetrics {
     });
     this.connectionsRefused.inc({ reason: "max_connections" }, 0);
     this.connectionsRefused.inc({ reason: "max_connections_per_ip" }, 0);
+    this.connectionsRefused.inc({ reason: "proxy_protocol" }, 0);
     this.byProtocol = new Counter({
       name: "gatehouse_requests_by_protocol_total",
       help: "Requests by the client's protocol (http/1.0, http/1.1, h2), all listeners",

@@ -21,6 +21,9 @@ import { bindRetrying } from "./net/listen.js";
 import { ProxyListeners, boundAddress, listenerUrl } from "./net/listeners.js";
 import type { Address } from "./net/listeners.js";
 import type { ProxyLimits } from "./net/proxy-server.js";
+import { realIpProxyProtocolProblem } from "./net/proxy-protocol.js";
+import type { ProxyProtocolListeners } from "./net/proxy-protocol.js";
+import { OptionError } from "./errors.js";
 import { localDenyRules } from "./proxy/local-deny.js";
 import { GatewayMetrics } from "./metrics.js";
 import { ControlPlaneAgent, pullConfig } from "./cluster/agent.js";
@@ -57,6 +60,8 @@ export interface GatewayOptions {
   trustedProxies?: string[];
   /** Kong's real_ip_header / real_ip_recursive (GATEHOUSE_REAL_IP_HEADER / _RECURSIVE) */
   realIp?: RealIpSettings;
+  /** --proxy-protocol: the proxy listeners whose connections start with a PROXY protocol header */
+  proxyProtocol?: ProxyProtocolListeners;
   keyHashSecret?: string;
   /** pino level, or "silent" */
   logLevel?: string;
@@ -145,6 +150,9 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
   const startedAt = new Date();
   const upstreamDeny = opts.upstreamDeny ?? [];
   new UpstreamDenyList(upstreamDeny); // throws on an invalid rule, before anything starts
+  const realIp = opts.realIp ?? DEFAULT_REAL_IP;
+  const ppProblem = realIpProxyProtocolProblem(realIp.header, opts.proxyProtocol ?? {});
+  if (ppProblem !== undefined) throw new OptionError(ppProblem);
   const listenTls = opts.listenTls;
   const ownListeners = () => [listen, controlAddr, ...(listenTls ? [listenTls] : [])];
   const localDeny = {
@@ -194,7 +202,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     metrics,
     log,
     debugToken: opts.debugToken || undefined,
-    realIp: opts.realIp ?? DEFAULT_REAL_IP,
+    realIp,
     get port(): number {
       return listeners.port;
     },
@@ -212,6 +220,7 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
     listen,
     listenTls,
     tls: { contexts: () => state.current?.tls ?? null },
+    proxyProtocol: opts.proxyProtocol,
   });
 
   const control = buildControl({

@@ -87,7 +87,10 @@ export function clientAddress(
 
 /** Kong's real_ip_header / real_ip_recursive (kong.conf), as the data plane applies them. */
 export interface RealIpSettings {
-  /** lower-case name of the header the client address is read from (behind trusted proxies) */
+  /**
+   * lower-case name of the header the client address is read from (behind trusted proxies), or
+   * `proxy_protocol` (REAL_IP_PROXY_PROTOCOL): the connection's PROXY protocol header's source address
+   */
   header: string;
   recursive: boolean;
 }
@@ -95,20 +98,17 @@ export interface RealIpSettings {
 /** Gatehouse's defaults (Kong's are X-Real-IP and off; see the gateway README). */
 export const DEFAULT_REAL_IP: RealIpSettings = { header: "x-forwarded-for", recursive: true };
 
+/** real_ip_header's value naming the PROXY protocol header instead of an HTTP header (Kong's) */
+export const REAL_IP_PROXY_PROTOCOL = "proxy_protocol";
+
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Checks a real_ip_header value: a header name (any case). Kong's `proxy_protocol` is refused with the
- * reason (the listener does not read PROXY protocol headers). Returns the lower-case name or the problem.
+ * Checks a real_ip_header value: a header name (any case), or Kong's `proxy_protocol` (the data plane
+ * then needs a listener reading PROXY protocol headers). Returns the lower-case name or the problem.
  */
 export function parseRealIpHeader(value: string): { header: string } | { error: string } {
   const v = value.trim();
-  if (v.toLowerCase() === "proxy_protocol") {
-    return {
-      error:
-        "proxy_protocol is not supported: the proxy listener does not read PROXY protocol headers; use X-Forwarded-For or X-Real-IP",
-    };
-  }
   if (!TOKEN.test(v)) return { error: `"${value}" is not a header name` };
   return { header: v.toLowerCase() };
 }

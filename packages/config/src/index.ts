@@ -11,6 +11,7 @@ export {
   DEFAULT_REAL_IP,
   NO_TRUSTED_PROXIES,
   parseRealIpHeader,
+  REAL_IP_PROXY_PROTOCOL,
   unmapIPv4,
 } from "./client-address.js";
 export type { RealIpSettings, TrustedProxies } from "./client-address.js";

@@ -20,7 +20,7 @@ export function defaultMaxConnectionsPerIp(maxConnections: number): number {
 }
 const MAX_CONNECTIONS_CEILING = 10_000;
 
-export type RefusalReason = "max_connections" | "max_connections_per_ip";
+export type RefusalReason = "max_connections" | "max_connections_per_ip" | "proxy_protocol";
 
 /**
  * Default --max-connections: half the soft open-files limit (the other half is for upstream

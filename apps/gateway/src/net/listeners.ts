@@ -13,6 +13,8 @@ import { bindRetrying } from "./listen.js";
 import { buildProxyServer } from "./proxy-server.js";
 import type { ProxyLimits } from "./proxy-server.js";
 import type { TlsListenerOptions } from "./tls-server.js";
+import { destroyPendingProxyHeaders } from "./proxy-protocol.js";
+import type { ProxyProtocolListeners } from "./proxy-protocol.js";
 import { destroyUpgradeSockets } from "./upgrade.js";
 
 export interface Address {
@@ -35,6 +37,8 @@ export interface ProxyListenersOptions {
   /** --listen-tls and the certificates of the running snapshot; undefined = no TLS listener */
   listenTls: Address | undefined;
   tls: TlsListenerOptions;
+  /** listeners whose connections start with a PROXY protocol header (net/proxy-protocol.ts) */
+  proxyProtocol?: ProxyProtocolListeners;
 }
 
 /** `http://host:port` (IPv6 hosts bracketed). */
@@ -67,6 +71,7 @@ async function drain(listener: FastifyInstance, grace: number): Promise<void> {
     res.shouldKeepAlive = false;
   });
   s.closeIdleConnections();
+  destroyPendingProxyHeaders(s); // no request came in on them yet
   const timer = setTimeout(() => {
     s.closeAllConnections();
     destroyUpgradeSockets(s); // relayed WebSockets (no longer HTTP connections for Node)
@@ -95,8 +100,11 @@ export class ProxyListeners {
       handle: (req: IncomingMessage, res: ServerResponse) => handler.handle(req, res),
       upgrade: handler.handleUpgrade,
     };
-    this.proxy = buildProxyServer(common);
-    this.proxyTls = opts.listenTls ? buildProxyServer({ ...common, tls: opts.tls }) : undefined;
+    const pp = opts.proxyProtocol ?? {};
+    this.proxy = buildProxyServer({ ...common, proxyProtocol: pp.listen === true });
+    this.proxyTls = opts.listenTls
+      ? buildProxyServer({ ...common, tls: opts.tls, proxyProtocol: pp.listenTls === true })
+      : undefined;
     this.port = opts.listen.port;
     this.tlsPort = opts.listenTls?.port ?? 443;
   }

@@ -25,6 +25,7 @@ import {
 import { deferContinue } from "./expect-continue.js";
 import { DEFAULT_LINGER_BYTES, DEFAULT_LINGER_MS, withLinger } from "./linger.js";
 import { H2Request, H2Response, requestTimeout, trackSessions } from "./h2.js";
+import { requireProxyProtocol } from "./proxy-protocol.js";
 import { logHandshakeError, tlsServerOptions } from "./tls-server.js";
 import {
   hasRequestBody,
@@ -79,6 +80,11 @@ export interface ProxyServerOptions {
    * HTTP/2 and HTTP/1.1 by ALPN on the same port (h2 requests reach `handle` adapted, see h2.ts)
    */
   tls?: TlsListenerOptions;
+  /**
+   * every connection starts with a PROXY protocol header (v1 or v2), read before HTTP or TLS
+   * (net/proxy-protocol.ts); without a valid one within the headers timeout it is closed
+   */
+  proxyProtocol?: boolean;
 }
 
 const ignoreSocketError = (): void => undefined;
@@ -168,6 +174,19 @@ export function buildProxyServer(options: ProxyServerOptions): FastifyInstance {
         ? (createTlsServer({ ...opts, tls: opts.tls }, httpOptions) as unknown as Server)
         : createServer(httpOptions, opts.handle).on("checkContinue", deferContinue(opts.handle));
       void fastifyHandler;
+      if (opts.proxyProtocol) {
+        requireProxyProtocol(s, {
+          timeoutMs: httpOptions.headersTimeout,
+          onRefused: (peer, reason, late) => {
+            metrics.connectionsRefused.inc({ reason: "proxy_protocol" });
+            // a client that never sends a byte (idle preconnect) is no misconfiguration
+            opts.log[late ? "debug" : "warn"](
+              { peer, reason },
+              "connection closed: no valid PROXY protocol header",
+            );
+          },
+        });
+      }
       limitConnections(s, {
         maxConnections,
         maxConnectionsPerIp,

@@ -11,8 +11,10 @@ import {
   clientAddress,
   compileTrustedProxies,
   NO_TRUSTED_PROXIES,
+  REAL_IP_PROXY_PROTOCOL,
   unmapIPv4,
 } from "@gatehouse/config";
+import { proxyProtocolSource } from "../net/proxy-protocol.js";
 
 // The trusted-proxy rule lives in @gatehouse/config (the admin applies the same one).
 export { compileTrustedProxies };
@@ -185,7 +187,8 @@ export interface ForwardedHeaders {
  * X-Forwarded-For appended to) only when the direct peer is a trusted proxy; otherwise they
  * are replaced. X-Real-IP is the peer, or, behind trusted proxies, the address the real-IP header
  * gives (Kong's real_ip_header, X-Forwarded-For by default; real_ip_recursive: the right-most address
- * that is not itself a trusted proxy, else the last one).
+ * that is not itself a trusted proxy, else the last one), or with `proxy_protocol` the source address
+ * of the connection's PROXY header (net/proxy-protocol.ts), which is then also the hop appended.
  */
 export function forwardedHeaders(
   req: IncomingMessage,
@@ -214,14 +217,21 @@ export function forwardedHeaders(
   }
   const priorFor = firstValue(headers["x-forwarded-for"]);
   const realIpHeader = opts.realIp?.header ?? "x-forwarded-for";
+  const viaProxyProtocol = realIpHeader === REAL_IP_PROXY_PROTOCOL;
   const realIp = clientAddress(
     peer,
-    realIpHeader === "x-forwarded-for" ? priorFor : firstValue(headers[realIpHeader]),
+    viaProxyProtocol
+      ? proxyProtocolSource(req)
+      : realIpHeader === "x-forwarded-for"
+        ? priorFor
+        : firstValue(headers[realIpHeader]),
     trusted,
     opts.realIp?.recursive ?? true,
   );
+  // behind a PROXY protocol balancer (L4: it adds no hop of its own) the hop is the client it names
+  const hop = viaProxyProtocol ? realIp : peer;
   return {
-    "x-forwarded-for": priorFor ? `${priorFor}, ${peer}` : peer,
+    "x-forwarded-for": priorFor ? `${priorFor}, ${hop}` : hop,
     "x-forwarded-proto": firstValue(headers["x-forwarded-proto"]) ?? opts.scheme,
     "x-forwarded-host": firstValue(headers["x-forwarded-host"]) ?? host,
     "x-forwarded-port": firstValue(headers["x-forwarded-port"]) ?? String(opts.port),

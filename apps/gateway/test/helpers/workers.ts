@@ -41,26 +41,30 @@ export async function startCluster(
   config: unknown,
   n = 2,
   extra: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<Cluster> {
   const dir = await tempDir(t);
   const file = join(dir, "kong.json");
   await writeFile(file, JSON.stringify(config));
   const [port, cport] = [await freePort(), await freePort()];
-  const primary = run([
-    "--config",
-    file,
-    "--listen",
-    `127.0.0.1:${port}`,
-    "--listen-tls",
-    "127.0.0.1:0",
-    "--control",
-    `127.0.0.1:${cport}`,
-    "--cache-dir",
-    join(dir, "cache"),
-    "--workers",
-    String(n),
-    ...extra,
-  ]);
+  const primary = run(
+    [
+      "--config",
+      file,
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--listen-tls",
+      "127.0.0.1:0",
+      "--control",
+      `127.0.0.1:${cport}`,
+      "--cache-dir",
+      join(dir, "cache"),
+      "--workers",
+      String(n),
+      ...extra,
+    ],
+    env,
+  );
   const control = `http://127.0.0.1:${cport}`;
   const controlCall = (method: string, path: string, body?: unknown) =>
     send(control + path, {

@@ -72,7 +72,7 @@ test("rate-limiting limit_by ip counts the forwarded client address (Kong's get_
   assert.equal((await from("198.51.100.1")).status, 429);
 });
 
-test("GATEHOUSE_REAL_IP_HEADER / _RECURSIVE: Kong's values; proxy_protocol refused naming the variable", () => {
+test("GATEHOUSE_REAL_IP_HEADER / _RECURSIVE: Kong's values, proxy_protocol included (it needs --proxy-protocol: proxy-protocol.test.ts)", () => {
   const base = { GATEHOUSE_CLUSTER_TOKEN: "x".repeat(32) };
   const env = gatewayEnv({
     ...base,
@@ -84,9 +84,13 @@ test("GATEHOUSE_REAL_IP_HEADER / _RECURSIVE: Kong's values; proxy_protocol refus
   const defaults = gatewayEnv(base);
   assert.equal(defaults.GATEHOUSE_REAL_IP_HEADER, "x-forwarded-for");
   assert.equal(defaults.GATEHOUSE_REAL_IP_RECURSIVE, true);
+  assert.equal(
+    gatewayEnv({ ...base, GATEHOUSE_REAL_IP_HEADER: "PROXY_protocol" }).GATEHOUSE_REAL_IP_HEADER,
+    "proxy_protocol",
+  );
   assert.throws(
-    () => gatewayEnv({ ...base, GATEHOUSE_REAL_IP_HEADER: "proxy_protocol" }),
-    /GATEHOUSE_REAL_IP_HEADER.*proxy_protocol is not supported/s,
+    () => gatewayEnv({ ...base, GATEHOUSE_REAL_IP_HEADER: "x real ip" }),
+    /GATEHOUSE_REAL_IP_HEADER.*is not a header name/s,
   );
   assert.throws(
     () => gatewayEnv({ ...base, GATEHOUSE_REAL_IP_RECURSIVE: "yes" }),
