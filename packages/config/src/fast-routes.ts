@@ -1,14 +1,16 @@
 /**
  * The document schema with a fast path for plain routes (large documents are mostly plain
- * routes). Each route is checked on its own: a route `isPlainValidRoute` accepts (the common fields
- * with valid values, checked with the route rules of routes.ts) is taken as it is, any other route
+ * routes). Each route is checked on its own: a plain route (`isPlainRoute`: the common fields with
+ * valid values, the matcher values checked by the route rules of routes.ts, `plainRouteMatchers`)
+ * is taken as it is and what the rules compiled is kept for the router; any other route
  * goes through the route schema (schema.ts) at the same place, so a document with a few routes
  * carrying plugins or headers among 100,000 plain ones does not run the plain ones through zod.
  * The issues (paths, messages and order) and the output are exactly the full schema's:
- * `isPlainValidRoute` accepts nothing the route schema refuses (test/fast-path.property.test.ts).
+ * a plain route is one the route schema accepts (test/fast-path.property.test.ts).
  */
 import { z } from "zod";
-import { routeHost, routeMethod, routePath } from "./routes.js";
+import { compileRouteMatchers } from "./routes.js";
+import type { CompiledRouteMatchers } from "./routes.js";
 import {
   documentSchema,
   MAX_LENGTH,
@@ -32,10 +34,7 @@ const everyString = (v: unknown, ok: (s: string) => boolean): boolean => {
 };
 const isProtocol = (p: string): boolean => p === "http" || p === "https";
 const isTag = (t: string): boolean => t.length >= 1 && t.length <= 128 && TAG_RE.test(t);
-// the route rules themselves (routes.ts), as the schema applies them
-const isPath = (p: string): boolean => routePath(p).ok;
-const isMethod = (m: string): boolean => routeMethod(m).ok;
-const isHost = (h: string): boolean => routeHost(h).ok;
+const anyString = (): boolean => true;
 const REDIRECT_CODES = new Set([426, 301, 302, 307, 308]);
 const PLAIN_ROUTE_KEYS = new Set([
   "id",
@@ -58,11 +57,12 @@ const PLAIN_ROUTE_KEYS = new Set([
 
 /**
  * True only for a route the route schema certainly accepts and outputs unchanged (but for the
- * upper-cased methods): the common fields with valid values. Anything else (headers, plugins,
+ * upper-cased methods) once `plainRouteMatchers` accepted its methods, hosts and paths: the
+ * common fields with valid values. Anything else (headers, plugins,
  * a service reference object, an unknown field, any doubtful value) answers false and the
  * route goes through the route schema, so the errors reported never depend on this check.
  */
-export function isPlainValidRoute(r: unknown, nested: boolean): boolean {
+function isPlainRoute(r: unknown, nested: boolean): r is Raw {
   if (!isObj(r)) return false;
   for (const key in r) {
     const v = r[key];
@@ -82,13 +82,10 @@ export function isPlainValidRoute(r: unknown, nested: boolean): boolean {
         if (!everyString(v, isProtocol) || (v as unknown[]).length === 0) return false;
         break;
       case "methods":
-        if (!everyString(v, isMethod)) return false;
-        break;
       case "hosts":
-        if (!everyString(v, isHost)) return false;
-        break;
       case "paths":
-        if (!everyString(v, isPath)) return false;
+        // lists of strings here; their values are checked below, by the route rules
+        if (!everyString(v, anyString)) return false;
         break;
       case "tags":
         if (!everyString(v, isTag)) return false;
@@ -122,36 +119,110 @@ export function isPlainValidRoute(r: unknown, nested: boolean): boolean {
   return true;
 }
 
-/** What the route schema outputs for a plain valid route: itself, methods upper-cased. */
-function plainRouteOutput(r: unknown): unknown {
-  const route = r as { methods?: unknown };
-  if (!Array.isArray(route.methods)) return r;
-  return { ...route, methods: (route.methods as string[]).map((m) => m.toUpperCase()) };
+/**
+ * The route rules (routes.ts, as the schema applies them) on a route `isPlainRoute` accepted:
+ * its compiled matchers, or null when any value is refused (or it matches on nothing: the
+ * schema accepts that and the cross-checks refuse it, so it is simply left to the schema).
+ */
+function plainRouteMatchers(r: Raw): CompiledRouteMatchers | null {
+  let refused = false;
+  const compiled = compileRouteMatchers(r as RouteMatcherInput, () => {
+    refused = true;
+  });
+  return refused ? null : compiled;
+}
+type RouteMatcherInput = Parameters<typeof compileRouteMatchers>[0];
+
+/**
+ * What validation compiled for the plain routes of a route list (the route rules' output:
+ * regexes, host specs, normalized prefixes), by position, keyed by the list the schema output (a
+ * handful of lists, not an entry per route: a WeakMap of 100,000 entries costs more than it saves).
+ */
+const compiledByList = new WeakMap<unknown[], (CompiledRouteMatchers | undefined)[]>();
+
+/** The matchers validation compiled for the routes of `list` (a route list it output). */
+export function listRouteMatchers(
+  list: unknown[] | undefined,
+): readonly (CompiledRouteMatchers | undefined)[] | undefined {
+  return list === undefined ? undefined : compiledByList.get(list);
+}
+
+const MATCHERS = Symbol("gatehouse.routeMatchers");
+
+/**
+ * Keeps `matchers` on a normalized route, as a non-enumerable property (not serialized, not
+ * compared, not copied by a spread), for the router: `routeMatchersOf`.
+ */
+export function attachRouteMatchers(route: object, matchers: CompiledRouteMatchers): void {
+  Object.defineProperty(route, MATCHERS, { value: matchers });
 }
 
 /**
- * One element of a route list: plain routes as they are, the others through `schema`, whose
- * issues are handed on unchanged (the array puts the element's index in front of their paths,
- * as it does for the schema's own).
+ * The matchers validation compiled for a normalized route (plain routes only): the router takes
+ * them instead of compiling the same rules on the same values a second time.
  */
-const routeElement = (schema: z.ZodType, nested: boolean) =>
-  z.unknown().transform((route, ctx) => {
-    if (isPlainValidRoute(route, nested)) return plainRouteOutput(route);
-    const parsed = schema.safeParse(route, { reportInput: true });
-    if (parsed.success) return parsed.data;
-    // pushed as they are: addIssue would fill an absent `input` (a missing field's "is required")
-    for (const issue of parsed.error.issues) ctx.issues.push(issue as (typeof ctx.issues)[number]);
-    return route;
-  });
+export function routeMatchersOf(route: object): CompiledRouteMatchers | undefined {
+  return (route as { [MATCHERS]?: CompiledRouteMatchers })[MATCHERS];
+}
+
+/** What the route schema outputs for a plain valid route: itself, methods upper-cased. */
+function plainRouteOutput(r: Raw): Raw {
+  if (!Array.isArray(r.methods)) return r;
+  return { ...r, methods: (r.methods as string[]).map((m) => m.toUpperCase()) };
+}
+
+/**
+ * A route list: plain routes as they are (and their compiled matchers kept), the others through
+ * `schema`, whose issues are handed on with the route's index in front of their paths, as
+ * `z.array(schema)` reports them. One transform for the whole list: no zod work per plain route.
+ */
+const routeList = (schema: z.ZodType, nested: boolean) => {
+  const list = z.array(schema);
+  return z
+    .unknown()
+    .transform((routes, ctx) => {
+      // pushed as they are: addIssue would fill an absent `input` (a missing field's "is required")
+      const hand = (issues: z.core.$ZodIssue[], index?: number): void => {
+        for (const issue of issues) {
+          if (index !== undefined) issue.path.unshift(index);
+          ctx.issues.push(issue as (typeof ctx.issues)[number]);
+        }
+      };
+      if (!Array.isArray(routes)) {
+        const parsed = list.safeParse(routes, { reportInput: true });
+        if (!parsed.success) hand(parsed.error.issues);
+        return parsed.success ? parsed.data : routes;
+      }
+      const out: unknown[] = new Array(routes.length);
+      const compiledRoutes: (CompiledRouteMatchers | undefined)[] = new Array(routes.length);
+      for (let i = 0; i < routes.length; i++) {
+        const route: unknown = routes[i];
+        if (isPlainRoute(route, nested)) {
+          const compiled = plainRouteMatchers(route);
+          if (compiled !== null) {
+            out[i] = plainRouteOutput(route);
+            compiledRoutes[i] = compiled;
+            continue;
+          }
+        }
+        const parsed = schema.safeParse(route, { reportInput: true });
+        if (parsed.success) out[i] = parsed.data;
+        else hand(parsed.error.issues, i);
+      }
+      compiledByList.set(out, compiledRoutes);
+      return out;
+    })
+    .optional();
+};
 
 const serviceSchemaFastRoutes = z.strictObject({
   ...serviceSchema.shape,
-  routes: z.array(routeElement(nestedRouteSchema, true)).optional(),
+  routes: routeList(nestedRouteSchema, true),
 });
 
 /** `documentSchema` with plain routes checked by hand: the same issues and the same output. */
 export const documentSchemaFastRoutes = z.strictObject({
   ...documentSchema.shape,
   services: z.array(serviceSchemaFastRoutes).optional(),
-  routes: z.array(routeElement(topRouteSchema, false)).optional(),
+  routes: routeList(topRouteSchema, false),
 });

@@ -4,7 +4,8 @@ import { stableId } from "./ids.js";
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 import { jwtPublicKeyProblem } from "./jwt-keys.js";
 import { ERR_NO_MATCHER, hasMatcher } from "./routes.js";
-import { documentSchemaFastRoutes } from "./fast-routes.js";
+import { attachRouteMatchers, documentSchemaFastRoutes, listRouteMatchers } from "./fast-routes.js";
+import type { CompiledRouteMatchers } from "./routes.js";
 import { checkUpstreamFields, checkUpstreamSharing, normalizeUpstream } from "./upstreams.js";
 import {
   checkCertificates,
@@ -384,9 +385,21 @@ function normalize(
   const serviceByName = new Map<string, NormalizedService>();
   const serviceById = new Map<string, NormalizedService>();
   const routes: NormalizedRoute[] = [];
-  const routeByName = new Map<string, NormalizedRoute>();
-  const routeById = new Map<string, NormalizedRoute>();
+  // routes by where they were declared: only those with plugins of their own are looked up
   const routeByPath = new Map<string, NormalizedRoute>();
+  // by name and id: only for plugins naming a route, built then (not for 100,000 routes and none)
+  let routeMaps:
+    { byName: Map<string, NormalizedRoute>; byId: Map<string, NormalizedRoute> } | undefined;
+  const routesBy = () => {
+    if (routeMaps === undefined) {
+      routeMaps = { byName: new Map(), byId: new Map() };
+      for (const route of routes) {
+        if (route.name !== null) routeMaps.byName.set(route.name, route);
+        routeMaps.byId.set(route.id, route);
+      }
+    }
+    return routeMaps;
+  };
   const plugins: NormalizedPlugin[] = [];
 
   const mkService = (s: ServiceDoc): NormalizedService => {
@@ -424,6 +437,7 @@ function normalize(
     r: Omit<RouteDoc, "service">,
     service: NormalizedService | null,
     path: string,
+    matchers: CompiledRouteMatchers | undefined,
   ): NormalizedRoute => {
     let headers: Record<string, string[]> | null = null;
     if (r.headers && Object.keys(r.headers).length > 0) {
@@ -449,9 +463,8 @@ function normalize(
       source: path,
     };
     routes.push(route);
-    if (route.name !== null) routeByName.set(route.name, route);
-    routeById.set(route.id, route);
-    routeByPath.set(path, route);
+    if (r.plugins !== undefined && r.plugins.length > 0) routeByPath.set(path, route);
+    if (matchers !== undefined) attachRouteMatchers(route, matchers);
     return route;
   };
 
@@ -470,11 +483,15 @@ function normalize(
     services.push(svc);
     serviceByName.set(svc.name, svc);
     serviceById.set(svc.id, svc);
-    (s.routes ?? []).forEach((r, j) => mkRoute(r, svc, `services[${i}].routes[${j}]`));
+    const matchers = listRouteMatchers(s.routes);
+    (s.routes ?? []).forEach((r, j) =>
+      mkRoute(r, svc, `services[${i}].routes[${j}]`, matchers?.[j]),
+    );
   });
+  const topMatchers = listRouteMatchers(doc.routes);
   (doc.routes ?? []).forEach((r, i) => {
     const svc = r.service === undefined ? null : resolve(r.service, serviceByName, serviceById);
-    mkRoute(r, svc, `routes[${i}]`);
+    mkRoute(r, svc, `routes[${i}]`, topMatchers?.[i]);
   });
 
   const consumers: NormalizedConsumer[] = [];
@@ -530,7 +547,8 @@ function normalize(
   ): void => {
     const service =
       parent.service ?? (p.service ? resolve(p.service, serviceByName, serviceById) : null);
-    const route = parent.route ?? (p.route ? resolve(p.route, routeByName, routeById) : null);
+    const route =
+      parent.route ?? (p.route ? resolve(p.route, routesBy().byName, routesBy().byId) : null);
     const consumer =
       parent.consumer ?? (p.consumer ? resolve(p.consumer, consumerByName, consumerById) : null);
     const serviceId = service?.id ?? null;
