@@ -34,23 +34,22 @@ export function checkHeaderName(fn: string, name: unknown): string {
       `invalid header name ${safeQuote(name)}: got ${typeName(name)}, expected string`,
     );
   }
+  // one test on the common (valid) path: a token has no CR or LF
+  if (TOKEN.test(name)) return name;
   if (CRLF.test(name))
     throw argError(fn, `invalid header name ${JSON.stringify(name)}: contains CR or LF`);
-  if (!TOKEN.test(name))
-    throw argError(fn, `invalid header name ${JSON.stringify(name)}: not a valid HTTP token`);
-  return name;
+  throw argError(fn, `invalid header name ${JSON.stringify(name)}: not a valid HTTP token`);
 }
 
 function checkValueString(fn: string, name: string, v: string): string {
+  // one test on the common (valid) path: CR and LF are control characters too
+  if (!BAD_VALUE.test(v)) return v;
   if (CRLF.test(v))
     throw argError(fn, `invalid header value for ${JSON.stringify(name)}: contains CR or LF`);
-  if (BAD_VALUE.test(v)) {
-    throw argError(
-      fn,
-      `invalid header value for ${JSON.stringify(name)}: contains a control character`,
-    );
-  }
-  return v;
+  throw argError(
+    fn,
+    `invalid header value for ${JSON.stringify(name)}: contains a control character`,
+  );
 }
 
 export function checkHeaderValue(fn: string, name: string, value: unknown): string {
