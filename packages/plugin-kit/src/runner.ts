@@ -68,12 +68,17 @@ export interface PipelineIO {
 
 /** Runs one request through its chain. Resolves when the log phase is over; never rejects on a plugin's error. */
 export async function runPipeline(tx: Transaction, io: PipelineIO): Promise<void> {
-  await runRequestPhase(tx, "rewrite");
+  // phases whose handlers all answer synchronously run without a promise (no await, no microtask)
+  let pending = runRequestPhase(tx, "rewrite");
+  if (pending !== undefined) await pending;
   if (!tx.responded && tx.noRoute !== undefined) {
     // Kong: the router runs in access before the plugins; its 404 replaces the access phase
     setPhase(tx, "access");
     produceError(tx, tx.noRoute.status, tx.noRoute.message, undefined);
-  } else if (!tx.responded && !tx.cancelled) await runRequestPhase(tx, "access");
+  } else if (!tx.responded && !tx.cancelled) {
+    pending = runRequestPhase(tx, "access");
+    if (pending !== undefined) await pending;
+  }
   setPhase(tx, "idle");
   let proxied = false;
   if (tx.cancelled && !tx.responded) {
@@ -89,7 +94,8 @@ export async function runPipeline(tx: Transaction, io: PipelineIO): Promise<void
       proxied = true;
     }
   }
-  await runHeaderFilter(tx);
+  pending = runHeaderFilter(tx);
+  if (pending !== undefined) await pending;
   const buffering = tx.chain.hasBodyFilter;
   let body = kitResponseBody(tx);
   if (proxied) {
@@ -129,24 +135,55 @@ function upstreamHead(tx: Transaction, status: number, headers: NodeHeaders): vo
   tx.source = "service";
 }
 
-async function runRequestPhase(tx: Transaction, phase: "rewrite" | "access"): Promise<void> {
+type RequestPhase = "rewrite" | "access";
+
+/** A request phase; a promise only when a handler returned one. */
+function runRequestPhase(tx: Transaction, phase: RequestPhase): void | Promise<void> {
   setPhase(tx, phase);
   tx.exitedInPhase = false;
-  let list = tx.chain[phase];
-  for (let i = 0; i < list.length; i++) {
+  return requestPhaseFrom(tx, phase, tx.chain[phase], 0);
+}
+
+/** Runs `list` from index `i`, synchronously until a handler returns a promise. */
+function requestPhaseFrom(
+  tx: Transaction,
+  phase: RequestPhase,
+  list: readonly PhaseEntry[],
+  i: number,
+): void | Promise<void> {
+  for (; i < list.length; i++) {
     const e = list[i] as PhaseEntry;
-    let go = invoke(tx, e, phase);
-    if (go !== true && go !== false) go = await go;
-    if (!go) return;
+    const go = invoke(tx, e, phase);
+    if (go === false) return;
+    if (go !== true) return go.then((ok) => requestPhaseAfter(tx, phase, list, i, ok));
     if (tx.chainSwitched) {
-      // authenticated: continue with the consumer's chain after the current priority
-      tx.chainSwitched = false;
       list = tx.chain[phase];
-      let j = 0;
-      while (j < list.length && (list[j] as PhaseEntry).priority >= e.priority) j++;
-      i = j - 1;
+      i = resumeIndex(tx, list, e) - 1;
     }
   }
+}
+
+/** After the asynchronous handler at `i`: stop, or go on (in the consumer's chain when it switched). */
+function requestPhaseAfter(
+  tx: Transaction,
+  phase: RequestPhase,
+  list: readonly PhaseEntry[],
+  i: number,
+  go: boolean,
+): void | Promise<void> {
+  if (!go) return;
+  const e = list[i] as PhaseEntry;
+  if (!tx.chainSwitched) return requestPhaseFrom(tx, phase, list, i + 1);
+  const next = tx.chain[phase];
+  return requestPhaseFrom(tx, phase, next, resumeIndex(tx, next, e));
+}
+
+/** Authenticated: the consumer's chain continues after the priority of the entry that switched it. */
+function resumeIndex(tx: Transaction, list: readonly PhaseEntry[], e: PhaseEntry): number {
+  tx.chainSwitched = false;
+  let j = 0;
+  while (j < list.length && (list[j] as PhaseEntry).priority >= e.priority) j++;
+  return j;
 }
 
 /** The transport failed (or a plugin cancelled): source "error", catch handlers may answer, else 502/503/504. */
@@ -166,15 +203,28 @@ async function upstreamFailed(
   setPhase(tx, "idle");
 }
 
-async function runHeaderFilter(tx: Transaction): Promise<void> {
+/** header_filter; a promise only when a handler returned one. */
+function runHeaderFilter(tx: Transaction): void | Promise<void> {
   setPhase(tx, "header_filter");
   tx.exitedInPhase = false;
-  const list = tx.chain.header_filter;
-  for (let i = 0; i < list.length; i++) {
-    let go = invoke(tx, list[i] as PhaseEntry, "header_filter");
-    if (go !== true && go !== false) go = await go;
-    if (!go) break;
+  return headerFilterFrom(tx, tx.chain.header_filter, 0);
+}
+
+function headerFilterFrom(
+  tx: Transaction,
+  list: readonly PhaseEntry[],
+  i: number,
+): void | Promise<void> {
+  for (; i < list.length; i++) {
+    const go = invoke(tx, list[i] as PhaseEntry, "header_filter");
+    if (go === false) break;
+    if (go !== true)
+      return go.then((ok) => (ok ? headerFilterFrom(tx, list, i + 1) : headerFilterDone(tx)));
   }
+  headerFilterDone(tx);
+}
+
+function headerFilterDone(tx: Transaction): void {
   setPhase(tx, "idle");
   if (tx.kitBody !== undefined) fixLength(tx, tx.kitBody.length);
 }
