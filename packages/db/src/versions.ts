@@ -46,6 +46,11 @@ export interface CommitVersionOptions extends ExportOptions {
    */
   changed?: { routeIds: string[]; deleted: boolean };
   cache?: ExportCache;
+  /**
+   * The export's rows as the change already read them inside `tx` after its last write (an
+   * import reads them for its diff): used as they are instead of reading every table again.
+   */
+  rows?: ExportRows;
 }
 
 /**
@@ -68,11 +73,11 @@ export class ExportCache {
     this.entry = null;
   }
 
-  /** The cached rows with `changed` read again inside `tx`, or null when they cannot be used. */
-  async patched(
-    tx: VersionClient,
-    changed: { routeIds: string[]; deleted: boolean },
-  ): Promise<ExportRows | null> {
+  /**
+   * The cached rows when their version is still the newest in the database as `tx` sees it
+   * (`tx` holds the change lock), i.e. the configuration before the change's writes; else null.
+   */
+  async current(tx: Pick<VersionClient, "configVersion">): Promise<ExportRows | null> {
     const entry = this.entry;
     if (entry === null) return null;
     const newest = await tx.configVersion.findFirst({
@@ -80,10 +85,20 @@ export class ExportCache {
       select: { version: true, hash: true },
     });
     if (newest?.version !== entry.version || newest.hash !== entry.hash) return null;
+    return entry.rows;
+  }
+
+  /** The cached rows with `changed` read again inside `tx`, or null when they cannot be used. */
+  async patched(
+    tx: VersionClient,
+    changed: { routeIds: string[]; deleted: boolean },
+  ): Promise<ExportRows | null> {
+    const cached = await this.current(tx);
+    if (cached === null) return null;
     const ids = new Set(changed.routeIds);
     const fresh = await tx.route.findMany({ where: { id: { in: [...ids] } } });
-    const rows = [...entry.rows] as unknown as Mutable<ExportRows>;
-    rows[ROUTE_ROWS] = [...entry.rows[ROUTE_ROWS].filter((r) => !ids.has(r.id)), ...fresh];
+    const rows = [...cached] as unknown as Mutable<ExportRows>;
+    rows[ROUTE_ROWS] = [...cached[ROUTE_ROWS].filter((r) => !ids.has(r.id)), ...fresh];
     // a deleted route's plugins are deleted with it (ON DELETE CASCADE)
     if (changed.deleted) rows[PLUGIN_ROWS] = await tx.plugin.findMany();
     return rows as unknown as ExportRows;
@@ -117,8 +132,9 @@ export async function commitVersion(
   options: CommitVersionOptions,
 ): Promise<CommittedConfigVersion> {
   const rows =
-    (options.cache && options.changed && (await options.cache.patched(tx, options.changed))) ||
-    (await readExportRows(withoutTransaction(tx)));
+    options.rows ??
+    ((options.cache && options.changed && (await options.cache.patched(tx, options.changed))) ||
+      (await readExportRows(withoutTransaction(tx))));
   const snapshot = shapeExport(rows, { secretKey: options.secretKey });
   const errors = options.check?.(snapshot) ?? [];
   if (errors.length > 0) throw new SnapshotRefusedError(errors);

@@ -8,6 +8,7 @@ import {
   SnapshotRefusedError,
 } from "@gatehouse/db/versions";
 import type { CommittedConfigVersion } from "@gatehouse/db/versions";
+import type { ExportRows } from "@gatehouse/db/export";
 import { validationCatalog } from "@/server/catalog/plugins";
 import { notifyVersionCommitted } from "@/server/changes/hooks";
 import { jwtSecretKey } from "@/server/entities/credentials";
@@ -30,7 +31,7 @@ import { validationError } from "@/server/http/errors";
  */
 export async function commitChange(
   tx: Tx,
-  change: ChangeActor & { message: string; audit: AuditEntry[] },
+  change: ChangeActor & { message: string; audit: AuditEntry[]; rows?: ExportRows },
 ): Promise<CommittedVersion> {
   return (await commitChangeWithSnapshot(tx, change)).committed;
 }
@@ -38,7 +39,7 @@ export async function commitChange(
 const globalCache = globalThis as typeof globalThis & { gatehouseExportCache?: ExportCache };
 
 /** This process's rows of the newest version it committed (one per process, whatever bundle). */
-function exportCache(): ExportCache {
+export function exportCache(): ExportCache {
   return (globalCache.gatehouseExportCache ??= new ExportCache());
 }
 
@@ -71,7 +72,7 @@ interface Committed {
 /** commitChange, also returning the snapshot it committed (for the distribution hook). */
 async function commitChangeWithSnapshot(
   tx: Tx,
-  change: ChangeActor & { message: string; audit: AuditEntry[] },
+  change: ChangeActor & { message: string; audit: AuditEntry[]; rows?: ExportRows },
 ): Promise<Committed> {
   if (change.audit.length > 0) {
     await tx.auditLog.createMany({
@@ -99,6 +100,7 @@ async function commitChangeWithSnapshot(
       },
       changed: routeRowsChanged(change.audit),
       cache: exportCache(),
+      rows: change.rows,
     });
     return { committed, snapshot: { snapshot, canonical }, rows };
   } catch (error) {
@@ -126,15 +128,26 @@ export interface ChangeResult<T> {
 export async function applyChange<T>(
   actor: ChangeActor,
   message: string,
-  work: (tx: Tx) => Promise<{ result: T; audit: AuditEntry[]; message?: string }>,
+  work: (tx: Tx) => Promise<{
+    result: T;
+    audit: AuditEntry[];
+    message?: string;
+    /** the export's rows, when `work` read them after its last write (commitVersion's `rows`) */
+    rows?: ExportRows;
+  }>,
 ): Promise<ChangeResult<T>> {
   const outcome = await db().$transaction(
     async (tx) => {
       await lockChanges(tx);
-      const { result, audit, message: described } = await work(tx);
+      const { result, audit, message: described, rows } = await work(tx);
       const committed =
         audit.length > 0
-          ? await commitChangeWithSnapshot(tx, { ...actor, message: described ?? message, audit })
+          ? await commitChangeWithSnapshot(tx, {
+              ...actor,
+              message: described ?? message,
+              audit,
+              rows,
+            })
           : null;
       return { result, committed };
     },

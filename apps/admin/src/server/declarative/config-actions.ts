@@ -1,12 +1,17 @@
 import "server-only";
-import { exportInTransaction } from "@/server/declarative/export-in-tx";
 import { parseDeclarative } from "@gatehouse/config";
-import { exportDeclarative } from "@gatehouse/db/export";
+import {
+  exportDeclarative,
+  readExportRows,
+  shapeExport,
+  withoutTransaction,
+} from "@gatehouse/db/export";
+import type { ExportClient } from "@gatehouse/db/export";
 import { stringify } from "yaml";
 import type { Caller } from "@/server/entities/resource";
 import { maskDocumentSecrets } from "@/server/catalog/plugins";
 import { lockChanges } from "@gatehouse/db/versions";
-import { applyChange, commitChange } from "@/server/changes/commit-change";
+import { applyChange, commitChange, exportCache } from "@/server/changes/commit-change";
 import type { AuditEntry, CommittedVersion, Tx } from "@/server/changes/types";
 import { db } from "@/server/db";
 import { jwtSecretKey } from "@/server/entities/credentials";
@@ -95,14 +100,24 @@ function summarizeAudit(audit: AuditEntry[], mode: string): AuditEntry[] {
   ];
 }
 
+/**
+ * Imports `doc` inside `tx` and diffs the export before and after. The configuration before is
+ * this process's rows of the newest version when they are still the newest (ExportCache), and
+ * the rows read after the import are the ones its version is committed from: one read of every
+ * table per import instead of three.
+ */
 async function importAndDiff(tx: Tx, doc: unknown, options: ImportOptions, caller: Caller) {
-  const before = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
+  const secretKey = jwtSecretKey();
+  const client = withoutTransaction(tx as unknown as ExportClient);
+  const beforeRows = (await exportCache().current(tx)) ?? (await readExportRows(client));
+  const before = shapeExport(beforeRows, { secretKey });
   const audit = await importDocument(tx, doc, options);
   // the admin-only upstream deny list, when the (now validated) document carries one
   const deny = (doc as { upstream_deny?: string[] }).upstream_deny ?? null;
   audit.push(...(await importUpstreamDeny(tx, deny, caller)));
-  const after = await exportInTransaction(tx, { secretKey: jwtSecretKey() });
-  return { audit, diff: diffDocuments(before, after) };
+  const rows = await readExportRows(client);
+  const after = shapeExport(rows, { secretKey });
+  return { audit, diff: diffDocuments(before, after), rows };
 }
 
 /**
@@ -119,7 +134,7 @@ export async function importConfig(
       await db().$transaction(
         async (tx) => {
           await lockChanges(tx);
-          const { audit, diff } = await importAndDiff(tx, doc, options, caller);
+          const { audit, diff, rows } = await importAndDiff(tx, doc, options, caller);
           // Run the same snapshot check a real import makes, then roll back.
           if (audit.length > 0) {
             await commitChange(tx, {
@@ -128,6 +143,7 @@ export async function importConfig(
               ip: caller.ip,
               message: "dry run",
               audit: summarizeAudit(audit, options.mode),
+              rows,
             });
           }
           throw new DryRunRollback(diff);
@@ -145,8 +161,8 @@ export async function importConfig(
     { actor: caller.auth.actor, requestId: caller.requestId, ip: caller.ip },
     options.message ?? `import (${options.mode})`,
     async (tx) => {
-      const { audit, diff } = await importAndDiff(tx, doc, options, caller);
-      return { result: diff, audit: summarizeAudit(audit, options.mode) };
+      const { audit, diff, rows } = await importAndDiff(tx, doc, options, caller);
+      return { result: diff, audit: summarizeAudit(audit, options.mode), rows };
     },
   );
   return { dry_run: false, diff: result, version };
