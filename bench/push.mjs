@@ -17,7 +17,6 @@ import { parseArgs } from "node:util";
 import { dirname, join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { mixedRoutes } from "./lib.mjs";
 import { writeProfile } from "./profile.mjs";
 
 const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
