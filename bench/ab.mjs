@@ -26,6 +26,9 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+/** Whether a gateway build's `--help` lists the option. */
+const hasOption = (main, option) =>
+  execFileSync(process.execPath, [main, "--help"], { encoding: "utf8" }).includes(option);
 const work = mkdtempSync(join(tmpdir(), "gatehouse-ab-"));
 const originPort = await freePort();
 writeFileSync(
@@ -82,6 +85,9 @@ for (const [name, main] of [
       join(work, `cache-${name}`),
       "--log-level",
       "warn",
+      // builds with the TLS listener open it on 8443 by default: a free port instead (older builds
+      // have no such option)
+      ...(hasOption(main, "--listen-tls") ? ["--listen-tls", "127.0.0.1:0"] : []),
     ],
     { env, stdio: "inherit" },
   );
