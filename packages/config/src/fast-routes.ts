@@ -1,8 +1,8 @@
 /**
  * The document schema with a fast path for plain routes (large documents are mostly plain
  * routes). Each route is checked on its own: a plain route (`isPlainRoute`: the common fields with
- * valid values, the matcher values checked by the route rules of routes.ts, `plainRouteMatchers`)
- * is taken as it is and what the rules compiled is kept for the router; any other route
+ * valid values, the matcher values checked by the route rules of routes.ts, `plainRouteMatchersValid`)
+ * is taken as it is; any other route
  * goes through the route schema (schema.ts) at the same place, so a document with a few routes
  * carrying plugins or headers among 100,000 plain ones does not run the plain ones through zod.
  * The issues (paths, messages and order) and the output are exactly the full schema's:
@@ -10,7 +10,6 @@
  */
 import { z } from "zod";
 import { compileRouteMatchers } from "./routes.js";
-import type { CompiledRouteMatchers } from "./routes.js";
 import {
   documentSchema,
   MAX_LENGTH,
@@ -57,7 +56,7 @@ const PLAIN_ROUTE_KEYS = new Set([
 
 /**
  * True only for a route the route schema certainly accepts and outputs unchanged (but for the
- * upper-cased methods) once `plainRouteMatchers` accepted its methods, hosts and paths: the
+ * upper-cased methods) once `plainRouteMatchersValid` accepted its methods, hosts and paths: the
  * common fields with valid values. Anything else (headers, plugins,
  * a service reference object, an unknown field, any doubtful value) answers false and the
  * route goes through the route schema, so the errors reported never depend on this check.
@@ -120,50 +119,18 @@ function isPlainRoute(r: unknown, nested: boolean): r is Raw {
 }
 
 /**
- * The route rules (routes.ts, as the schema applies them) on a route `isPlainRoute` accepted:
- * its compiled matchers, or null when any value is refused (or it matches on nothing: the
- * schema accepts that and the cross-checks refuse it, so it is simply left to the schema).
+ * The route rules (routes.ts, as the schema applies them) on the matcher values of a route
+ * `isPlainRoute` accepted: false when any value is refused (or it matches on nothing: the schema
+ * accepts that and the cross-checks refuse it, so it is simply left to the schema).
  */
-function plainRouteMatchers(r: Raw): CompiledRouteMatchers | null {
+function plainRouteMatchersValid(r: Raw): boolean {
   let refused = false;
-  const compiled = compileRouteMatchers(r as RouteMatcherInput, () => {
+  compileRouteMatchers(r as RouteMatcherInput, () => {
     refused = true;
   });
-  return refused ? null : compiled;
+  return !refused;
 }
 type RouteMatcherInput = Parameters<typeof compileRouteMatchers>[0];
-
-/**
- * What validation compiled for the plain routes of a route list (the route rules' output:
- * regexes, host specs, normalized prefixes), by position, keyed by the list the schema output (a
- * handful of lists, not an entry per route: a WeakMap of 100,000 entries costs more than it saves).
- */
-const compiledByList = new WeakMap<unknown[], (CompiledRouteMatchers | undefined)[]>();
-
-/** The matchers validation compiled for the routes of `list` (a route list it output). */
-export function listRouteMatchers(
-  list: unknown[] | undefined,
-): readonly (CompiledRouteMatchers | undefined)[] | undefined {
-  return list === undefined ? undefined : compiledByList.get(list);
-}
-
-const MATCHERS = Symbol("gatehouse.routeMatchers");
-
-/**
- * Keeps `matchers` on a normalized route, as a non-enumerable property (not serialized, not
- * compared, not copied by a spread), for the router: `routeMatchersOf`.
- */
-export function attachRouteMatchers(route: object, matchers: CompiledRouteMatchers): void {
-  Object.defineProperty(route, MATCHERS, { value: matchers });
-}
-
-/**
- * The matchers validation compiled for a normalized route (plain routes only): the router takes
- * them instead of compiling the same rules on the same values a second time.
- */
-export function routeMatchersOf(route: object): CompiledRouteMatchers | undefined {
-  return (route as { [MATCHERS]?: CompiledRouteMatchers })[MATCHERS];
-}
 
 /** What the route schema outputs for a plain valid route: itself, methods upper-cased. */
 function plainRouteOutput(r: Raw): Raw {
@@ -172,7 +139,7 @@ function plainRouteOutput(r: Raw): Raw {
 }
 
 /**
- * A route list: plain routes as they are (and their compiled matchers kept), the others through
+ * A route list: plain routes as they are, the others through
  * `schema`, whose issues are handed on with the route's index in front of their paths, as
  * `z.array(schema)` reports them. One transform for the whole list: no zod work per plain route.
  */
@@ -194,22 +161,16 @@ const routeList = (schema: z.ZodType, nested: boolean) => {
         return parsed.success ? parsed.data : routes;
       }
       const out: unknown[] = new Array(routes.length);
-      const compiledRoutes: (CompiledRouteMatchers | undefined)[] = new Array(routes.length);
       for (let i = 0; i < routes.length; i++) {
         const route: unknown = routes[i];
-        if (isPlainRoute(route, nested)) {
-          const compiled = plainRouteMatchers(route);
-          if (compiled !== null) {
-            out[i] = plainRouteOutput(route);
-            compiledRoutes[i] = compiled;
-            continue;
-          }
+        if (isPlainRoute(route, nested) && plainRouteMatchersValid(route)) {
+          out[i] = plainRouteOutput(route);
+          continue;
         }
         const parsed = schema.safeParse(route, { reportInput: true });
         if (parsed.success) out[i] = parsed.data;
         else hand(parsed.error.issues, i);
       }
-      compiledByList.set(out, compiledRoutes);
       return out;
     })
     .optional();

@@ -2,7 +2,6 @@ export { parseDeclarative } from "./parse.js";
 export type { ParseResult } from "./parse.js";
 export { validateDeclarative, formatErrors, parseServiceUrl, parseTarget } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";
-export { routeMatchersOf } from "./fast-routes.js";
 export { hashConfig, hashCanonical, canonicalJson } from "./hash.js";
 export { stableId } from "./ids.js";
 export { formatPath, fromZodIssues, joinPath } from "./errors.js";

@@ -4,8 +4,7 @@ import { stableId } from "./ids.js";
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm, JWT_ALGORITHMS } from "./jwt-algorithms.js";
 import { jwtPublicKeyProblem } from "./jwt-keys.js";
 import { ERR_NO_MATCHER, hasMatcher } from "./routes.js";
-import { attachRouteMatchers, documentSchemaFastRoutes, listRouteMatchers } from "./fast-routes.js";
-import type { CompiledRouteMatchers } from "./routes.js";
+import { documentSchemaFastRoutes } from "./fast-routes.js";
 import { checkUpstreamFields, checkUpstreamSharing, normalizeUpstream } from "./upstreams.js";
 import {
   checkCertificates,
@@ -437,7 +436,6 @@ function normalize(
     r: Omit<RouteDoc, "service">,
     service: NormalizedService | null,
     path: string,
-    matchers: CompiledRouteMatchers | undefined,
   ): NormalizedRoute => {
     let headers: Record<string, string[]> | null = null;
     if (r.headers && Object.keys(r.headers).length > 0) {
@@ -464,7 +462,6 @@ function normalize(
     };
     routes.push(route);
     if (r.plugins !== undefined && r.plugins.length > 0) routeByPath.set(path, route);
-    if (matchers !== undefined) attachRouteMatchers(route, matchers);
     return route;
   };
 
@@ -483,15 +480,11 @@ function normalize(
     services.push(svc);
     serviceByName.set(svc.name, svc);
     serviceById.set(svc.id, svc);
-    const matchers = listRouteMatchers(s.routes);
-    (s.routes ?? []).forEach((r, j) =>
-      mkRoute(r, svc, `services[${i}].routes[${j}]`, matchers?.[j]),
-    );
+    (s.routes ?? []).forEach((r, j) => mkRoute(r, svc, `services[${i}].routes[${j}]`));
   });
-  const topMatchers = listRouteMatchers(doc.routes);
   (doc.routes ?? []).forEach((r, i) => {
     const svc = r.service === undefined ? null : resolve(r.service, serviceByName, serviceById);
-    mkRoute(r, svc, `routes[${i}]`, topMatchers?.[i]);
+    mkRoute(r, svc, `routes[${i}]`);
   });
 
   const consumers: NormalizedConsumer[] = [];

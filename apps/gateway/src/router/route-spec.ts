@@ -6,7 +6,7 @@
  * `{ path, message }` instead of being thrown, so every problem is reported at once.
  */
 import { compileRouteMatchers, formatPath, joinPath } from "@gatehouse/config";
-import type { CompiledRouteMatchers, HeaderMatcher, HostSpec } from "@gatehouse/config";
+import type { HeaderMatcher, HostSpec } from "@gatehouse/config";
 
 export type { HeaderMatcher } from "@gatehouse/config";
 
@@ -21,11 +21,6 @@ export interface RouteSpec {
   strip_path?: boolean;
   preserve_host?: boolean;
   protocols?: string[];
-  /**
-   * The route rules' output for these very fields when validation already compiled them
-   * (`routeMatchersOf` of @gatehouse/config): taken as is instead of compiling them again.
-   */
-  matchers?: CompiledRouteMatchers;
 }
 
 export interface RouteError {
@@ -115,11 +110,9 @@ export function parseRoute<R extends RouteSpec>(
   if (typeof route.id !== "string" || route.id.length === 0) {
     errors.push({ path: `${base}.id`, message: "must be a non-empty string" });
   }
-  const compiled =
-    route.matchers ??
-    compileRouteMatchers(route, (path, message) =>
-      errors.push({ path: joinPath(base, formatPath(path)), message }),
-    );
+  const compiled = compileRouteMatchers(route, (path, message) =>
+    errors.push({ path: joinPath(base, formatPath(path)), message }),
+  );
   if (compiled === null || errors.length > before) return null;
   return {
     spec: route,

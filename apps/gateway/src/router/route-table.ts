@@ -5,7 +5,6 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { UriCaptures } from "@gatehouse/plugin-kit";
-import { routeMatchersOf } from "@gatehouse/config";
 import type { NormalizedRoute, NormalizedService } from "@gatehouse/config";
 import { normalizePath } from "./normalize.js";
 import type { NormalizedTarget } from "./normalize.js";
@@ -51,8 +50,9 @@ export function compileRoutes<T extends RoutableEntry>(
 ): RouteTable<T> {
   const specs: Spec<T>[] = entries.map((entry) => {
     const r = entry.route;
-    const spec: Spec<T> = {
+    return {
       id: r.id,
+      ...(r.name !== null ? { name: r.name } : {}),
       hosts: r.hosts,
       paths: r.paths,
       methods: r.methods,
@@ -63,11 +63,6 @@ export function compileRoutes<T extends RoutableEntry>(
       protocols: r.protocols,
       entry,
     };
-    if (r.name !== null) spec.name = r.name;
-    // compiled once, by validation (plain routes): the same rules on the same values
-    const matchers = routeMatchersOf(r);
-    if (matchers !== undefined) spec.matchers = matchers;
-    return spec;
   });
   const compiled = tryCompileRouter(specs);
   if (!compiled.ok) {
