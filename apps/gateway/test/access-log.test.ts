@@ -36,6 +36,26 @@ test("one structured access log line per request at info: route, status, latenci
   assert.equal(typeof a.total_ms, "number");
 });
 
+test("behind a trusted proxy the access log names the real client, and the proxy as its peer", async (t) => {
+  const up = await echoUpstream(t);
+  const { lines, logger } = capture("info");
+  const gw = await gateway(t, doc([{ name: "e", url: up, routes: [{ paths: ["/l"] }] }]), {
+    logger,
+    trustedProxies: ["127.0.0.1/32", "::1/128"],
+  });
+  const direct = await send(`${gw.url}/l`);
+  assert.equal(direct.status, 200);
+  const proxied = await send(`${gw.url}/l`, { headers: { "x-forwarded-for": "203.0.113.7" } });
+  assert.equal(proxied.status, 200);
+  await new Promise((r) => setTimeout(r, 20));
+  const access = lines.filter((l) => l.msg === "access");
+  assert.equal(access.length, 2);
+  assert.match(String(access[0]?.client), /^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+  assert.equal(access[0]?.peer, undefined, "no peer field when the peer is the client");
+  assert.equal(access[1]?.client, "203.0.113.7");
+  assert.equal(access[1]?.peer, access[0]?.client);
+});
+
 test("--log-level warn turns the access log off", async (t) => {
   const up = await echoUpstream(t);
   const { lines, logger } = capture("warn");

@@ -342,6 +342,11 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
     sendError(this.req, this.res, 500, defaultMessage(500));
   }
 
+  private clientFields(peer: string | undefined): { client?: string; peer?: string } {
+    const client = this.fwd?.["x-real-ip"] ?? peer;
+    return client === peer ? { client } : { client, peer };
+  }
+
   /** The response is done (or the connection closed): metrics + access log. */
   finished(): void {
     const { req, res, ctx } = this;
@@ -361,7 +366,9 @@ export class Exchange implements ForwardHandlers, UpgradeHandlers, PipelineIO {
           source: this.tx?.source ?? this.source,
           upstream_ms: this.upstreamMs,
           total_ms: Math.round(total * 1000) / 1000,
-          client: req.socket.remoteAddress,
+          // the client's address as the gateway decided it (real_ip_header, trusted_ips, PROXY
+          // protocol), as Kong logs it; the connecting peer too when it differs (a balancer)
+          ...this.clientFields(req.socket.remoteAddress),
           ...(this.upgrade !== undefined ? { upgrade: "websocket" } : {}),
         },
         "access",

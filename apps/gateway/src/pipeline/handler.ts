@@ -208,6 +208,7 @@ export class Handler {
       scheme,
       port,
     });
+    ex.fwd = fwd; // the access log's client, on either path
     const search = rawQuery === "" ? "" : `?${rawQuery}`;
     if (entry.chain.isEmpty && (limit === null || req.headers["transfer-encoding"] === undefined)) {
       // fast path: no plugin, no Transaction
@@ -252,7 +253,6 @@ export class Handler {
     }
     ex.upstreamPath = m.upstreamPath;
     ex.host = host;
-    ex.fwd = fwd;
     ex.path = path;
     ex.rawQuery = rawQuery;
     ex.captures = m.captures ?? null;
