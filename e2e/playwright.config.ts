@@ -5,31 +5,12 @@ import { adminUrl } from "./support/env.js";
 
 // The stack (admin, gateway, seeded database) is started by `npm test` before Playwright runs, and its URLs
 // are passed in GATEHOUSE_ADMIN_URL / GATEHOUSE_PROXY_URL: no `webServer` here.
-/**
- * Specs that change state every test shares, or count what every test creates: the upstream deny
- * list and simulator settings (settings), whole-config rollbacks and version-to-version diffs
- * (config-history, console-habits), dashboard counts (data-planes), sign-in attempts that the login
- * throttle counts per address and sign-outs (login, security, passwords, users, shell).
- */
-const sharedState =
-  /(settings|config-history|console-habits|data-planes|login|security|passwords|users|shell)\.spec\.ts$/;
-
-const browser = {
-  // Signed in as the seeded admin; tests of other roles or of signing in override this.
-  storageState: adminStorageState,
-  ...devices["Desktop Chrome"],
-  viewport: { width: 1440, height: 900 },
-  launchOptions: chromiumLaunchOptions(),
-};
-
 export default defineConfig({
   testDir: "./tests",
   outputDir: "./test-results",
   globalSetup: "./support/global-setup.ts",
   fullyParallel: false,
-  // Two browsers at once for the specs that only touch entities of their own (unique names); the
-  // specs that change what every test shares run afterwards, one at a time (project "shared-state").
-  workers: 2,
+  workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
@@ -49,15 +30,13 @@ export default defineConfig({
     {
       name: "chromium",
       dependencies: ["setup"],
-      testIgnore: sharedState,
-      use: browser,
-    },
-    {
-      name: "shared-state",
-      dependencies: ["chromium"],
-      testMatch: sharedState,
-      workers: 1,
-      use: browser,
+      use: {
+        // Signed in as the seeded admin; tests of other roles or of signing in override this.
+        storageState: adminStorageState,
+        ...devices["Desktop Chrome"],
+        viewport: { width: 1440, height: 900 },
+        launchOptions: chromiumLaunchOptions(),
+      },
     },
   ],
 });

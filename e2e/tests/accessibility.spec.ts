@@ -149,8 +149,7 @@ async function seriousViolations(page: Page, only?: string[]): Promise<string[]>
 let world: World;
 const created: string[] = [];
 
-// The visits run in parallel (both workers): each worker seeds a world of its own in its beforeAll.
-test.beforeAll(async ({ playwright }, testInfo) => {
+test.beforeAll(async ({ playwright }) => {
   const api = await playwright.request.newContext({
     baseURL: adminUrl,
     storageState: adminStorageState,
@@ -161,7 +160,7 @@ test.beforeAll(async ({ playwright }, testInfo) => {
     expect(r.status(), `POST ${path}: ${await r.text()}`).toBe(201);
     return (await r.json()) as T;
   };
-  const name = `a11y-${testInfo.workerIndex}-${Date.now().toString(36)}`;
+  const name = `a11y-${Date.now().toString(36)}`;
   const demo = (await (await api.get("/api/v1/services/demo-echo")).json()) as {
     protocol: string;
     host: string;
@@ -218,7 +217,7 @@ test.afterAll(async ({ playwright }) => {
 test.describe("light and dark theme", () => {
   test.use({ colorScheme: "light" });
   // axe walks the whole page: a big one (a diff, the marketplace) takes a while on a busy machine
-  test.describe.configure({ mode: "parallel", timeout: 180_000 });
+  test.describe.configure({ timeout: 180_000 });
   for (const visit of visits) {
     test(`${visit.name}: no serious or critical axe violation`, async ({ browser, page }) => {
       let target = page;
