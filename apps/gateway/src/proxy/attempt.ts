@@ -42,7 +42,6 @@ import type { Forwarding } from "./forward.js";
 import type { OutgoingHeaderRecord, WireHeaders } from "./outbound.js";
 import type { Target } from "./pool.js";
 import { ForwardError } from "./errors.js";
-import type { ReadWatch } from "./watchdog.js";
 import {
   armConnect,
   armRead,
@@ -86,8 +85,7 @@ export class Attempt {
   lastRead = 0;
   lastBytes = 0;
   connectTimer: NodeJS.Timeout | undefined;
-  /** the read watchdog's set this attempt is in (watchdog.ts) */
-  readWatch: ReadWatch | undefined;
+  readTimer: NodeJS.Timeout | undefined;
   writeTimer: NodeJS.Timeout | undefined;
   /** removes the client-body listeners of this attempt (streamed bodies only) */
   unpipeBody: (() => void) | undefined;
