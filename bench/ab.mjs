@@ -6,10 +6,9 @@
 // cheaper). ROUNDS (default 8) and DURATION (seconds, default 3) in the environment.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { benchConfig, cpuSeconds, median, nginxConfig } from "./lib.mjs";
+import { benchConfig, cpuSeconds, freePort, median, nginxConfig } from "./lib.mjs";
 
 const [oldMain, newMain] = process.argv.slice(2);
 if (!oldMain || !newMain) {
@@ -19,13 +18,6 @@ if (!oldMain || !newMain) {
 const rounds = Number(process.env.ROUNDS || 8);
 const duration = Number(process.env.DURATION || 3);
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = /** @type {net.AddressInfo} */ (s.address());
-      s.close(() => resolve(port));
-    });
-  });
 /** Whether a gateway build's `--help` lists the option. */
 const hasOption = (main, option) =>
   execFileSync(process.execPath, [main, "--help"], { encoding: "utf8" }).includes(option);

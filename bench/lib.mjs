@@ -2,7 +2,20 @@
 // time of a process, medians and rounding.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { loadavg } from "node:os";
+
+/** A TCP port free on 127.0.0.1 right now (the benchmark never assumes fixed ports). */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
 
 /** user + system CPU seconds of a process (Linux /proc), null when unavailable */
 export function cpuSeconds(pid) {

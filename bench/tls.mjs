@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   cpuRatioOf,
+  freePort,
   nginxConfig,
   parseH2load,
   parseWrk,
@@ -22,7 +23,6 @@ import {
   summarize,
 } from "./lib.mjs";
 
-const PORTS = { nginxTls: 18087, gatewayTls: 18088, gateway: 18089, gatewayControl: 18090 };
 /** streams per h2 connection: h2load runs connections / STREAMS connections */
 const STREAMS = 4;
 
@@ -32,6 +32,12 @@ const STREAMS = 4;
  *   token, rounds, duration, connections, waitFor(url, headers)
  */
 export async function benchTls(ctx) {
+  const PORTS = {
+    nginxTls: await freePort(),
+    gatewayTls: await freePort(),
+    gateway: await freePort(),
+    gatewayControl: await freePort(),
+  };
   const { tools, work, launch, pin, rounds, duration, connections } = ctx;
   // a self-signed certificate for both (the clients do not verify)
   const key = join(work, "tls.key");
