@@ -155,6 +155,12 @@ export const ratioOf = (samples, a, b) =>
 export const cpuRatioOf = (samples, a, b) =>
   round(median(samples[b].map((x, i) => x.cpuUsPerReq / (samples[a][i]?.cpuUsPerReq ?? NaN))));
 
+/** The spread of a ratio across rounds: [min, max] of the per-round rps ratios (the noise). */
+export const ratioRangeOf = (samples, a, b) => {
+  const rs = samples[a].map((x, i) => x.rps / (samples[b][i]?.rps ?? NaN));
+  return [round(Math.min(...rs)), round(Math.max(...rs))];
+};
+
 /** One table row: label, rps, p50, p99, CPU µs per request. */
 export function tableRow(x) {
   return `${x.label.padEnd(42)} ${x.rps.toFixed(0).padStart(9)} ${x.p50_ms.toFixed(2).padStart(8)} ${x.p99_ms.toFixed(2).padStart(8)} ${x.cpu_us_per_req.toFixed(1).padStart(11)}`;

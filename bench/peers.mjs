@@ -15,7 +15,15 @@
 // runs one peer (what benchPeers launches).
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { cpuRatioOf, prepareScenarios, ratioOf, runRounds, summarize, wrkRunner } from "./lib.mjs";
+import {
+  cpuRatioOf,
+  prepareScenarios,
+  ratioOf,
+  ratioRangeOf,
+  runRounds,
+  summarize,
+  wrkRunner,
+} from "./lib.mjs";
 
 const PORTS = { fastGateway: 18120, fastifyHttpProxy: 18121 };
 export const PEER_TARGETS = { gateway_vs_fast_gateway: 1.1, gateway_vs_fastify_http_proxy: 1.1 };
@@ -67,6 +75,10 @@ export async function benchPeers(ctx) {
     ratios: {
       gateway_vs_fast_gateway: ratioOf(samples, "peers_gateway", "fast_gateway"),
       gateway_vs_fastify_http_proxy: ratioOf(samples, "peers_gateway", "fastify_http_proxy"),
+    },
+    ranges: {
+      gateway_vs_fast_gateway: ratioRangeOf(samples, "peers_gateway", "fast_gateway"),
+      gateway_vs_fastify_http_proxy: ratioRangeOf(samples, "peers_gateway", "fastify_http_proxy"),
     },
     cpuRatios: {
       gateway_vs_fast_gateway: cpuRatioOf(samples, "peers_gateway", "fast_gateway"),

@@ -24,6 +24,7 @@ import {
   mixedRoutes,
   prepareScenarios,
   ratioOf,
+  ratioRangeOf,
   round,
   runRounds,
   summarize,
@@ -134,6 +135,7 @@ export async function benchRoutes100k(ctx) {
       heap_mb_per_10k_routes: per10k("heap"),
     },
     cpuRatios: { routes_100k_vs_1: cpuRatioOf(samples, "routes_100k", "routes_1") },
+    ranges: { routes_100k_vs_1: ratioRangeOf(samples, "routes_100k", "routes_1") },
     details: {
       routes: ROUTES,
       compile_ms: compileMs.map(round),

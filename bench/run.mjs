@@ -24,6 +24,7 @@ import {
   cpuRatioOf as cpuRatioOfSamples,
   freePort,
   mixedRoutes,
+  ratioRangeOf,
   nginxConfig,
   prepareScenarios,
   ratioOf as ratioOfSamples,
@@ -336,6 +337,15 @@ try {
     plugin_chain_vs_gateway: cpuRatioOf("plugin_chain", "gateway"),
     termination_vs_node_http: cpuRatioOf("termination", "node_http"),
   };
+  const ratioRanges = Object.fromEntries(
+    [
+      ["gateway_vs_http_proxy", "gateway", "http_proxy"],
+      ["routes_10k_vs_1", "gateway_10k", "gateway"],
+      ["termination_vs_proxied", "termination", "gateway"],
+      ["plugin_chain_vs_gateway", "plugin_chain", "gateway"],
+      ["termination_vs_node_http", "termination", "node_http"],
+    ].map(([k, a, b]) => [k, ratioRangeOf(samples, a, b)]),
+  );
   const targets = {
     gateway_vs_http_proxy: 0.95,
     routes_10k_vs_1: 0.97,
@@ -358,7 +368,10 @@ try {
       targets[k] === undefined
         ? "(no target: the floor of any answer Node's HTTP server gives)"
         : `(target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`;
-    console.log(`${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  ${verdict}`);
+    const [lo, hi] = ratioRanges[k];
+    console.log(
+      `${k.padEnd(24)} ${v.toFixed(3)}  ${cpuRatios[k].toFixed(3)}  [rounds ${lo.toFixed(2)}-${hi.toFixed(2)}]  ${verdict}`,
+    );
   }
   // --profile: each Gatehouse scenario again, alone, on a fresh gateway under --cpu-prof (the
   // figures above come from processes without it), `duration` seconds of the same load
@@ -433,8 +446,9 @@ try {
       ratios[k] = v;
       cpuRatios[k] = peers.cpuRatios[k];
       targets[k] = PEER_TARGETS[k];
+      ratioRanges[k] = peers.ranges[k];
       console.log(
-        `${k.padEnd(24)} ${v.toFixed(3)}  ${peers.cpuRatios[k].toFixed(3)}  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
+        `${k.padEnd(24)} ${v.toFixed(3)}  ${peers.cpuRatios[k].toFixed(3)}  [rounds ${peers.ranges[k].map((x) => x.toFixed(2)).join("-")}]  (target >= ${targets[k]}) ${v >= targets[k] ? "met" : "MISSED"}`,
       );
     }
   }
@@ -448,8 +462,9 @@ try {
     Object.assign(cpuRatios, routesRun.cpuRatios);
     Object.assign(targets, ROUTES_TARGETS);
     const c = routesRun.cpuRatios.routes_100k_vs_1;
+    ratioRanges.routes_100k_vs_1 = routesRun.ranges.routes_100k_vs_1;
     console.log(
-      `routes_100k_vs_1         ${r.routes_100k_vs_1.toFixed(3)}  ${c.toFixed(3)}  (target >= 0.95) ${r.routes_100k_vs_1 >= 0.95 ? "met" : "MISSED"}`,
+      `routes_100k_vs_1         ${r.routes_100k_vs_1.toFixed(3)}  ${c.toFixed(3)}  [rounds ${routesRun.ranges.routes_100k_vs_1.map((x) => x.toFixed(2)).join("-")}]  (target >= 0.95) ${r.routes_100k_vs_1 >= 0.95 ? "met" : "MISSED"}`,
     );
     console.log(
       `compile_ms_100k_routes   ${r.compile_ms_100k_routes}  (target <= 1500) ${r.compile_ms_100k_routes <= 1500 ? "met" : "MISSED"}; per 10,000 routes: RSS ${r.rss_mb_per_10k_routes} MB, heap ${r.heap_mb_per_10k_routes} MB`,
@@ -522,6 +537,7 @@ try {
     },
     load_average: loadavg().map(round),
     ratios,
+    ratio_ranges: ratioRanges,
     cpu_ratios: cpuRatios,
     targets,
     scenarios: summary,
