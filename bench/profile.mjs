@@ -37,11 +37,16 @@ export function packageOf(url) {
  * Self time per function and per package of a V8 CPU profile (Profiler.Profile: nodes, samples,
  * timeDeltas in µs). Idle time, `(program)` and the garbage collector are kept as their own rows.
  */
-export function summarizeProfile(profile, top = 25) {
+export function summarizeProfile(profile, top = 25, window = undefined) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map();
   const { samples = [], timeDeltas = [] } = profile;
+  // window: [from, to] in µs of the monotonic clock (process.hrtime, the profile's timestamps);
+  // only the samples taken in it count (the load, not the process's start-up and shutdown)
+  let at = profile.startTime ?? 0;
   for (let i = 0; i < samples.length; i++) {
+    at += timeDeltas[i] ?? 0;
+    if (window && (at < window[0] || at > window[1])) continue;
     // the sample's time is the delta to the next one (V8's convention)
     const dt = timeDeltas[i + 1] ?? 0;
     self.set(samples[i], (self.get(samples[i]) ?? 0) + dt);
@@ -84,12 +89,20 @@ export function summarizeProfile(profile, top = 25) {
   };
 }
 
-/** The summary as the text of bench/profiles/<name>.txt. */
-export function formatSummary(name, s) {
+/**
+ * The summary as the text of bench/profiles/<name>.txt; with `requests` (served in the window),
+ * each row also gives µs per request.
+ */
+export function formatSummary(name, s, requests = 0) {
+  const perReq = (ms) =>
+    requests > 0 ? `${((ms * 1000) / requests).toFixed(2).padStart(8)} µs/req` : "";
   const line = (r) =>
-    `${r.ms.toFixed(1).padStart(10)} ms ${r.pct.toFixed(1).padStart(5)} %  ${r.name}${r.where ? `  ${r.where}` : ""}`;
+    `${r.ms.toFixed(1).padStart(10)} ms ${r.pct.toFixed(1).padStart(5)} %${perReq(r.ms)}  ${r.name}${r.where ? `  ${r.where}` : ""}`;
   return [
-    `CPU profile ${name}: ${s.total_ms} ms sampled, ${s.busy_ms} ms not idle`,
+    `CPU profile ${name}: ${s.total_ms} ms sampled, ${s.busy_ms} ms not idle` +
+      (requests > 0
+        ? ` over the load only: ${requests} requests, ${((s.busy_ms * 1000) / requests).toFixed(1)} µs busy per request`
+        : ""),
     "",
     "self time by package:",
     ...s.packages.map(line),
@@ -103,9 +116,10 @@ export function formatSummary(name, s) {
 /**
  * Takes the newest `.cpuprofile` a process wrote into `fromDir`, copies it to
  * `<outDir>/<name>.cpuprofile` and writes `<outDir>/<name>.txt`. Returns the paths and the
- * summary's package rows (for results.json), or null when there is no profile.
+ * summary's package rows (for results.json), or null when there is no profile. `load`:
+ * `{ window: [fromUs, toUs], requests }` restricts the summary to the load's samples.
  */
-export function writeProfile(fromDir, outDir, name) {
+export function writeProfile(fromDir, outDir, name, load = undefined) {
   let files;
   try {
     files = readdirSync(fromDir).filter((f) => f.endsWith(".cpuprofile"));
@@ -119,9 +133,9 @@ export function writeProfile(fromDir, outDir, name) {
   mkdirSync(outDir, { recursive: true });
   const profileFile = join(outDir, `${name}.cpuprofile`);
   copyFileSync(join(fromDir, newest), profileFile);
-  const summary = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")));
+  const summary = summarizeProfile(JSON.parse(readFileSync(profileFile, "utf8")), 40, load?.window);
   const textFile = join(outDir, `${name}.txt`);
-  writeFileSync(textFile, formatSummary(name, summary));
+  writeFileSync(textFile, formatSummary(name, summary, load?.requests ?? 0));
   return {
     profile: profileFile,
     summary: textFile,

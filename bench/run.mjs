@@ -377,7 +377,6 @@ try {
   // figures above come from processes without it), `duration` seconds of the same load
   const profiles = [];
   if (args.profile) {
-    const wrk = wrkRunner(tools, pin, connections);
     const ports = { control: await freePort(), proxy: await freePort() };
     for (const s of scenarios.filter((x) => x.profileConfig)) {
       const dir = join(work, `profile-${s.key}`);
@@ -389,15 +388,37 @@ try {
         gwEnv,
       );
       await waitFor(`http://127.0.0.1:${ports.control}/v1/ready`, auth);
-      const url = s.url.replace(/:\d+\//, `:${ports.proxy}/`);
-      wrk(url, 1, s.headers);
-      wrk(url, duration, s.headers);
-      proc.kill("SIGTERM");
-      while (proc.exitCode === null && proc.signalCode === null) await sleep(100);
-      const written = writeProfile(dir, profilesDir, s.key);
-      if (written) profiles.push({ scenario: s.key, ...written });
-      console.log(`profile of ${s.key}: ${written ? written.summary : "none written"}`);
+      await profileUnderLoad(s.key, proc, dir, s.url.replace(/:\d+\//, `:${ports.proxy}/`), s);
     }
+    // the baselines the same way, for side-by-side profiles (bare http-proxy, Node's floor)
+    for (const [key, script, extra] of [
+      ["http_proxy", "bench/bare-http-proxy.mjs", [origin]],
+      ["node_http", "bench/node-http.mjs", []],
+    ]) {
+      const dir = join(work, `profile-${key}`);
+      const proc = launch(`${key} (profiled)`, 0, process.execPath, [
+        ...cpuProfArgs(dir),
+        join(root, script),
+        String(ports.proxy),
+        ...extra,
+      ]);
+      await waitFor(`http://127.0.0.1:${ports.proxy}/`);
+      await profileUnderLoad(key, proc, dir, `http://127.0.0.1:${ports.proxy}/proxied`, {});
+    }
+  }
+  /** warm-up, then `duration` s of load; the profile's summary covers that load only */
+  async function profileUnderLoad(key, proc, dir, url, s) {
+    const wrk = wrkRunner(tools, pin, connections);
+    wrk(url, 1, s.headers);
+    const from = Number(process.hrtime.bigint() / 1000n);
+    const sample = wrk(url, duration, s.headers);
+    const to = Number(process.hrtime.bigint() / 1000n);
+    proc.kill("SIGTERM");
+    while (proc.exitCode === null && proc.signalCode === null) await sleep(100);
+    const load = { window: [from, to], requests: sample.requests };
+    const written = writeProfile(dir, profilesDir, key, load);
+    if (written) profiles.push({ scenario: key, ...written });
+    console.log(`profile of ${key}: ${written ? written.summary : "none written"}`);
   }
   // what the modules (bench/tls.mjs, peers.mjs, routes.mjs, workers.mjs) get from this run
   const moduleCtx = {
