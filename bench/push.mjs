@@ -1,41 +1,19 @@
 // Config distribution benchmark (part of `npm run bench`, or alone: `node bench/push.mjs
-// [--routes N] [--changes N] [--profile]`): the built admin (control plane, `next start`) and two
-// gateway processes registered with it, an N-route config (10,000 `/svcN/items` prefixes; at
+// [--routes N] [--changes N] [--profile]`): the built admin (control plane, apps/admin/server.mjs
+// as `npm start` runs it; bench/stack.mjs) and two gateway processes registered with it, an N-route config (10,000 `/svcN/items` prefixes; at
 // 100,000 and more, bench/lib.mjs's mixed routes: prefixes, every 10th with a host, every 50th a
 // regex, like routes.mjs); then repeated changes through the REST API (PATCH a route's tags), each
 // timed until BOTH data planes run it. Reports p50/p99 of "committed (API answered) -> applied on
 // both" (push_p99_ms_<N>_routes) and of "API request sent -> applied on both"
 // (write_p99_ms_<N>_routes). With `profile` (a directory), the admin runs under `--cpu-prof` and
 // its profile of the measured changes is written there (bench/profile.mjs).
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { parseArgs } from "node:util";
 import { dirname, join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { freePort } from "./lib.mjs";
+import { fileURLToPath } from "node:url";
 import { writeProfile } from "./profile.mjs";
+import { openControlPlane, until } from "./stack.mjs";
 
 const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-
-export { freePort };
-
-export async function until(what, probe, timeoutMs = 120_000, everyMs = 50) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const v = await probe();
-      if (v) return v;
-    } catch {
-      // not yet
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`bench: timed out waiting for ${what}`);
-}
 
 const pct = (xs, p) => {
   const v = [...xs].sort((a, b) => a - b);
@@ -82,75 +60,12 @@ export async function benchPush(opts = {}) {
   const routes = opts.routes ?? 10_000;
   const changes = opts.changes ?? 15;
   const log = opts.log ?? ((line) => console.log(line));
-  const adminDir = join(root, "apps/admin");
-  const gatewayMain = join(root, "apps/gateway/dist/main.js");
-  if (!existsSync(join(adminDir, ".next/BUILD_ID")) || !existsSync(gatewayMain)) {
-    log("push bench: skipped (build first: npm run build)");
-    return null;
-  }
-  const require = createRequire(join(adminDir, "package.json"));
-  const { createTestDatabase } = await import(
-    pathToFileURL(join(root, "packages/db/dist/testing.js")).href
-  );
-  const work = mkdtempSync(join(tmpdir(), "gatehouse-push-bench-"));
-  const children = [];
-  const db = await createTestDatabase();
-  const stop = async () => {
-    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    await sleep(500);
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
-    await db.drop().catch(() => undefined);
-    rmSync(work, { recursive: true, force: true });
-  };
+  const cp = await openControlPlane({ root, label: "push bench", log });
+  if (cp === null) return null;
+  const { api, status } = cp;
   try {
-    const clusterToken = randomBytes(24).toString("base64url");
-    const bootstrap = randomBytes(24).toString("base64url");
-    const adminPort = await freePort();
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const spawnLogged = (name, cmd, args, options) => {
-      const c = spawn(cmd, args, { ...options, stdio: ["ignore", "ignore", "pipe"] });
-      let err = "";
-      c.stderr.on("data", (d) => (err = (err + d).slice(-4000)));
-      c.on("exit", (code) => {
-        if (code && code !== 0 && code !== 143) log(`push bench: ${name} exited ${code}: ${err}`);
-      });
-      children.push(c);
-      return c;
-    };
-    const profileDir = opts.profile ? join(work, "admin-profile") : null;
-    const startAdmin = (profiled) =>
-      spawnLogged(
-        "admin",
-        process.execPath,
-        [
-          ...(profiled ? ["--cpu-prof", "--cpu-prof-dir", profileDir] : []),
-          require.resolve("next/dist/bin/next"),
-          "start",
-          "--hostname",
-          "127.0.0.1",
-          "--port",
-          String(adminPort),
-        ],
-        {
-          cwd: adminDir,
-          env: {
-            ...process.env,
-            NODE_ENV: "production",
-            NEXT_TELEMETRY_DISABLED: "1",
-            DATABASE_URL: db.url,
-            GATEHOUSE_BOOTSTRAP_TOKEN: bootstrap,
-            GATEHOUSE_CLUSTER_TOKEN: clusterToken,
-          },
-        },
-      );
-    let adminProc = startAdmin(false);
-    await until("the admin", async () => (await fetch(`${admin}/api/health`)).ok);
-    const api = (method, path, body) =>
-      fetch(`${admin}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${bootstrap}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const profileDir = opts.profile ? join(cp.work, "admin-profile") : null;
+    let adminProc = await cp.startAdmin();
 
     // the N-route config: in one import (one version) up to the API's 1 MB request body; beyond,
     // the service through the API, then the routes (bench/lib.mjs's mixedRoutes, built by
@@ -176,9 +91,9 @@ export async function benchPush(opts = {}) {
     const imported = await api("POST", "/api/v1/config/import?mode=sync", doc);
     if (!imported.ok) throw new Error(`import: ${imported.status} ${await imported.text()}`);
     if (bulk) {
-      await insertMixedRoutes(require, db.url, routes);
-      const pulled = await fetch(`${admin}/api/v1/dataplane/config`, {
-        headers: { authorization: `Bearer ${clusterToken}` },
+      await insertMixedRoutes(cp.require, cp.db.url, routes);
+      const pulled = await fetch(`${cp.admin}/api/v1/dataplane/config`, {
+        headers: { authorization: `Bearer ${cp.clusterToken}` },
       });
       if (!pulled.ok) throw new Error(`commit of the routes: ${pulled.status}`);
       await pulled.arrayBuffer();
@@ -187,43 +102,11 @@ export async function benchPush(opts = {}) {
       // the profiled admin starts after the import: its profile is the changes' (and start-up's)
       adminProc.kill("SIGTERM");
       await until("the admin to stop", async () => adminProc.exitCode !== null, 30_000);
-      adminProc = startAdmin(true);
-      await until("the admin", async () => (await fetch(`${admin}/api/health`)).ok);
+      adminProc = await cp.startAdmin(profileDir);
     }
 
     const planes = [];
-    for (let i = 0; i < 2; i++) {
-      const control = await freePort();
-      spawnLogged(
-        `gateway ${i}`,
-        process.execPath,
-        [
-          gatewayMain,
-          "--listen",
-          "127.0.0.1:0",
-          "--listen-tls",
-          "127.0.0.1:0",
-          "--control",
-          `127.0.0.1:${control}`,
-          "--cache-dir",
-          join(work, `gw${i}`),
-          "--log-level",
-          "warn",
-        ],
-        {
-          env: {
-            ...process.env,
-            GATEHOUSE_CONTROL_PLANE_URL: admin,
-            GATEHOUSE_CLUSTER_TOKEN: clusterToken,
-          },
-        },
-      );
-      planes.push(`http://127.0.0.1:${control}`);
-    }
-    const status = async (url) =>
-      (
-        await fetch(`${url}/v1/status`, { headers: { authorization: `Bearer ${clusterToken}` } })
-      ).json();
+    for (let i = 0; i < 2; i++) planes.push((await cp.startDataPlane(`gateway ${i}`)).control);
     const newest = async () =>
       (await (await api("GET", "/api/v1/config/versions?size=1")).json()).data[0].version;
     const first = await newest();
@@ -286,7 +169,7 @@ export async function benchPush(opts = {}) {
       details,
     };
   } finally {
-    await stop();
+    await cp.stop();
   }
 }
 

@@ -7,17 +7,14 @@
 // per config version.
 // GATEHOUSE_SOAK_HEAPSNAPSHOTS=DIR also writes a heap snapshot of both processes after the warm-up
 // and at the end (node --heapsnapshot-signal), to compare in Chrome DevTools.
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { freePort, until } from "./push.mjs";
+import { freePort } from "./lib.mjs";
+import { openControlPlane, until } from "./stack.mjs";
 
 const defaultRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const round = (x) => Math.round(x * 10) / 10;
@@ -62,93 +59,33 @@ export async function benchSoak(opts = {}) {
   const intervalMs = opts.intervalMs ?? 2000;
   const log = opts.log ?? ((line) => console.log(line));
   const snapshots = process.env.GATEHOUSE_SOAK_HEAPSNAPSHOTS || null;
-  const adminDir = join(root, "apps/admin");
-  const gatewayMain = join(root, "apps/gateway/dist/main.js");
-  if (!existsSync(join(adminDir, ".next/BUILD_ID")) || !existsSync(gatewayMain)) {
-    log("soak: skipped (build first: npm run build)");
-    return null;
-  }
-  const require = createRequire(join(adminDir, "package.json"));
-  const { createTestDatabase } = await import(
-    pathToFileURL(join(root, "packages/db/dist/testing.js")).href
-  );
-  const work = mkdtempSync(join(tmpdir(), "gatehouse-soak-"));
-  const children = [];
+  const nodeOptions = snapshots
+    ? `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2`
+    : process.env.NODE_OPTIONS;
+  const cp = await openControlPlane({
+    root,
+    label: "soak",
+    log,
+    cwd: snapshots ?? undefined,
+    nodeOptions,
+  });
+  if (cp === null) return null;
+  const { api } = cp;
   const origin = createServer((req, res) => {
     req.resume();
     res.end("ok\n");
   });
   await new Promise((r) => origin.listen(0, "127.0.0.1", r));
-  const db = await createTestDatabase();
   let traffic = false;
   const stop = async () => {
     traffic = false;
-    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
-    await sleep(500);
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await cp.stop();
     origin.closeAllConnections();
     origin.close();
-    await db.drop().catch(() => undefined);
-    rmSync(work, { recursive: true, force: true });
   };
   try {
-    const clusterToken = randomBytes(24).toString("base64url");
-    const bootstrap = randomBytes(24).toString("base64url");
-    const [adminPort, proxyPort, controlPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const admin = `http://127.0.0.1:${adminPort}`;
-    const nodeOptions = snapshots
-      ? `${process.env.NODE_OPTIONS ?? ""} --heapsnapshot-signal=SIGUSR2`
-      : process.env.NODE_OPTIONS;
-    const spawnLogged = (name, cmd, args, options) => {
-      const c = spawn(cmd, args, {
-        ...options,
-        cwd: options.cwd ?? snapshots ?? undefined,
-        env: { ...options.env, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) },
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-      let err = "";
-      c.stderr.on("data", (d) => (err = (err + d).slice(-4000)));
-      c.on("exit", (code) => {
-        if (code && code !== 0 && code !== 143) log(`soak: ${name} exited ${code}: ${err}`);
-      });
-      children.push(c);
-      return c;
-    };
-    const adminProc = spawnLogged(
-      "admin",
-      process.execPath,
-      [
-        require.resolve("next/dist/bin/next"),
-        "start",
-        "--hostname",
-        "127.0.0.1",
-        "--port",
-        String(adminPort),
-        adminDir,
-      ],
-      {
-        cwd: snapshots ?? adminDir,
-        env: {
-          ...process.env,
-          NODE_ENV: "production",
-          NEXT_TELEMETRY_DISABLED: "1",
-          DATABASE_URL: db.url,
-          GATEHOUSE_BOOTSTRAP_TOKEN: bootstrap,
-          GATEHOUSE_CLUSTER_TOKEN: clusterToken,
-        },
-      },
-    );
-    await until("the admin", async () => (await fetch(`${admin}/api/health`)).ok);
-    const api = (method, path, body) =>
-      fetch(`${admin}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${bootstrap}`, "content-type": "application/json" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+    const proxyPort = await freePort();
+    const adminProc = await cp.startAdmin();
     const doc = {
       _format_version: "3.0",
       services: [
@@ -166,36 +103,11 @@ export async function benchSoak(opts = {}) {
     const imported = await api("POST", "/api/v1/config/import?mode=sync", doc);
     if (!imported.ok) throw new Error(`soak: import: ${imported.status} ${await imported.text()}`);
 
-    const gatewayProc = spawnLogged(
+    const { proc: gatewayProc, control } = await cp.startDataPlane(
       "gateway",
-      process.execPath,
-      [
-        gatewayMain,
-        "--listen",
-        `127.0.0.1:${proxyPort}`,
-        "--listen-tls",
-        "127.0.0.1:0",
-        "--control",
-        `127.0.0.1:${controlPort}`,
-        "--cache-dir",
-        join(work, "gw"),
-        "--log-level",
-        "warn",
-      ],
-      {
-        env: {
-          ...process.env,
-          GATEHOUSE_CONTROL_PLANE_URL: admin,
-          GATEHOUSE_CLUSTER_TOKEN: clusterToken,
-        },
-      },
+      `127.0.0.1:${proxyPort}`,
     );
-    const status = async () =>
-      (
-        await fetch(`http://127.0.0.1:${controlPort}/v1/status`, {
-          headers: { authorization: `Bearer ${clusterToken}` },
-        })
-      ).json();
+    const status = () => cp.status(control);
     await until(
       "the data plane at the imported version",
       async () => (await status()).version >= 1,
@@ -236,14 +148,9 @@ export async function benchSoak(opts = {}) {
           `${c.pid} after its heap snapshot`,
           async () =>
             (
-              await fetch(
-                c === adminProc
-                  ? `${admin}/api/health`
-                  : `http://127.0.0.1:${controlPort}/v1/ready`,
-                {
-                  headers: { authorization: `Bearer ${clusterToken}` },
-                },
-              )
+              await fetch(c === adminProc ? `${cp.admin}/api/health` : `${control}/v1/ready`, {
+                headers: { authorization: `Bearer ${cp.clusterToken}` },
+              })
             ).ok,
           120_000,
           200,
