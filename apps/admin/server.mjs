@@ -83,6 +83,18 @@ const server = createServer((req, res) => {
 });
 const clusterServer = clusterTls ? createClusterServer(clusterTls, serve) : undefined;
 
+// An idle keep-alive connection is closed after 65 s, not Node's default 5 s: a client that reuses
+// its pooled connection just as the server closes it gets ECONNRESET (Node's http clients,
+// Playwright's API requests among them, do not retry), and 5 s is shorter than the gaps between one
+// client's calls. 65 s is above the 60 s idle timeout of common load balancers in front; the
+// headers timeout goes a second above it (the usual pairing: never cut a kept-alive connection's
+// next request shorter than its idle allowance).
+for (const s of [server, clusterServer]) {
+  if (!s) continue;
+  s.keepAliveTimeout = 65_000;
+  s.headersTimeout = 66_000;
+}
+
 server.on("error", (error) => {
   console.error(`admin: cannot listen on ${hostname}:${port}: ${error.message}`);
   process.exit(1);
