@@ -19,7 +19,7 @@ async function countingUpstream(
 }
 
 function service(url: string, path = "/x"): unknown {
-  return { name: "s", url, retries: 0, connect_timeout: 3000, routes: [{ paths: [path] }] };
+  return { name: "s", url, retries: 0, connect_timeout: 60_000, routes: [{ paths: [path] }] };
 }
 
 test("SSRF to a metadata address: the default list refuses it before connecting (502, no timeout)", async (t) => {
@@ -29,8 +29,9 @@ test("SSRF to a metadata address: the default list refuses it before connecting 
   assert.equal(r.status, 502);
   assert.deepEqual(r.json(), DENIED);
   assert.doesNotMatch(r.text, /169\.254|denied|rule/);
-  // without the check, the connect to a link-local address hangs until connect_timeout (504)
-  assert.ok(performance.now() - started < 2000);
+  // without the check, the connect to a link-local address hangs until connect_timeout (504,
+  // 60 s): an answer within 10 s came from the check, however busy the machine
+  assert.ok(performance.now() - started < 10_000);
 });
 
 test("SSRF through 0.0.0.0 (this host) to a local port is refused by default; upstream_deny: [] allows it", async (t) => {
