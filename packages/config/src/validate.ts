@@ -100,6 +100,12 @@ export function parseTarget(target: string): { host: string; port: number } | st
   return { host, port: Number(port) };
 }
 
+interface RouteSite {
+  raw: Raw;
+  service: number;
+  index: number;
+}
+
 interface PluginSite {
   raw: unknown;
   path: string;
@@ -123,8 +129,9 @@ function crossCheck(
 
   const serviceNames = new Map<string, string>();
   const serviceIds = new Set<string>();
-  const routeNames = new Map<string, string>();
-  const routeIds = new Map<string, string>();
+  // route name / id -> index in routeSites (paths are built only for a duplicate's message)
+  const routeNames = new Map<string, number>();
+  const routeIds = new Map<string, number>();
   const consumerNames = new Map<string, string>();
   const consumerCustomIds = new Map<string, string>();
   const consumerIds = new Set<string>();
@@ -133,7 +140,10 @@ function crossCheck(
   const jwtKeys = new Map<string, string>();
   const basicUsers = new Map<string, string>();
   const pluginSites: PluginSite[] = [];
-  const routeSites: { raw: Raw; path: string; nested: boolean }[] = [];
+  // where each route is declared: services[service].routes[index], or routes[index] (service -1)
+  const routeSites: RouteSite[] = [];
+  const sitePath = (site: RouteSite): string =>
+    site.service < 0 ? `routes[${site.index}]` : `services[${site.service}].routes[${site.index}]`;
 
   const unique = (
     map: Map<string, string>,
@@ -167,7 +177,7 @@ function crossCheck(
     } else if (hasUrl) err(`${base}.url`, `must be a string`);
     else if (s.host === undefined) err(`${base}.host`, 'is required (or set "url")');
     arr(s.routes).forEach((r, j) => {
-      if (isObj(r)) routeSites.push({ raw: r, path: `${base}.routes[${j}]`, nested: true });
+      if (isObj(r)) routeSites.push({ raw: r, service: i, index: j });
     });
     arr(s.plugins).forEach((p, j) => {
       pluginSites.push({
@@ -192,7 +202,7 @@ function crossCheck(
 
   arr(doc.routes).forEach((r, i) => {
     if (!isObj(r)) return;
-    routeSites.push({ raw: r, path: `routes[${i}]`, nested: false });
+    routeSites.push({ raw: r, service: -1, index: i });
     arr(r.plugins).forEach((p, k) => {
       pluginSites.push({
         raw: p,
@@ -203,16 +213,39 @@ function crossCheck(
     });
   });
 
-  for (const { raw: r, path, nested } of routeSites) {
-    unique(routeNames, str(r.name), `${path}.name`, "route name");
-    unique(routeIds, str(r.id), `${path}.id`, "route id");
+  const uniqueRoute = (
+    map: Map<string, number>,
+    value: string | undefined,
+    at: number,
+    field: string,
+  ): void => {
+    if (value === undefined) return;
+    const prev = map.get(value);
+    if (prev === undefined) {
+      map.set(value, at);
+      return;
+    }
+    const path = sitePath(routeSites[at] as RouteSite);
+    const prevPath = sitePath(routeSites[prev] as RouteSite);
+    err(
+      `${path}.${field}`,
+      `duplicate route ${field} ${JSON.stringify(value)} (also at ${prevPath}.${field})`,
+    );
+  };
+  for (let at = 0; at < routeSites.length; at++) {
+    const site = routeSites[at] as RouteSite;
+    const r = site.raw;
+    uniqueRoute(routeNames, str(r.name), at, "name");
+    uniqueRoute(routeIds, str(r.id), at, "id");
     // the values of the matcher fields are checked by the schema, with the route rules (routes.ts)
-    if (!hasMatcher(r)) err(path, ERR_NO_MATCHER);
-    if (!nested && r.service !== undefined) {
+    if (!hasMatcher(r)) err(sitePath(site), ERR_NO_MATCHER);
+    if (site.service < 0 && r.service !== undefined) {
       const ref = refKey(r.service);
       if (ref) {
         const known = ref.by === "name" ? serviceNames.has(ref.value) : serviceIds.has(ref.value);
-        if (!known) err(`${path}.service`, `unknown service ${JSON.stringify(ref.value)}`);
+        if (!known) {
+          err(`${sitePath(site)}.service`, `unknown service ${JSON.stringify(ref.value)}`);
+        }
       }
     }
   }
