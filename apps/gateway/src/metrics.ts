@@ -228,7 +228,12 @@ export class GatewayMetrics {
     c.inc();
   }
 
-  /** The cached per-route recorder; `route` is the route's name, else its id, else "none". */
+  /**
+   * The cached per-route recorder; `route` is the route's name, else its id, else "none". Taken on
+   * a route's first request (not when a config is compiled), so only routes that served requests
+   * have one. A route removed from the config keeps its series until the process restarts, as
+   * Kong's Prometheus plugin does: counters never go back or vanish between scrapes.
+   */
   forRoute(route: string): RouteMetrics {
     let r = this.routes.get(route);
     if (r === undefined) {

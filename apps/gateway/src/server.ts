@@ -168,7 +168,6 @@ export function buildGateway(opts: GatewayOptions = {}): Gateway {
       compileSnapshot(
         {
           catalog: defs,
-          metrics,
           poolOptions: opts.upstream ?? {},
           trustedProxies: opts.trustedProxies ?? [],
           keyHashSecret: opts.keyHashSecret,

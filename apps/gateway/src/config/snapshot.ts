@@ -19,7 +19,7 @@ import { HealthPolicy } from "../proxy/balancer/health.js";
 import type { HealthRegistry } from "../proxy/balancer/health.js";
 import type { BalancedUpstream } from "../proxy/balancer/node-health.js";
 import { buildCredentials } from "./credentials.js";
-import type { GatewayMetrics, RouteMetrics } from "../metrics.js";
+import type { RouteMetrics } from "../metrics.js";
 import { credentialQueryNames } from "./credential-names.js";
 import { compileRoutes } from "../router/route-table.js";
 import type { RouteTable } from "../router/route-table.js";
@@ -34,7 +34,8 @@ export interface RouteEntry {
   service: NormalizedService | null;
   /** metrics / log label: the route's name, else its id */
   label: string;
-  metrics: RouteMetrics;
+  /** the route's recorder, looked up on its first request (GatewayMetrics.forRoute(label)) */
+  metrics: RouteMetrics | null;
   chain: Chain;
   upstream: Upstream | null;
   /** host header sent upstream when preserve_host is off */
@@ -84,7 +85,6 @@ export interface GatewaySnapshot extends CompiledSnapshot {
 
 export interface CompileContext {
   catalog: ReadonlyMap<string, PluginDefinition>;
-  metrics: GatewayMetrics;
   poolOptions: UpstreamPoolOptions;
   trustedProxies: readonly string[];
   keyHashSecret: string | undefined;
@@ -221,7 +221,7 @@ export function compileSnapshot(
         route,
         service,
         label,
-        metrics: ctx.metrics.forRoute(label),
+        metrics: null,
         chain,
         upstream: service ? (upstreams.get(service.id) ?? null) : null,
         upstreamHost: service ? hostHeader(service) : "",
@@ -235,10 +235,7 @@ export function compileSnapshot(
         staticResponse: null,
       };
     });
-    const router = compileRoutes(
-      entries,
-      entries.map((e) => e.route.source),
-    );
+    const router = compileRoutes(entries);
     const trustedProxies = compileTrustedProxies(ctx.trustedProxies);
     const credentials = buildCredentials(config, ctx.keyHashSecret);
     return {

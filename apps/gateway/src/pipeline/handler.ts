@@ -161,7 +161,7 @@ export class Handler {
     const entry = m.entry;
     ex.entry = entry;
     ex.routeLabel = entry.label;
-    ex.routeMetrics = entry.metrics;
+    ex.routeMetrics = entry.metrics ??= this.ctx.metrics.forRoute(entry.label);
     const given = req.headers[DEBUG_HEADER];
     if (given !== undefined) {
       delete req.headers[DEBUG_HEADER]; // the token never reaches plugins or the upstream

@@ -30,7 +30,7 @@
 import type { UriCaptures } from "@gatehouse/plugin-kit";
 import { parseRequestHost, type HostSpec } from "./hosts.js";
 import { RadixTree } from "./radix.js";
-import type { CompiledPath, ParsedRoute, RouteSpec } from "./route-spec.js";
+import type { CompiledPath, ParsedRoute } from "./route-spec.js";
 import type { MatchInput, RouteMatch, Router } from "./router.js";
 
 interface Entry<R> {
@@ -97,7 +97,7 @@ function hostKey(value: string, port: number | null): string {
   return port === null ? value : `${value}:${port}`;
 }
 
-export class RadixRouter<R extends RouteSpec> implements Router<R> {
+export class RadixRouter<R> implements Router<R> {
   readonly size: number;
   private readonly exact = new Map<string, Bucket<R>>();
   private readonly suffix = new Map<string, Bucket<R>>();
@@ -139,17 +139,7 @@ export class RadixRouter<R extends RouteSpec> implements Router<R> {
       for (const p of r.paths) {
         entries.push(
           p.regex !== null
-            ? entry(
-                r,
-                p,
-                methodMask,
-                weight,
-                plainHostOnly,
-                headerCount,
-                1,
-                r.spec.regex_priority ?? 0,
-                0,
-              )
+            ? entry(r, p, methodMask, weight, plainHostOnly, headerCount, 1, r.regexPriority, 0)
             : entry(
                 r,
                 p,

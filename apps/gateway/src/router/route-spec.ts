@@ -6,7 +6,7 @@
  * `{ path, message }` instead of being thrown, so every problem is reported at once.
  */
 import { compileRouteMatchers, formatPath, joinPath } from "@gatehouse/config";
-import type { HeaderMatcher, HostSpec } from "@gatehouse/config";
+import type { HeaderMatcher, HostSpec, RouteMatcherFields } from "@gatehouse/config";
 
 export type { HeaderMatcher } from "@gatehouse/config";
 
@@ -22,6 +22,24 @@ export interface RouteSpec {
   preserve_host?: boolean;
   protocols?: string[];
 }
+
+/**
+ * How the router reads what it needs from a route, so it can index the caller's own route objects
+ * (the gateway's route entries) without a RouteSpec copied per route.
+ */
+export interface RouteFields<R> {
+  id(route: R): unknown;
+  /** methods, hosts, paths, headers (as a RouteSpec or a NormalizedRoute holds them) */
+  matchers(route: R): RouteMatcherFields;
+  regexPriority(route: R): number;
+}
+
+/** A RouteSpec's own fields. */
+export const SPEC_FIELDS: RouteFields<RouteSpec> = {
+  id: (r) => r?.id,
+  matchers: (r) => r,
+  regexPriority: (r) => r.regex_priority ?? 0,
+};
 
 export interface RouteError {
   path: string;
@@ -45,6 +63,7 @@ export interface CompiledPath {
 export interface ParsedRoute<R> {
   spec: R;
   index: number;
+  regexPriority: number;
   methods: string[] | null;
   hosts: HostSpec[];
   headers: HeaderMatcher[];
@@ -100,23 +119,26 @@ export function regexLiteralPrefix(body: string): string {
 }
 
 /** Compiles one route; pushes errors (with paths under `base`) and returns null if invalid. */
-export function parseRoute<R extends RouteSpec>(
+export function parseRoute<R>(
   route: R,
   index: number,
   base: string,
   errors: RouteError[],
+  fields: RouteFields<R>,
 ): ParsedRoute<R> | null {
   const before = errors.length;
-  if (typeof route.id !== "string" || route.id.length === 0) {
+  const id = fields.id(route);
+  if (typeof id !== "string" || id.length === 0) {
     errors.push({ path: `${base}.id`, message: "must be a non-empty string" });
   }
-  const compiled = compileRouteMatchers(route, (path, message) =>
+  const compiled = compileRouteMatchers(fields.matchers(route), (path, message) =>
     errors.push({ path: joinPath(base, formatPath(path)), message }),
   );
   if (compiled === null || errors.length > before) return null;
   return {
     spec: route,
     index,
+    regexPriority: fields.regexPriority(route),
     methods: compiled.methods,
     hosts: compiled.hosts,
     headers: compiled.headers,
@@ -143,7 +165,7 @@ export function validateRoutes(routes: readonly RouteSpec[], basePath = "routes"
   if (!Array.isArray(routes)) return [{ path: basePath, message: "must be an array" }];
   const seen = new Map<string, number>();
   routes.forEach((route, i) => {
-    parseRoute(route, i, `${basePath}[${i}]`, errors);
+    parseRoute(route, i, `${basePath}[${i}]`, errors, SPEC_FIELDS);
     const id = route?.id;
     if (typeof id === "string" && id.length > 0) {
       const first = seen.get(id);

@@ -1,19 +1,20 @@
 /**
- * Adapter between the gateway and the router (./router, compiled once per snapshot): builds
- * the router's RouteSpecs from normalized routes and exposes one `match` that also computes the
- * upstream path (strip_path + service path, Kong's rules).
+ * Adapter between the gateway and the router (./router, compiled once per snapshot): the router
+ * indexes the gateway's route entries (their normalized routes read in place) and this exposes one
+ * `match` that also computes the upstream path (strip_path + service path, Kong's rules).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { UriCaptures } from "@gatehouse/plugin-kit";
 import type { NormalizedRoute, NormalizedService } from "@gatehouse/config";
 import { normalizePath } from "./normalize.js";
 import type { NormalizedTarget } from "./normalize.js";
-import { tryCompileRouter } from "./router.js";
-import type { RouteSpec, Router } from "./router.js";
-import { upstreamPath } from "./upstream-path.js";
+import { tryCompileRouterOf } from "./router.js";
+import type { RouteFields, Router } from "./router.js";
+import { upstreamPathOf } from "./upstream-path.js";
 import { ConfigCompileError } from "../config/state.js";
 
 export interface RoutableEntry {
+  /** its `source` (where the document declared it) is where a compile error points */
   route: NormalizedRoute;
   service: NormalizedService | null;
 }
@@ -40,36 +41,20 @@ export function normalizeTarget(url: string): NormalizedTarget {
   return normalizePath(url);
 }
 
-interface Spec<T> extends RouteSpec {
-  entry: T;
-}
+/** The router reads the entries' normalized routes as they are: no RouteSpec copied per route. */
+const ENTRY_FIELDS: RouteFields<RoutableEntry> = {
+  id: (e) => e.route.id,
+  matchers: (e) => e.route,
+  regexPriority: (e) => e.route.regexPriority,
+};
 
-export function compileRoutes<T extends RoutableEntry>(
-  entries: readonly T[],
-  sources?: readonly string[],
-): RouteTable<T> {
-  const specs: Spec<T>[] = entries.map((entry) => {
-    const r = entry.route;
-    return {
-      id: r.id,
-      ...(r.name !== null ? { name: r.name } : {}),
-      hosts: r.hosts,
-      paths: r.paths,
-      methods: r.methods,
-      headers: r.headers,
-      regex_priority: r.regexPriority,
-      strip_path: r.stripPath,
-      preserve_host: r.preserveHost,
-      protocols: r.protocols,
-      entry,
-    };
-  });
-  const compiled = tryCompileRouter(specs);
+export function compileRoutes<T extends RoutableEntry>(entries: readonly T[]): RouteTable<T> {
+  const compiled = tryCompileRouterOf(entries, ENTRY_FIELDS as RouteFields<T>);
   if (!compiled.ok) {
     throw new ConfigCompileError(
       compiled.errors.map((e) => {
         const m = /^routes\[(\d+)\](.*)$/.exec(e.path);
-        const source = m ? sources?.[Number(m[1])] : undefined;
+        const source = m ? entries[Number(m[1])]?.route.source : undefined;
         return {
           path: source !== undefined && m ? source + (m[2] ?? "") : e.path,
           message: e.message,
@@ -77,15 +62,20 @@ export function compileRoutes<T extends RoutableEntry>(
       }),
     );
   }
-  const router: Router<Spec<T>> = compiled.router;
+  const router: Router<T> = compiled.router;
   return {
     match(method, host, path, headers) {
       const m = router.match({ method, host, path, headers });
       if (m === null) return undefined;
-      const spec = m.route;
+      const entry = m.route;
       return {
-        entry: spec.entry,
-        upstreamPath: upstreamPath(spec, m, path, spec.entry.service?.path ?? null),
+        entry,
+        upstreamPath: upstreamPathOf(
+          entry.route.stripPath,
+          m.matchedPath,
+          path,
+          entry.service?.path ?? null,
+        ),
         ...(m.captures ? { captures: m.captures } : {}),
       };
     },

@@ -5,10 +5,11 @@
  */
 import type { UriCaptures } from "@gatehouse/plugin-kit";
 import { RadixRouter } from "./radix-router.js";
-import { parseRoute, type ParsedRoute, type RouteError, type RouteSpec } from "./route-spec.js";
+import { parseRoute, SPEC_FIELDS } from "./route-spec.js";
+import type { ParsedRoute, RouteError, RouteFields, RouteSpec } from "./route-spec.js";
 import { ERROR_CODES, GatewayError } from "../errors.js";
 
-export type { RouteSpec, RouteError } from "./route-spec.js";
+export type { RouteSpec, RouteError, RouteFields } from "./route-spec.js";
 export { validateRoutes } from "./route-spec.js";
 
 export interface MatchInput {
@@ -65,19 +66,29 @@ export function tryCompileRouter<R extends RouteSpec>(
   routes: readonly R[],
   basePath = "routes",
 ): { ok: true; router: Router<R> } | { ok: false; errors: RouteError[] } {
+  return tryCompileRouterOf(routes, SPEC_FIELDS as RouteFields<R>, basePath);
+}
+
+/** `tryCompileRouter` over any route objects, read through `fields` (nothing copied per route). */
+export function tryCompileRouterOf<R>(
+  routes: readonly R[],
+  fields: RouteFields<R>,
+  basePath = "routes",
+): { ok: true; router: Router<R> } | { ok: false; errors: RouteError[] } {
   const errors: RouteError[] = [];
   const parsed: ParsedRoute<R>[] = [];
-  const ids = new Map<string, number>();
+  const ids = new Map<unknown, number>();
   routes.forEach((route, i) => {
-    const p = parseRoute(route, i, `${basePath}[${i}]`, errors);
+    const p = parseRoute(route, i, `${basePath}[${i}]`, errors, fields);
     if (p) parsed.push(p);
-    const first = ids.get(route?.id);
+    const id = fields.id(route);
+    const first = ids.get(id);
     if (first !== undefined) {
       errors.push({
         path: `${basePath}[${i}].id`,
-        message: `duplicate route id '${route.id}' (also ${basePath}[${first}])`,
+        message: `duplicate route id '${String(id)}' (also ${basePath}[${first}])`,
       });
-    } else if (typeof route?.id === "string") ids.set(route.id, i);
+    } else if (typeof id === "string") ids.set(id, i);
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, router: new RadixRouter(parsed) };

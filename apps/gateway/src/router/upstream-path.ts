@@ -49,14 +49,21 @@ export function upstreamPath(
   normalizedPath: string,
   servicePath?: string | null,
 ): string {
-  const stripPath = route.strip_path ?? true;
+  return upstreamPathOf(route.strip_path ?? true, match.matchedPath, normalizedPath, servicePath);
+}
+
+/** `upstreamPath` from the route's `strip_path` and the matched part of the path. */
+export function upstreamPathOf(
+  stripPath: boolean,
+  matchedPath: string,
+  normalizedPath: string,
+  servicePath?: string | null,
+): string {
   const base =
     servicePath === undefined || servicePath === null || servicePath === "" ? "/" : servicePath;
   const reqUri = normalizedPath;
   const postfix = sanitizePostfix(
-    stripPath && match.matchedPath !== ""
-      ? reqUri.slice(match.matchedPath.length)
-      : reqUri.slice(1),
+    stripPath && matchedPath !== "" ? reqUri.slice(matchedPath.length) : reqUri.slice(1),
   );
 
   if (base.endsWith("/")) {
