@@ -8,6 +8,8 @@ import type {
   ExportedService,
 } from "@gatehouse/config";
 import { decryptSecret } from "./auth.js";
+import { sealedOf } from "./sealed.js";
+import type { SealedSpot } from "./sealed.js";
 import type { CaCertificate, Certificate, Route, Service, Sni } from "./generated/prisma/client.js";
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -15,29 +17,38 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * The certificates with their SNIs, sorted by id. Private keys are decrypted with `secretKey`;
  * without it no certificate is written (one without its key is none a data plane can serve).
+ * `spots` collects where the clear keys sit, with their sealed forms (see ExportOptions).
  */
 export function exportCertificates(
   certificates: Certificate[],
   snis: Sni[],
   secretKey: string | Buffer | undefined,
+  spots?: SealedSpot[],
 ): { certificates?: ExportedCertificate[] } {
   if (certificates.length === 0 || secretKey === undefined) return {};
   return {
     certificates: [...certificates]
       .sort((a, b) => compare(a.id, b.id))
-      .map((c) => ({
-        id: c.id,
-        cert: c.cert,
-        key: decryptSecret(c.keyEncrypted, secretKey),
-        ...(c.certAlt !== null && c.keyAltEncrypted !== null
-          ? { cert_alt: c.certAlt, key_alt: decryptSecret(c.keyAltEncrypted, secretKey) }
-          : {}),
-        tags: c.tags,
-        snis: snis
-          .filter((s) => s.certificateId === c.id)
-          .sort((a, b) => compare(a.name, b.name))
-          .map((s) => ({ id: s.id, name: s.name, tags: s.tags })),
-      })),
+      .map((c) => {
+        const entry: ExportedCertificate = {
+          id: c.id,
+          cert: c.cert,
+          key: decryptSecret(c.keyEncrypted, secretKey),
+          ...(c.certAlt !== null && c.keyAltEncrypted !== null
+            ? { cert_alt: c.certAlt, key_alt: decryptSecret(c.keyAltEncrypted, secretKey) }
+            : {}),
+          tags: c.tags,
+          snis: snis
+            .filter((s) => s.certificateId === c.id)
+            .sort((a, b) => compare(a.name, b.name))
+            .map((s) => ({ id: s.id, name: s.name, tags: s.tags })),
+        };
+        spots?.push({ parent: entry, key: "key", sealed: sealedOf(c.keyEncrypted) });
+        if (entry.key_alt !== undefined && c.keyAltEncrypted !== null) {
+          spots?.push({ parent: entry, key: "key_alt", sealed: sealedOf(c.keyAltEncrypted) });
+        }
+        return entry;
+      }),
   };
 }
 

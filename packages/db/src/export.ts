@@ -10,6 +10,8 @@ import type {
   ExportedService,
 } from "@gatehouse/config";
 import { decryptSecret } from "./auth.js";
+import { openValue, sealedOf } from "./sealed.js";
+import type { SealedSpot } from "./sealed.js";
 import { exportUpstreams } from "./export-upstreams.js";
 export { ownUpstreamName } from "./export-upstreams.js";
 import {
@@ -31,6 +33,12 @@ export interface ExportOptions {
    * certificates are then left out altogether).
    */
   secretKey?: string | Buffer;
+  /**
+   * With `secretKey`: every secret the document holds in clear is recorded here with its sealed
+   * form (withSealedSpots then serializes the document as stored, secrets sealed). Plugin
+   * secrets are stored sealed (see sealed.ts): opened with `secretKey`, left sealed without it.
+   */
+  sealedSpots?: SealedSpot[];
 }
 
 /** A PrismaClient, or the client of an interactive transaction. */
@@ -178,7 +186,12 @@ export function shapeExport(rows: ExportRows, options: ExportOptions = {}): Expo
       id: plugin.id,
       name: plugin.name,
       ...(plugin.instanceName ? { instance_name: plugin.instanceName } : {}),
-      config: (plugin.config ?? {}) as Record<string, unknown>,
+      config: (options.secretKey === undefined
+        ? (plugin.config ?? {})
+        : openValue(plugin.config ?? {}, options.secretKey, options.sealedSpots)) as Record<
+        string,
+        unknown
+      >,
       enabled: plugin.enabled,
       protocols: plugin.protocols as ExportedPlugin["protocols"],
       tags: plugin.tags,
@@ -290,16 +303,26 @@ export function shapeExport(rows: ExportRows, options: ExportOptions = {}): Expo
           : {}),
         ...(consumer.jwtCredentials.length
           ? {
-              jwt_secrets: byId(consumer.jwtCredentials).map((c) => ({
-                id: c.id,
-                key: c.key,
-                algorithm: c.algorithm as JwtAlgorithm,
-                ...(c.secretEncrypted && options.secretKey !== undefined
-                  ? { secret: decryptSecret(c.secretEncrypted, options.secretKey) }
-                  : {}),
-                ...(c.rsaPublicKey ? { rsa_public_key: c.rsaPublicKey } : {}),
-                tags: c.tags,
-              })),
+              jwt_secrets: byId(consumer.jwtCredentials).map((c) => {
+                const entry = {
+                  id: c.id,
+                  key: c.key,
+                  algorithm: c.algorithm as JwtAlgorithm,
+                  ...(c.secretEncrypted && options.secretKey !== undefined
+                    ? { secret: decryptSecret(c.secretEncrypted, options.secretKey) }
+                    : {}),
+                  ...(c.rsaPublicKey ? { rsa_public_key: c.rsaPublicKey } : {}),
+                  tags: c.tags,
+                };
+                if (entry.secret !== undefined && c.secretEncrypted) {
+                  options.sealedSpots?.push({
+                    parent: entry,
+                    key: "secret",
+                    sealed: sealedOf(c.secretEncrypted),
+                  });
+                }
+                return entry;
+              }),
             }
           : {}),
         ...(consumer.aclGroups.length
@@ -319,7 +342,7 @@ export function shapeExport(rows: ExportRows, options: ExportOptions = {}): Expo
     routes: topRoutes,
     consumers: consumerEntries,
     upstreams,
-    ...exportCertificates(certificates, snis, options.secretKey),
+    ...exportCertificates(certificates, snis, options.secretKey, options.sealedSpots),
     ...exportCaCertificates(caCertificates),
     plugins: globalPlugins,
     ...upstreamDenyOf(deny[0]?.value),

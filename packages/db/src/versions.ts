@@ -14,6 +14,8 @@ import {
 } from "./export.js";
 import type { ExportClient, ExportOptions, ExportRows } from "./export.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
+import { withSealedSpots } from "./sealed.js";
+import type { SealedSpot } from "./sealed.js";
 
 /** Advisory lock serialising every configuration change (so version N+1 always includes N). */
 export const CHANGE_LOCK_KEY = 72707371;
@@ -118,7 +120,8 @@ export interface CommittedConfigVersion {
   rows: ExportRows;
   /**
    * The snapshot's canonical JSON (keys sorted: what `hash` is the sha256 of, what data planes
-   * are sent): serialized once per version, for the distributor of the process that committed it.
+   * are sent, secrets in clear): serialized once per version, for the distributor of the process
+   * that committed it.
    */
   canonical: string;
 }
@@ -135,18 +138,24 @@ export async function commitVersion(
     options.rows ??
     ((options.cache && options.changed && (await options.cache.patched(tx, options.changed))) ||
       (await readExportRows(withoutTransaction(tx))));
-  const snapshot = shapeExport(rows, { secretKey: options.secretKey });
+  const spots: SealedSpot[] = [];
+  const snapshot = shapeExport(rows, { secretKey: options.secretKey, sealedSpots: spots });
   const errors = options.check?.(snapshot) ?? [];
   if (errors.length > 0) throw new SnapshotRefusedError(errors);
-  // serialized once: the hash is computed over this text (hashConfig's canonical JSON) and it is
-  // what PostgreSQL stores; the row comes back without the snapshot (a 100,000-route document is
-  // tens of MB: reading it back and parsing it again cost as much as writing it)
+  // serialized once: the hash is computed over this text (hashConfig's canonical JSON); the row
+  // comes back without the snapshot (a 100,000-route document is tens of MB: reading it back and
+  // parsing it again cost as much as writing it)
   const canonical = canonicalJson(snapshot);
   const hash = hashCanonical(canonical);
+  // PostgreSQL stores it with its secrets sealed (their stored ciphertexts): openSealedText gives
+  // `canonical` back. Without a secret key nothing is sealed (`sealed` false).
+  const stored =
+    spots.length > 0 ? withSealedSpots(spots, () => canonicalJson(snapshot)) : canonical;
+  const sealed = options.secretKey !== undefined;
   const id = randomUUID();
   await tx.$executeRaw`
-    INSERT INTO "ConfigVersion" ("id", "hash", "snapshot", "author", "message")
-    VALUES (${id}, ${hash}, ${canonical}::jsonb, ${options.author}, ${options.message})`;
+    INSERT INTO "ConfigVersion" ("id", "hash", "snapshot", "author", "message", "sealed")
+    VALUES (${id}, ${hash}, ${stored}::jsonb, ${options.author}, ${options.message}, ${sealed})`;
   const row = await tx.configVersion.findUniqueOrThrow({
     where: { id },
     select: { version: true, createdAt: true },
