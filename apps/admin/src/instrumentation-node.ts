@@ -33,3 +33,21 @@ export async function loadPluginsAtStart(): Promise<void> {
     process.exit(1);
   }
 }
+
+/**
+ * Checks GATEHOUSE_KEY_HASH_SECRET opens the secrets stored encrypted (a clear reason and exit
+ * otherwise, never a 500 per request later) and seals what an older admin stored in clear.
+ */
+export async function sealSecretsAtStart(): Promise<void> {
+  if (process.env.NEXT_PHASE === PHASE_PRODUCTION_BUILD) return;
+  const { sealSecretsAtStart: seal, SecretKeyError } =
+    await import("./server/secrets/seal-at-start");
+  const settings = env();
+  try {
+    await seal(settings.DATABASE_URL, settings.GATEHOUSE_KEY_HASH_SECRET);
+  } catch (error) {
+    if (!(error instanceof SecretKeyError)) throw error;
+    console.error(`\n${error.message}\n`);
+    process.exit(1);
+  }
+}

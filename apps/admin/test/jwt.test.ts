@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { after, before, test } from "node:test";
 import { createPrismaClient } from "@gatehouse/db/client";
+import { isSealed } from "@gatehouse/db/sealed";
 import type { Admin } from "./helpers/admin.js";
 import { client, startAdmin } from "./helpers/admin.js";
 
@@ -29,14 +30,15 @@ test("jwt: a generated HS256 secret is shown once, never read back, and reaches 
   assert.ok(!(await api("GET", "/api/v1/consumers/ivy/jwt")).text.includes(secret));
 
   const versions = await api("GET", "/api/v1/config/versions");
-  // What data planes receive: the stored snapshot carries the secret in clear.
+  // The stored snapshot carries the secret sealed (data planes get it opened, in clear).
   const prisma = createPrismaClient(source.db.url, { maxConnections: 1 });
   try {
     const row = await prisma.configVersion.findUniqueOrThrow({
       where: { version: versions.body.data[0].version },
     });
-    const snapshot = row.snapshot as { consumers: { jwt_secrets: { secret: string }[] }[] };
-    assert.equal(snapshot.consumers[0]?.jwt_secrets[0]?.secret, secret);
+    const snapshot = row.snapshot as { consumers: { jwt_secrets: { secret: unknown }[] }[] };
+    assert.ok(isSealed(snapshot.consumers[0]?.jwt_secrets[0]?.secret));
+    assert.ok(!JSON.stringify(row.snapshot).includes(secret));
   } finally {
     await prisma.$disconnect();
   }

@@ -12,7 +12,14 @@ import {
 } from "@/server/catalog/plugins";
 import type { AuditEntry, Tx } from "@/server/changes/types";
 import { desiredUpstreams } from "@/server/declarative/import-upstreams";
-import { encryptJwtSecret, jwtSecretKey, keyHashSecret } from "@/server/entities/credentials";
+import {
+  encryptJwtSecret,
+  jwtSecretKey,
+  keyHashSecret,
+  requireSecretKey,
+} from "@/server/entities/credentials";
+import { sealPluginConfig } from "@/server/catalog/plugin-secrets";
+import { openStoredSecrets } from "@/server/secrets/open";
 import {
   restoreMaskedCertificateKeys,
   serviceTlsRow,
@@ -383,20 +390,26 @@ export async function importDocument(
       p.id;
     const raw = at(doc, p.source);
     // A masked secret (from an export without include_secrets) keeps the stored value.
-    const stored = (
-      pluginById.get(id)?.name === p.name ? pluginById.get(id)?.config : undefined
-    ) as Record<string, unknown> | undefined;
+    const sealed = pluginById.get(id)?.name === p.name ? pluginById.get(id)?.config : undefined;
+    const stored = openStoredSecrets(sealed) as Record<string, unknown> | undefined;
     const given =
       options.verbatimPluginConfigs && typeof raw.config === "object" && raw.config !== null
         ? (raw.config as Record<string, unknown>)
         : p.config;
-    const config = unmaskPluginConfig(p.name, given, stored);
-    for (const field of maskedSecretFields(p.name, config)) {
+    const unmasked = unmaskPluginConfig(p.name, given, stored);
+    for (const field of maskedSecretFields(p.name, unmasked)) {
       maskErrors.push({
         path: `${p.source}.config.${field}`,
         message: MASKED_MESSAGE,
       });
     }
+    // stored sealed; an unchanged secret keeps its ciphertext (the row is then unchanged)
+    const config = sealPluginConfig(
+      p.name,
+      unmasked,
+      () => requireSecretKey("plugin secrets"),
+      sealed,
+    );
     plugins.set(id, {
       id,
       name: p.name,

@@ -12,6 +12,7 @@ import { env } from "@/env";
 import { db } from "@/server/db";
 import { runningDistributor } from "@/server/distribution/start";
 import { ApiError } from "@/server/http/errors";
+import { openStoredSecrets } from "@/server/secrets/open";
 import type { ListQuery } from "@/server/http/list-query";
 
 /** How often data planes are asked to heartbeat (ms); a data plane is "connected" within 3 of them. */
@@ -116,7 +117,7 @@ export async function latestConfig(): Promise<PulledConfig> {
     select: { version: true, hash: true, snapshot: true },
   });
   if (!row) throw new ApiError("not_found", "no configuration version has been committed yet");
-  return { version: row.version, hash: row.hash, config: row.snapshot };
+  return { version: row.version, hash: row.hash, config: openStoredSecrets(row.snapshot) };
 }
 
 function present(row: DataPlane, latest: number | null, now: number) {

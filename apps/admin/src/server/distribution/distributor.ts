@@ -12,6 +12,7 @@ import type { ConfigError } from "@gatehouse/config";
 import { mutualTlsCall } from "@gatehouse/config/cluster-tls";
 import type { ClusterTls } from "@gatehouse/config/cluster-tls";
 import { Prisma } from "@gatehouse/db/client";
+import { openSealedText } from "@gatehouse/db/sealed";
 import type { PrismaClient } from "@gatehouse/db/client";
 import { missingPlugins, pluginsUsed } from "./plugins-used";
 
@@ -27,6 +28,8 @@ export interface DistributorOptions {
   clusterToken: string;
   /** GATEHOUSE_CLUSTER_CERT/KEY/CA: every call to a data plane over mutual TLS */
   clusterTls?: ClusterTls | undefined;
+  /** the key the snapshots' secrets are sealed with (jwtSecretKey); unset: nothing is sealed */
+  secretKey?: string | undefined;
   /** how often the newest version and the data-plane list are read from the database (ms) */
   pollIntervalMs?: number;
   /** timeout of one push (PUT /v1/config) or status read (ms) */
@@ -106,6 +109,7 @@ export class Distributor {
   private readonly prisma: PrismaClient;
   private readonly token: string;
   private readonly tls: ClusterTls | undefined;
+  private readonly secretKey: string | undefined;
   private readonly pollMs: number;
   private readonly timeoutMs: number;
   private readonly retryInitialMs: number;
@@ -138,6 +142,7 @@ export class Distributor {
     this.prisma = opts.prisma;
     this.token = opts.clusterToken;
     this.tls = opts.clusterTls;
+    this.secretKey = opts.secretKey;
     this.pollMs = opts.pollIntervalMs ?? 2000;
     this.timeoutMs = opts.requestTimeoutMs ?? 10_000;
     this.retryInitialMs = opts.retryInitialMs ?? 500;
@@ -376,11 +381,15 @@ export class Distributor {
     const row = rows[0];
     if (!row) return null;
     const doc: unknown = JSON.parse(row.snapshot);
+    // stored with its secrets sealed: opened in the canonical text (one pass, the hash's text)
+    const canonical = canonicalJson(doc);
+    const config =
+      this.secretKey === undefined ? canonical : openSealedText(canonical, this.secretKey);
     const loaded: LoadedVersion = {
       version: row.version,
       hash: row.hash,
       used: pluginsUsed(doc),
-      body: `{"version":${row.version},"config":${canonicalJson(doc)}}`,
+      body: `{"version":${row.version},"config":${config}}`,
     };
     if (this.loaded === null || loaded.version >= this.loaded.version) this.loaded = loaded;
     return loaded;

@@ -4,6 +4,7 @@
 import { createPrismaClient } from "@gatehouse/db/client";
 import { env } from "../../env";
 import { onVersionCommitted } from "../changes/hooks";
+import { secretKeyOf } from "../secrets/key";
 import { Distributor } from "./distributor";
 
 const globalDistribution = globalThis as typeof globalThis & {
@@ -37,6 +38,7 @@ export function startDistribution(): void {
     prisma,
     clusterToken: token,
     clusterTls: settings.clusterTls,
+    secretKey: secretKeyOf(settings.GATEHOUSE_KEY_HASH_SECRET),
     pollIntervalMs: settings.GATEHOUSE_DISTRIBUTION_POLL_MS,
     requestTimeoutMs: settings.GATEHOUSE_PUSH_TIMEOUT_MS,
     retryInitialMs: settings.GATEHOUSE_PUSH_RETRY_MS,

@@ -1,5 +1,5 @@
 import "server-only";
-import { createHmac, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type {
   AclGroup,
   BasicAuthCredential,
@@ -9,6 +9,7 @@ import type {
 import { DEFAULT_JWT_ALGORITHM, isHmacAlgorithm } from "@gatehouse/config";
 import { encryptSecret, generateToken, hashApiKey, hashPassword } from "@gatehouse/db/auth";
 import { env } from "@/env";
+import { secretKeyOf } from "@/server/secrets/key";
 import { BASE_SORT, idRef, timestamps } from "@/server/entities/common";
 import type { Resource } from "@/server/entities/resource";
 import { ApiError } from "@/server/http/errors";
@@ -118,15 +119,11 @@ export const basicAuthCredentials: Resource<BasicAuthCredential> = {
 };
 
 /**
- * AES-256-GCM key material for jwt secrets at rest (JwtCredential.secretEncrypted), derived from
- * GATEHOUSE_KEY_HASH_SECRET with a purpose label (HMAC), so one operator secret serves both uses
- * without reusing the same key for two algorithms. Undefined when the secret is not configured.
+ * The key of every secret stored encrypted (jwt secrets, private keys, plugin secrets), see
+ * secretKeyOf. Undefined when GATEHOUSE_KEY_HASH_SECRET is not configured.
  */
 export function jwtSecretKey(): string | undefined {
-  const secret = env().GATEHOUSE_KEY_HASH_SECRET;
-  return secret
-    ? createHmac("sha256", secret).update("gatehouse jwt secret encryption v1").digest("hex")
-    : undefined;
+  return secretKeyOf(env().GATEHOUSE_KEY_HASH_SECRET);
 }
 
 /**

@@ -1,6 +1,9 @@
 import "server-only";
 import type { Plugin, Prisma } from "@gatehouse/db/client";
 import { maskPluginConfig, pluginDefinitions, unmaskPluginConfig } from "@/server/catalog/plugins";
+import { sealPluginConfig } from "@/server/catalog/plugin-secrets";
+import { openStoredSecrets } from "@/server/secrets/open";
+import { requireSecretKey } from "@/server/entities/credentials";
 import type { Tx } from "@/server/changes/types";
 import { BASE_SORT, idRef, timestamps } from "@/server/entities/common";
 import { consumers } from "@/server/entities/consumers";
@@ -98,7 +101,9 @@ export const plugins: Resource<Plugin> = {
       delete cleaned.values[kind];
       cleaned.cleared = cleaned.cleared.filter((k) => k !== kind);
     }
-    const storedConfig = (current?.config ?? undefined) as Record<string, unknown> | undefined;
+    // secrets are stored sealed: validated and compared in clear, sealed again below
+    const storedConfig = openStoredSecrets(current?.config ?? undefined) as
+      Record<string, unknown> | undefined;
     const name = (cleaned.values.name as string | undefined) ?? current?.name;
     if (typeof cleaned.values.config === "object" && cleaned.values.config !== null && name) {
       const incoming = cleaned.values.config as Record<string, unknown>;
@@ -154,7 +159,12 @@ export const plugins: Resource<Plugin> = {
         ...(!current && typeof candidate.id === "string" ? { id: candidate.id } : {}),
         name: p.name,
         instanceName: (candidate.instance_name as string | undefined) ?? null,
-        config: p.config as Prisma.InputJsonValue,
+        config: sealPluginConfig(
+          p.name,
+          p.config,
+          () => requireSecretKey("plugin secrets"),
+          current?.name === p.name ? current.config : undefined,
+        ) as Prisma.InputJsonValue,
         enabled: p.enabled,
         protocols: p.protocols,
         tags: p.tags,

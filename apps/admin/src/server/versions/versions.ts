@@ -6,9 +6,10 @@ import { importConfig } from "@/server/declarative/config-actions";
 import { diffDocuments } from "@/server/declarative/diff";
 import { db } from "@/server/db";
 import { ApiError } from "@/server/http/errors";
+import { openStoredSecrets } from "@/server/secrets/open";
 import type { ListQuery } from "@/server/http/list-query";
 
-const summary = (row: Omit<ConfigVersion, "snapshot">) => ({
+const summary = (row: Omit<ConfigVersion, "snapshot" | "sealed">) => ({
   version: row.version,
   hash: row.hash,
   author: row.author,
@@ -47,19 +48,21 @@ export async function showVersion(version: number, includeSecrets = false) {
   // Secrets are masked here like in every other read, unless an admin asked for them.
   return {
     ...summary(row),
-    snapshot: includeSecrets ? row.snapshot : maskDocumentSecrets(row.snapshot),
+    // stored with its secrets sealed
+    snapshot: includeSecrets ? openStoredSecrets(row.snapshot) : maskDocumentSecrets(row.snapshot),
   };
 }
 
 export async function diffVersions(from: number, to: number) {
   const [a, b] = await Promise.all([getVersion(from), getVersion(to)]);
-  return { from, to, diff: diffDocuments(a.snapshot, b.snapshot) };
+  const [before, after] = [openStoredSecrets(a.snapshot), openStoredSecrets(b.snapshot)];
+  return { from, to, diff: diffDocuments(before, after) };
 }
 
 /** Applies version `n`'s snapshot as a sync import: the result is a NEW version. */
 export async function rollbackTo(caller: Caller, version: number) {
   const row = await getVersion(version);
-  const outcome = await importConfig(caller, row.snapshot, {
+  const outcome = await importConfig(caller, openStoredSecrets(row.snapshot), {
     mode: "sync",
     verbatimPluginConfigs: true,
     dryRun: false,
