@@ -4,7 +4,7 @@
 // against the whole stack. Exits non-zero when any step fails.
 import { join } from "node:path";
 import { run } from "./lib/processes.mjs";
-import { ensureDatabaseServer, startE2eStack } from "./lib/e2e-stack.mjs";
+import { ensureDatabaseServer, runPlaywright, startE2eStack } from "./lib/e2e-stack.mjs";
 import { root } from "./lib/stack.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
@@ -91,10 +91,7 @@ if (built) {
       log: (line) => console.log(`[stack] ${line}`),
       cleanups,
     });
-    return run(node, [join(root, "node_modules/@playwright/test/cli.js"), "test"], {
-      cwd: join(root, "e2e"),
-      env: { ...process.env, ...env },
-    });
+    return runPlaywright({ env });
   });
 }
 

@@ -149,7 +149,8 @@ async function seriousViolations(page: Page, only?: string[]): Promise<string[]>
 let world: World;
 const created: string[] = [];
 
-test.beforeAll(async ({ playwright }) => {
+// The visits run in parallel (both workers): each worker seeds a world of its own in its beforeAll.
+test.beforeAll(async ({ playwright }, testInfo) => {
   const api = await playwright.request.newContext({
     baseURL: adminUrl,
     storageState: adminStorageState,
@@ -160,7 +161,7 @@ test.beforeAll(async ({ playwright }) => {
     expect(r.status(), `POST ${path}: ${await r.text()}`).toBe(201);
     return (await r.json()) as T;
   };
-  const name = `a11y-${Date.now().toString(36)}`;
+  const name = `a11y-${testInfo.workerIndex}-${Date.now().toString(36)}`;
   const demo = (await (await api.get("/api/v1/services/demo-echo")).json()) as {
     protocol: string;
     host: string;
@@ -216,8 +217,9 @@ test.afterAll(async ({ playwright }) => {
 // (the console follows the system's color scheme live) and checked again for the color rules.
 test.describe("light and dark theme", () => {
   test.use({ colorScheme: "light" });
-  // axe walks the whole page: a big one (a diff, the marketplace) takes a while on a busy machine
-  test.describe.configure({ timeout: 180_000 });
+  // axe walks the whole page: a big one (a diff, the marketplace, the API reference) takes a while on
+  // a busy machine (the API reference's two axe runs took over 180 s beside the other worker at load 30)
+  test.describe.configure({ mode: "parallel", timeout: 360_000 });
   for (const visit of visits) {
     test(`${visit.name}: no serious or critical axe violation`, async ({ browser, page }) => {
       let target = page;

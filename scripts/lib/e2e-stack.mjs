@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePorts, startStack } from "./stack.mjs";
+import { run } from "./processes.mjs";
+import { freePorts, root, startStack } from "./stack.mjs";
 
 /**
  * One PostgreSQL server for the tests: yours (DATABASE_URL) or, when it is unset, an embedded one in
@@ -66,4 +67,28 @@ export async function startE2eStack({ log, cleanups }) {
       GATEHOUSE_ADMIN_PASSWORD: stack.seed.admin?.password ?? "",
     },
   };
+}
+
+/**
+ * The Playwright suite (e2e/playwright.config.ts) against a started stack (`env` from startE2eStack),
+ * as two runs one after the other: project chromium (two workers, after setup), then shared-state
+ * (one worker, --no-deps: it signs in with the sessions setup saved). Two runs rather than the
+ * config's dependency, which would skip every shared-state test when one chromium test fails. Both
+ * always run; resolves to the first non-zero exit code, else 0.
+ * @param {{ env: Record<string, string> }} opts
+ * @returns {Promise<number>}
+ */
+export async function runPlaywright({ env }) {
+  const cli = join(root, "node_modules/@playwright/test/cli.js");
+  const cwd = join(root, "e2e");
+  const parallel = await run(process.execPath, [cli, "test", "--project=chromium"], {
+    cwd,
+    env: { ...process.env, ...env },
+  });
+  const serial = await run(process.execPath, [cli, "test", "--project=shared-state", "--no-deps"], {
+    cwd,
+    // its HTML report beside the first run's (each run's report replaces its folder)
+    env: { ...process.env, ...env, PLAYWRIGHT_HTML_OUTPUT_DIR: "playwright-report/shared-state" },
+  });
+  return parallel || serial;
 }
