@@ -323,29 +323,19 @@ try {
   const summary = summarize(scenarios, samples);
   const ratioOf = (a, b) => ratioOfSamples(samples, a, b);
   const cpuRatioOf = (a, b) => cpuRatioOfSamples(samples, a, b);
-  const ratios = {
-    gateway_vs_http_proxy: ratioOf("gateway", "http_proxy"),
-    routes_10k_vs_1: ratioOf("gateway_10k", "gateway"),
-    termination_vs_proxied: ratioOf("termination", "gateway"),
-    plugin_chain_vs_gateway: ratioOf("plugin_chain", "gateway"),
-    termination_vs_node_http: ratioOf("termination", "node_http"),
+  // each ratio once: [scenario, baseline]; its rps ratio, CPU ratio and spread are derived
+  const pairs = {
+    gateway_vs_http_proxy: ["gateway", "http_proxy"],
+    routes_10k_vs_1: ["gateway_10k", "gateway"],
+    termination_vs_proxied: ["termination", "gateway"],
+    plugin_chain_vs_gateway: ["plugin_chain", "gateway"],
+    termination_vs_node_http: ["termination", "node_http"],
   };
-  const cpuRatios = {
-    gateway_vs_http_proxy: cpuRatioOf("gateway", "http_proxy"),
-    routes_10k_vs_1: cpuRatioOf("gateway_10k", "gateway"),
-    termination_vs_proxied: cpuRatioOf("termination", "gateway"),
-    plugin_chain_vs_gateway: cpuRatioOf("plugin_chain", "gateway"),
-    termination_vs_node_http: cpuRatioOf("termination", "node_http"),
-  };
-  const ratioRanges = Object.fromEntries(
-    [
-      ["gateway_vs_http_proxy", "gateway", "http_proxy"],
-      ["routes_10k_vs_1", "gateway_10k", "gateway"],
-      ["termination_vs_proxied", "termination", "gateway"],
-      ["plugin_chain_vs_gateway", "plugin_chain", "gateway"],
-      ["termination_vs_node_http", "termination", "node_http"],
-    ].map(([k, a, b]) => [k, ratioRangeOf(samples, a, b)]),
-  );
+  const derive = (f) =>
+    Object.fromEntries(Object.entries(pairs).map(([k, [a, b]]) => [k, f(a, b)]));
+  const ratios = derive(ratioOf);
+  const cpuRatios = derive(cpuRatioOf);
+  const ratioRanges = derive((a, b) => ratioRangeOf(samples, a, b));
   const targets = {
     gateway_vs_http_proxy: 0.95,
     routes_10k_vs_1: 0.97,
